@@ -1,0 +1,1 @@
+"""scheduler: a procurement scheduling optimiser on OR-Tools CP-SAT."""

@@ -1,0 +1,275 @@
+"""The solver-independent plan, and its JSON form (``scheduler-plan/1``, see scenario-format.md).
+
+Months are ordinals and financial years start years, as in :mod:`scheduler.units`; money is integer
+pounds. A ``Plan`` is what every solver returns and what the check, the graph and the reports read:
+nothing in it refers to a solver object.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from scheduler.units import fy_label, month_label, parse_fy, parse_month
+
+PLAN_FORMAT = "scheduler-plan/1"
+STATUSES = ("optimal", "feasible", "infeasible", "unknown")
+MONTH_TERMS = frozenset({"completion"})
+
+
+@dataclass(frozen=True)
+class PhasePlan:
+    id: str
+    start: int
+    end: int
+    option: int | None
+    uses: dict[str, int]
+    cost: int
+
+    @property
+    def months(self) -> int:
+        return self.end - self.start + 1
+
+
+@dataclass(frozen=True)
+class LegacyPlan:
+    name: str
+    expires: int
+    retired: int
+    late_months: int
+    extension_cost: int
+
+
+@dataclass(frozen=True)
+class ClusterPlan:
+    id: str
+    entry: int
+    entry_window: tuple[int, int]
+    phases: tuple[PhasePlan, ...]
+    legacy: tuple[LegacyPlan, ...] = ()
+    spend: dict[int, int] = field(default_factory=dict)
+    funding: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def award(self) -> int:
+        """Contract award: the last month of the first phase (the competition)."""
+        return self.phases[0].end
+
+    @property
+    def go_live(self) -> int:
+        """Go-live: the last month of the cluster's last phase."""
+        return self.phases[-1].end
+
+    def phase(self, phase_id: str) -> PhasePlan:
+        for phase in self.phases:
+            if phase.id == phase_id:
+                return phase
+        raise KeyError(phase_id)
+
+
+@dataclass(frozen=True)
+class CapUse:
+    name: str
+    first_year: int
+    last_year: int
+    amount: int
+    released: int
+
+
+@dataclass(frozen=True)
+class SolverInfo:
+    name: str = "cp-sat"
+    version: str = ""
+    seconds: float | None = None
+    workers: int = 1
+    seed: int = 0
+    deterministic: bool = False
+    deterministic_time: float | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A plan for one scenario. ``objective`` holds each term's value; ``bounds`` the proven bound
+    on it from the solver (equal to the value when the term is proven optimal)."""
+
+    scenario: str
+    status: str
+    objective: dict[str, int]
+    solver: SolverInfo
+    clusters: tuple[ClusterPlan, ...] = ()
+    caps: tuple[CapUse, ...] = ()
+    bounds: dict[str, int] = field(default_factory=dict)
+    explanation: tuple[str, ...] = ()
+    fiscal_year_start: int = 4
+
+    @property
+    def has_schedule(self) -> bool:
+        return self.status in ("optimal", "feasible")
+
+    def cluster(self, cluster_id: str) -> ClusterPlan:
+        for cluster in self.clusters:
+            if cluster.id == cluster_id:
+                return cluster
+        raise KeyError(cluster_id)
+
+    def with_windows(self, windows: dict[str, tuple[int, int]]) -> Plan:
+        clusters = tuple(replace(c, entry_window=windows[c.id]) for c in self.clusters)
+        return replace(self, clusters=clusters)
+
+    # -- JSON -----------------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        fy = self.fiscal_year_start
+
+        def term(name: str, value: int) -> Any:
+            return month_label(value) if name in MONTH_TERMS else value
+
+        def years(amounts: dict[int, int]) -> dict[str, int]:
+            return {fy_label(year, fy): amount for year, amount in sorted(amounts.items()) if amount}
+
+        data: dict[str, Any] = {
+            "format": PLAN_FORMAT,
+            "scenario": self.scenario,
+            "status": self.status,
+            "objective": {name: term(name, value) for name, value in self.objective.items()},
+            "bounds": {name: term(name, value) for name, value in self.bounds.items()},
+            "solver": {
+                "name": self.solver.name,
+                "version": self.solver.version,
+                "seconds": self.solver.seconds,
+                "workers": self.solver.workers,
+                "seed": self.solver.seed,
+                "deterministic": self.solver.deterministic,
+                "deterministic_time": self.solver.deterministic_time,
+            },
+            "fiscal_year_start": fy,
+            "clusters": [
+                {
+                    "id": c.id,
+                    "entry": month_label(c.entry),
+                    "entry_window": [month_label(c.entry_window[0]), month_label(c.entry_window[1])],
+                    "award": month_label(c.award),
+                    "go_live": month_label(c.go_live),
+                    "phases": [
+                        {
+                            "id": p.id,
+                            "start": month_label(p.start),
+                            "end": month_label(p.end),
+                            "option": p.option,
+                            "uses": dict(sorted(p.uses.items())),
+                            "cost": p.cost,
+                        }
+                        for p in c.phases
+                    ],
+                    "legacy": [
+                        {
+                            "name": legacy.name,
+                            "expires": month_label(legacy.expires),
+                            "retired": month_label(legacy.retired),
+                            "late_months": legacy.late_months,
+                            "extension_cost": legacy.extension_cost,
+                        }
+                        for legacy in c.legacy
+                    ],
+                    "spend": years(c.spend),
+                    "funding": years(c.funding),
+                }
+                for c in self.clusters
+            ],
+            "caps": [
+                {
+                    "name": cap.name,
+                    "from": fy_label(cap.first_year, fy),
+                    "to": fy_label(cap.last_year, fy),
+                    "amount": cap.amount,
+                    "released": cap.released,
+                }
+                for cap in self.caps
+            ],
+            "explanation": list(self.explanation),
+        }
+        return data
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Plan:
+        """Read a plan written by :meth:`to_dict`. Raises ``KeyError``/``ValueError`` on bad data."""
+        if data.get("format") != PLAN_FORMAT:
+            raise ValueError(f"not a {PLAN_FORMAT} plan (format is {data.get('format')!r})")
+        fy = int(data.get("fiscal_year_start", 4))
+
+        def term(name: str, value: Any) -> int:
+            return parse_month(value) if name in MONTH_TERMS else int(value)
+
+        def years(amounts: dict[str, Any]) -> dict[int, int]:
+            return {parse_fy(label, fy): int(amount) for label, amount in amounts.items()}
+
+        solver = data.get("solver", {})
+        clusters = tuple(
+            ClusterPlan(
+                id=c["id"],
+                entry=parse_month(c["entry"]),
+                entry_window=(parse_month(c["entry_window"][0]), parse_month(c["entry_window"][1])),
+                phases=tuple(
+                    PhasePlan(
+                        id=p["id"],
+                        start=parse_month(p["start"]),
+                        end=parse_month(p["end"]),
+                        option=p.get("option"),
+                        uses={k: int(v) for k, v in (p.get("uses") or {}).items()},
+                        cost=int(p.get("cost", 0)),
+                    )
+                    for p in c["phases"]
+                ),
+                legacy=tuple(
+                    LegacyPlan(
+                        name=item["name"],
+                        expires=parse_month(item["expires"]),
+                        retired=parse_month(item["retired"]),
+                        late_months=int(item["late_months"]),
+                        extension_cost=int(item["extension_cost"]),
+                    )
+                    for item in c.get("legacy", [])
+                ),
+                spend=years(c.get("spend", {})),
+                funding=years(c.get("funding", {})),
+            )
+            for c in data.get("clusters", [])
+        )
+        caps = tuple(
+            CapUse(
+                name=cap["name"],
+                first_year=parse_fy(cap["from"], fy),
+                last_year=parse_fy(cap["to"], fy),
+                amount=int(cap["amount"]),
+                released=int(cap["released"]),
+            )
+            for cap in data.get("caps", [])
+        )
+        return cls(
+            scenario=data["scenario"],
+            status=data["status"],
+            objective={k: term(k, v) for k, v in data.get("objective", {}).items()},
+            bounds={k: term(k, v) for k, v in data.get("bounds", {}).items()},
+            solver=SolverInfo(
+                name=solver.get("name", ""),
+                version=solver.get("version", ""),
+                seconds=solver.get("seconds"),
+                workers=int(solver.get("workers", 1)),
+                seed=int(solver.get("seed", 0)),
+                deterministic=bool(solver.get("deterministic", False)),
+                deterministic_time=solver.get("deterministic_time"),
+            ),
+            clusters=clusters,
+            caps=caps,
+            explanation=tuple(data.get("explanation", [])),
+            fiscal_year_start=fy,
+        )
+
+    @classmethod
+    def read(cls, path: str | Path) -> Plan:
+        return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))

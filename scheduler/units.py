@@ -1,0 +1,148 @@
+"""Months, money and financial years: the units every scenario and plan is written in.
+
+A *month* is held as an integer ordinal, ``year * 12 + (month - 1)``, so that month arithmetic is
+integer arithmetic; :func:`month_label` turns it back into ``YYYY-MM``. A *financial year* is held
+as the calendar year in which it starts (``2023`` for ``2023-24``). Money is held as integer pounds.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from decimal import Decimal, InvalidOperation
+
+__all__ = [
+    "UnitError",
+    "fy_label",
+    "fy_months",
+    "fiscal_year",
+    "money_label",
+    "month",
+    "month_label",
+    "parse_fy",
+    "parse_money",
+    "parse_month",
+    "monthly_spread",
+    "to_thousands",
+]
+
+
+class UnitError(ValueError):
+    """A value that is not a valid month, amount of money or financial year."""
+
+
+_MONTH_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\s*$")
+_MONEY_RE = re.compile(r"^\s*(-?)\s*£?\s*([0-9][0-9_,]*(?:\.[0-9_]+)?|\.[0-9]+)\s*(k|m|bn)?\s*$", re.I)
+_FY_RE = re.compile(r"^\s*(\d{4})(?:-(\d{2}|\d{4}))?\s*$")
+_SUFFIX = {"": 1, "k": 1_000, "m": 1_000_000, "bn": 1_000_000_000}
+
+
+def month(year: int, month_of_year: int) -> int:
+    """The ordinal of ``year``-``month_of_year``."""
+    return year * 12 + (month_of_year - 1)
+
+
+def parse_month(value: object) -> int:
+    """Parse ``YYYY-MM`` (or a YAML date / ``YYYY-MM-DD``: the month is taken) into an ordinal."""
+    if isinstance(value, _dt.date):
+        return month(value.year, value.month)
+    if isinstance(value, str):
+        match = _MONTH_RE.match(value)
+        if match:
+            year, mon = int(match.group(1)), int(match.group(2))
+            if 1 <= mon <= 12:
+                return month(year, mon)
+    raise UnitError(f"expected a month like 2025-10, got {value!r}")
+
+
+def month_label(ordinal: int) -> str:
+    """``YYYY-MM`` for a month ordinal."""
+    year, index = divmod(ordinal, 12)
+    return f"{year:04d}-{index + 1:02d}"
+
+
+def parse_money(value: object) -> int:
+    """Parse money into integer pounds: ``£300m``, ``1.2bn``, ``750k``, ``2_500_000`` or a number."""
+    if isinstance(value, bool):
+        raise UnitError(f"expected an amount of money like £5m, got {value!r}")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise UnitError(f"expected an amount of money like £5m, got {value!r}")
+        return int(Decimal(str(value)).to_integral_value())
+    if isinstance(value, str):
+        match = _MONEY_RE.match(value)
+        if match:
+            sign, digits, suffix = match.groups()
+            try:
+                amount = Decimal(digits.replace("_", "").replace(",", ""))
+            except InvalidOperation:  # pragma: no cover - the regex admits only digits
+                pass
+            else:
+                amount *= _SUFFIX[(suffix or "").lower()]
+                pounds = int(amount.to_integral_value())
+                return -pounds if sign else pounds
+    raise UnitError(f"expected an amount of money like £5m, 1.2bn, 750k or 2_500_000, got {value!r}")
+
+
+def money_label(pounds: int) -> str:
+    """A short human label: ``£300m``, ``£4.29m``, ``£750k``, ``£12``."""
+    sign = "-" if pounds < 0 else ""
+    amount = abs(pounds)
+    for suffix, scale in (("bn", 1_000_000_000), ("m", 1_000_000), ("k", 1_000)):
+        if amount >= scale:
+            text = f"{amount / scale:.2f}".rstrip("0").rstrip(".")
+            return f"{sign}£{text}{suffix}"
+    return f"{sign}£{amount}"
+
+
+def fiscal_year(month_ordinal: int, fy_start: int) -> int:
+    """The financial year (by its starting calendar year) that contains a month."""
+    year, index = divmod(month_ordinal, 12)
+    return year if index + 1 >= fy_start else year - 1
+
+
+def fy_months(year: int, fy_start: int) -> tuple[int, int]:
+    """First and last month ordinal of financial year ``year``."""
+    first = month(year, fy_start)
+    return first, first + 11
+
+
+def fy_label(year: int, fy_start: int = 4) -> str:
+    """``2023-24`` for a financial year starting in 2023 (``2023`` when years are calendar years)."""
+    if fy_start == 1:
+        return f"{year:04d}"
+    return f"{year:04d}-{(year + 1) % 100:02d}"
+
+
+def parse_fy(value: object, fy_start: int = 4) -> int:
+    """Parse a financial-year label (``2023-24``, ``2023-2024``, or ``2023``) into its start year."""
+    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    if isinstance(text, str):
+        match = _FY_RE.match(text)
+        if match:
+            start = int(match.group(1))
+            end = match.group(2)
+            if end is None:
+                return start
+            if fy_start != 1 and int(end) % 100 == (start + 1) % 100:
+                return start
+    expected = "2023" if fy_start == 1 else "2023-24"
+    raise UnitError(f"expected a financial year like {expected}, got {value!r}")
+
+
+def to_thousands(pounds: int) -> int:
+    """Whole £1k, rounding half up: the unit the model uses for spend, releases and caps."""
+    return (pounds + 500) // 1000
+
+
+def monthly_spread(cost: int, months: int) -> tuple[int, ...]:
+    """A cost spread evenly over ``months``, in whole £1k, summing exactly to ``to_thousands(cost)``.
+
+    The remainder of the division goes one £1k at a time to the earliest months, so
+    ``monthly_spread(£10k, 3) == (4, 3, 3)``. This rounding rule is part of the scenario contract:
+    the solver and the independent check both follow it.
+    """
+    base, extra = divmod(to_thousands(cost), months)
+    return tuple(base + 1 if index < extra else base for index in range(months))
