@@ -1,0 +1,249 @@
+"""Solving a scenario with CP-SAT: lexicographic stages, solver parameters, and the Plan.
+
+Each objective stage is minimised with the stages before it held at the values found (the recipe
+of OR-Tools issue #1344): minimise stage 1, add ``stage1 <= value``, hint the solution, minimise
+stage 2, and so on. The time limit is shared: each stage may use the time left divided by the
+number of stages left, so time a stage does not need rolls over to the next.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import ortools
+from ortools.sat.python import cp_model
+
+from scheduler.plan import CapUse, ClusterPlan, LegacyPlan, PhasePlan, Plan, SolverInfo
+from scheduler.scenario.model import Scenario
+from scheduler.solve.cpsat import CpsatModel
+from scheduler.solve.options import SolveOptions
+from scheduler.units import to_thousands
+
+_SOLVED = (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+@dataclass(frozen=True)
+class StageReport:
+    """How one lexicographic stage went: for logs, benchmarks and the plan's bounds."""
+
+    terms: tuple[tuple[str, int], ...]
+    status: str
+    value: int | None
+    bound: int | None
+    seconds: float
+
+
+def solve_cpsat(scenario: Scenario, options: SolveOptions) -> tuple[Plan, list[StageReport]]:
+    """Solve ``scenario``; the plan's entry windows are left at ``(entry, entry)`` for the caller."""
+    started = time.monotonic()
+    built = CpsatModel(scenario)
+    if options.hint is not None and options.hint.has_schedule:
+        _hint_from_plan(built, options.hint)
+    build_seconds = time.monotonic() - started
+    solver = cp_model.CpSolver()
+    _set_parameters(solver, options)
+    stages = scenario.objective.stages
+    reports: list[StageReport] = []
+    incumbent: Plan | None = None
+    bounds: dict[str, int] = {}
+    proven = True
+    deterministic_time = 0.0
+    for index, stage in enumerate(stages):
+        expression = built.stage(stage)
+        built.model.minimize(expression)
+        left = options.time_limit - (time.monotonic() - started)
+        share = max(left, 0.0) / (len(stages) - index)
+        if options.deterministic:
+            solver.parameters.max_deterministic_time = max(share, 0.01)
+        else:
+            solver.parameters.max_time_in_seconds = max(share, 0.01)
+        stage_start = time.monotonic()
+        status = solver.solve(built.model)
+        deterministic_time += solver.deterministic_time
+        solved = status in _SOLVED
+        value = round(solver.objective_value) if solved else None
+        bound = math.ceil(solver.best_objective_bound - 1e-6) if solved else None
+        reports.append(
+            StageReport(stage, solver.status_name(status), value, bound, time.monotonic() - stage_start)
+        )
+        if not solved:
+            if index == 0:
+                kind = "infeasible" if status == cp_model.INFEASIBLE else "unknown"
+                if status == cp_model.MODEL_INVALID:
+                    raise RuntimeError(f"internal error: invalid CP-SAT model: {built.model.validate()}")
+                info = _solver_info(options, started, deterministic_time)
+                return _empty_plan(scenario, kind, info), reports
+            proven = False
+            break
+        proven = proven and status == cp_model.OPTIMAL
+        if len(stage) == 1:
+            name = stage[0][0]
+            bounds[name] = _to_plan_units(built, name, bound)
+        else:
+            bounds["weighted"] = bound
+        incumbent = _extract(built, solver, scenario, bounds)
+        if index + 1 < len(stages):
+            built.model.add(expression <= value)
+            _hint_from_solution(built, solver)
+    assert incumbent is not None
+    info = _solver_info(options, started, deterministic_time)
+    return (
+        Plan(
+            scenario=incumbent.scenario,
+            status="optimal" if proven else "feasible",
+            objective=incumbent.objective,
+            solver=info,
+            clusters=incumbent.clusters,
+            caps=incumbent.caps,
+            bounds=dict(bounds),
+            explanation=(f"model built in {build_seconds:.2f} s",),
+            fiscal_year_start=scenario.horizon.fiscal_year_start,
+        ),
+        reports,
+    )
+
+
+def _set_parameters(solver: cp_model.CpSolver, options: SolveOptions) -> None:
+    params = solver.parameters
+    params.num_workers = max(1, options.workers)
+    params.random_seed = options.seed
+    params.log_search_progress = options.log
+    if options.deterministic and options.workers > 1:
+        params.interleave_search = True
+
+
+def _solver_info(options: SolveOptions, started: float, deterministic_time: float) -> SolverInfo:
+    return SolverInfo(
+        name="cp-sat",
+        version=ortools.__version__,
+        seconds=None if options.deterministic else round(time.monotonic() - started, 2),
+        workers=options.workers,
+        seed=options.seed,
+        deterministic=options.deterministic,
+        deterministic_time=round(deterministic_time, 3) if options.deterministic else None,
+    )
+
+
+def _empty_plan(scenario: Scenario, status: str, info: SolverInfo) -> Plan:
+    return Plan(
+        scenario=scenario.name,
+        status=status,
+        objective={},
+        solver=info,
+        fiscal_year_start=scenario.horizon.fiscal_year_start,
+    )
+
+
+def _to_plan_units(built: CpsatModel, term: str, value: int | None) -> int | None:
+    if value is None:
+        return None
+    return value + built.origin if term == "completion" else value
+
+
+def _hint_from_solution(built: CpsatModel, solver: cp_model.CpSolver) -> None:
+    """Hint every variable with its value in the solution just found."""
+    solution = list(solver.response_proto.solution)
+    built.model.clear_hints()
+    hint = built.model.proto.solution_hint
+    hint.vars.extend(range(len(solution)))
+    hint.values.extend(solution)
+
+
+def _hint_from_plan(built: CpsatModel, plan: Plan) -> None:
+    """Hint phase starts and option choices from an earlier plan (a warm start)."""
+    for cluster_plan in plan.clusters:
+        cluster_vars = built.clusters.get(cluster_plan.id)
+        if cluster_vars is None:
+            continue
+        for phase_plan in cluster_plan.phases:
+            phase_vars = cluster_vars.phases.get(phase_plan.id)
+            if phase_vars is None:
+                continue
+            built.model.add_hint(phase_vars.start, phase_plan.start - built.origin)
+            if len(phase_vars.modes) > 1:
+                for mode, literal in zip(phase_vars.modes, phase_vars.chosen, strict=True):
+                    built.model.add_hint(literal, int(mode.option == phase_plan.option))
+
+
+def _extract(
+    built: CpsatModel, solver: cp_model.CpSolver, scenario: Scenario, bounds: dict[str, int]
+) -> Plan:
+    """Read the solver's values into a solver-independent Plan (windows left for the caller)."""
+    origin = built.origin
+    budget = scenario.budget
+    tranche = to_thousands(budget.tranche) * 1000 if budget else 1000
+    clusters = []
+    for cluster in scenario.clusters:
+        cv = built.clusters[cluster.id]
+        phases = []
+        for phase in cluster.phases:
+            pv = cv.phases[phase.id]
+            mode = next(
+                m for m, lit in zip(pv.modes, pv.chosen, strict=True) if solver.value(lit)
+            )
+            phases.append(
+                PhasePlan(
+                    id=phase.id,
+                    start=origin + solver.value(pv.start),
+                    end=origin + solver.value(pv.end),
+                    option=mode.option,
+                    uses=dict(mode.uses),
+                    cost=mode.cost,
+                )
+            )
+        legacy = []
+        for system in cluster.legacy:
+            late = solver.value(cv.late[system.name])
+            legacy.append(
+                LegacyPlan(
+                    name=system.name,
+                    expires=system.expires,
+                    retired=origin + solver.value(cv.phases[system.replaced_by].end),
+                    late_months=late,
+                    extension_cost=late * system.extension_cost,
+                )
+            )
+        spend = {y: 1000 * solver.value(e) for y, e in cv.spend.items()} if cv.spend else {}
+        funding = {y: tranche * solver.value(n) for y, n in cv.tranches.items()}
+        clusters.append(
+            ClusterPlan(
+                id=cluster.id,
+                entry=phases[0].start,
+                entry_window=(phases[0].start, phases[0].start),
+                phases=tuple(phases),
+                legacy=tuple(legacy),
+                spend={y: v for y, v in sorted(spend.items()) if v},
+                funding={y: v for y, v in sorted(funding.items()) if v},
+            )
+        )
+    caps = tuple(
+        CapUse(
+            name=cap.name,
+            first_year=cap.first_year,
+            last_year=cap.last_year,
+            amount=cap.amount,
+            released=sum(
+                amount
+                for c in clusters
+                for year, amount in c.funding.items()
+                if cap.first_year <= year <= cap.last_year
+            ),
+        )
+        for cap in (budget.caps if budget else ())
+    )
+    objective = {
+        name: _to_plan_units(built, name, int(solver.value(built.term(name))))
+        for name in scenario.objective.reported_terms
+    }
+    return Plan(
+        scenario=scenario.name,
+        status="feasible",
+        objective=objective,
+        solver=SolverInfo(),
+        clusters=tuple(clusters),
+        caps=caps,
+        bounds=dict(bounds),
+        fiscal_year_start=scenario.horizon.fiscal_year_start,
+    )
