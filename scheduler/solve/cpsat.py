@@ -15,6 +15,8 @@ No object from this module leaves :mod:`scheduler.solve`: the runner turns solve
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -82,7 +84,6 @@ class CpsatModel:
         self.fy_of = [scenario.horizon.fiscal_year(self.origin + t) for t in range(self.months)]
         self.years = scenario.horizon.fiscal_years()
         self.clusters: dict[str, ClusterVars] = {}
-        self.budget_modelled = scenario.budget is not None or "funding" in _all_terms(scenario)
         self._build()
 
     # -- building ----------------------------------------------------------------------------
@@ -97,10 +98,9 @@ class CpsatModel:
         self._add_programme_deadline()
         self._add_dependencies()
         self._add_legacy()
-        if self.budget_modelled:
-            self._add_spend()
-            self._add_releases()
-            self._add_caps()
+        self._add_spend()
+        self._add_releases()
+        self._add_caps()
         self.completion = self.model.new_int_var(0, self.months - 1, "completion")
         self.model.add_max_equality(self.completion, [cv.last_end for cv in self.clusters.values()])
 
@@ -142,7 +142,9 @@ class CpsatModel:
             lo = min(lo, hi) if hi >= 0 else 0
             start = model.new_int_var(lo, max(lo, hi), f"{name}.start")
             longest = max(mode.months for mode in phase.modes)
-            end = model.new_int_var(lo + phase.shortest - 1, max(lo, hi) + longest - 1, f"{name}.end")
+            end = model.new_int_var(
+                lo + phase.shortest - 1, max(lo, hi) + longest - 1, f"{name}.end"
+            )
             if len(phase.modes) == 1:
                 chosen: tuple = (model.new_constant(1),)
                 intervals = (
@@ -160,7 +162,9 @@ class CpsatModel:
                     )
                     for mode, literal in zip(phase.modes, chosen, strict=True)
                 )
-                duration = sum(mode.months * lit for mode, lit in zip(phase.modes, chosen, strict=True))
+                duration = sum(
+                    mode.months * lit for mode, lit in zip(phase.modes, chosen, strict=True)
+                )
                 model.add(end == start + duration - 1)
             model.add(end <= self.months - 1)
             vars_ = PhaseVars(start, end, phase.modes, chosen, intervals, lo)
@@ -281,7 +285,7 @@ class CpsatModel:
             return
         in_year: dict[int, list[cp_model.IntVar]] = {}
         for cid, cv in self.clusters.items():
-            lo, hi = cv.entry.proto.domain[0], cv.entry.proto.domain[-1]
+            lo, hi = _bounds(cv.entry)
             literals = []
             for year in sorted({self.fy_of[t] for t in range(lo, hi + 1)}):
                 first, last = self.scenario.horizon.fy_months(year)
@@ -303,7 +307,8 @@ class CpsatModel:
             return
         for cid, cv in self.clusters.items():
             rule = self._rule(
-                f"deadline:{cid}", f"{cid} finishes by the programme deadline {month_label(deadline)}"
+                f"deadline:{cid}",
+                f"{cid} finishes by the programme deadline {month_label(deadline)}",
             )
             self._add(self.model.add(cv.last_end <= deadline - self.origin), rule)
 
@@ -340,28 +345,71 @@ class CpsatModel:
                     self._add(self.model.add(retired <= bound), rule)
 
     def _add_spend(self) -> None:
-        """Spend per financial year, by table lookup on (start, mode):
-        ``S[c,y] = sum_p spend[p][y][s[c,p], m] (+ extension months of each legacy in y x rate)``,
-        where ``spend[p][y][s, m]`` is the £1k of mode ``m``'s monthly spread falling in year ``y``
-        when the phase starts in ``s`` (``units.monthly_spread``)."""
+        """Spend per financial year ``S[c,y]`` in £1k, by table lookup.
+
+        Each phase's cost is spread by ``units.monthly_spread``. When a cluster has no waits, every
+        phase start is ``E[c]`` plus a constant per option combination ``k``, so
+        ``S[c,y] = table[c,y][E[c], k]``: one element constraint per cluster and year, all on the
+        same index. Otherwise per phase: ``S[c,y] = sum_p table[p,y][s[c,p], m]``. When the budget
+        covers extensions, the late months of each legacy system falling in ``y`` times its
+        monthly rate are added (a lookup on the retirement month)."""
         budget = self.scenario.budget
         covers_extensions = budget is not None and budget.covers_extensions
         for cid, cv in self.clusters.items():
             per_year: dict[int, list[LinearExpr]] = {}
             maxima: dict[int, int] = {}
-            for pid, pv in cv.phases.items():
-                self._phase_spend(f"{cid}.{pid}", pv, per_year, maxima)
+            if all(phase.max_wait == 0 for phase in cv.cluster.phases[1:]) and _combos(cv) <= 64:
+                self._cluster_spend(cid, cv, per_year, maxima)
+            else:
+                for pid, pv in cv.phases.items():
+                    self._phase_spend(f"{cid}.{pid}", pv, per_year, maxima)
             if covers_extensions:
                 for legacy in cv.cluster.legacy:
                     self._extension_spend(cid, cv, legacy, per_year, maxima)
             cv.spend = {year: sum(parts) for year, parts in per_year.items()}
             cv.spend_max = maxima
 
+    def _cluster_spend(self, cid: str, cv: ClusterVars, per_year: dict, maxima: dict) -> None:
+        phases = list(cv.phases.values())
+        combos = list(itertools.product(*(range(len(pv.modes)) for pv in phases)))
+        lo, hi = _bounds(cv.entry)
+        width = len(combos)
+        tables: dict[int, list[int]] = {}
+        for entry in range(lo, hi + 1):
+            for k, combo in enumerate(combos):
+                start = entry
+                for pv, choice in zip(phases, combo, strict=True):
+                    mode = pv.modes[choice]
+                    for offset, amount in enumerate(monthly_spread(mode.cost, mode.months)):
+                        t = start + offset
+                        if amount and t < self.months:
+                            table = tables.setdefault(self.fy_of[t], [0] * ((hi - lo + 1) * width))
+                            table[(entry - lo) * width + k] += amount
+                    start += mode.months
+        radix = 1
+        combo_index: LinearExpr = 0
+        for pv in reversed(phases):
+            combo_index += radix * pv.mode_index()
+            radix *= len(pv.modes)
+        index = (cv.entry - lo) * width + combo_index
+        for year, table in sorted(tables.items()):
+            self._lookup(f"{cid}.spend{year}", index, table, year, per_year, maxima)
+
+    def _lookup(self, name: str, index: LinearExpr, table: list[int], year: int, per_year, maxima):
+        low, high = min(table), max(table)
+        if low == high:
+            per_year.setdefault(year, []).append(low)
+        else:
+            spend = self.model.new_int_var(low, high, name)
+            self.model.add_element(index, table, spend)
+            per_year.setdefault(year, []).append(spend)
+        maxima[year] = maxima.get(year, 0) + high
+
     def _phase_spend(
         self, name: str, pv: PhaseVars, per_year: dict, maxima: dict[int, int]
     ) -> None:
         lo = pv.start_lo
-        hi = pv.start.proto.domain[-1]
+        _, hi = _bounds(pv.start)
         tables: dict[int, list[int]] = {}
         for start in range(lo, hi + 1):
             for mode_index, mode in enumerate(pv.modes):
@@ -369,25 +417,20 @@ class CpsatModel:
                 for offset, amount in enumerate(monthly_spread(mode.cost, mode.months)):
                     t = start + offset
                     if amount and 0 <= t < self.months:
-                        table = tables.setdefault(self.fy_of[t], [0] * ((hi - lo + 1) * len(pv.modes)))
+                        table = tables.setdefault(
+                            self.fy_of[t], [0] * ((hi - lo + 1) * len(pv.modes))
+                        )
                         table[position] += amount
+        index = (pv.start - lo) * len(pv.modes) + pv.mode_index()
         for year, table in sorted(tables.items()):
-            low, high = min(table), max(table)
-            if low == high:
-                per_year.setdefault(year, []).append(low)
-            else:
-                spend = self.model.new_int_var(low, high, f"{name}.spend{year}")
-                index = (pv.start - lo) * len(pv.modes) + pv.mode_index()
-                self.model.add_element(index, table, spend)
-                per_year.setdefault(year, []).append(spend)
-            maxima[year] = maxima.get(year, 0) + high
+            self._lookup(f"{name}.spend{year}", index, table, year, per_year, maxima)
 
     def _extension_spend(self, cid: str, cv: ClusterVars, legacy, per_year, maxima) -> None:
         rate = to_thousands(legacy.extension_cost)
         if rate == 0:
             return
         end = cv.phases[legacy.replaced_by].end
-        lo, hi = end.proto.domain[0], end.proto.domain[-1]
+        lo, hi = _bounds(end)
         expires = legacy.expires - self.origin
         tables: dict[int, list[int]] = {}
         for retired in range(lo, hi + 1):
@@ -396,10 +439,7 @@ class CpsatModel:
                     table = tables.setdefault(self.fy_of[t], [0] * (hi - lo + 1))
                     table[retired - lo] += rate
         for year, table in sorted(tables.items()):
-            spend = self.model.new_int_var(min(table), max(table), f"{cid}.extension{year}")
-            self.model.add_element(end - lo, table, spend)
-            per_year.setdefault(year, []).append(spend)
-            maxima[year] = maxima.get(year, 0) + max(table)
+            self._lookup(f"{cid}.extension{year}", end - lo, table, year, per_year, maxima)
 
     def _add_releases(self) -> None:
         """Releases ``R[c,y] = tranche n[c,y]`` covering spend. Without carry-forward the least
@@ -474,8 +514,10 @@ class CpsatModel:
             return self.completion
         if name == "funding":
             tranche = to_thousands(self.scenario.budget.tranche) if self.scenario.budget else 1
-            return 1000 * tranche * sum(
-                count for cv in self.clusters.values() for count in cv.tranches.values()
+            return (
+                1000
+                * tranche
+                * sum(count for cv in self.clusters.values() for count in cv.tranches.values())
             )
         raise ValueError(f"unknown objective term {name!r}")
 
@@ -483,8 +525,14 @@ class CpsatModel:
         return sum(weight * self.term(name) for name, weight in weights)
 
 
-def _all_terms(scenario: Scenario) -> set[str]:
-    return {name for stage in scenario.objective.stages for name, _ in stage}
+def _combos(cv: ClusterVars) -> int:
+    return math.prod(len(pv.modes) for pv in cv.phases.values())
+
+
+def _bounds(var: cp_model.IntVar) -> tuple[int, int]:
+    """The smallest and largest value in a variable's domain."""
+    domain = list(var.proto.domain)
+    return domain[0], domain[-1]
 
 
 def _span(first: int | None, last: int | None) -> str:
@@ -503,5 +551,3 @@ def _dep_text(cid: str, dep: Dependency) -> str:
     gap = f" + {dep.lag} months" if dep.lag else ""
     relation = "after" if dep.milestone.edge == "end" else "no earlier than"
     return f"{cid} {dep.this} {relation} {dep.cluster} {dep.milestone}{gap}"
-
-

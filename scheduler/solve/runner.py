@@ -66,13 +66,17 @@ def solve_cpsat(scenario: Scenario, options: SolveOptions) -> tuple[Plan, list[S
         value = round(solver.objective_value) if solved else None
         bound = math.ceil(solver.best_objective_bound - 1e-6) if solved else None
         reports.append(
-            StageReport(stage, solver.status_name(status), value, bound, time.monotonic() - stage_start)
+            StageReport(
+                stage, solver.status_name(status), value, bound, time.monotonic() - stage_start
+            )
         )
         if not solved:
             if index == 0:
                 kind = "infeasible" if status == cp_model.INFEASIBLE else "unknown"
                 if status == cp_model.MODEL_INVALID:
-                    raise RuntimeError(f"internal error: invalid CP-SAT model: {built.model.validate()}")
+                    raise RuntimeError(
+                        f"internal error: invalid CP-SAT model: {built.model.validate()}"
+                    )
                 info = _solver_info(options, started, deterministic_time)
                 return _empty_plan(scenario, kind, info), reports
             proven = False
@@ -180,9 +184,7 @@ def _extract(
         phases = []
         for phase in cluster.phases:
             pv = cv.phases[phase.id]
-            mode = next(
-                m for m, lit in zip(pv.modes, pv.chosen, strict=True) if solver.value(lit)
-            )
+            mode = next(m for m, lit in zip(pv.modes, pv.chosen, strict=True) if solver.value(lit))
             phases.append(
                 PhasePlan(
                     id=phase.id,
