@@ -61,10 +61,20 @@ class ClusterVars:
 
 @dataclass(frozen=True)
 class Rule:
-    """A named group of constraints that an infeasibility explanation may switch off."""
+    """A named group of constraints that an infeasibility explanation may switch off.
+
+    A rule of the form ``measure <= limit`` (or ``>=``) also carries its measure, so that the
+    explanation can say how far the rule would have to give: ``unit`` is ``money`` (pounds),
+    ``month`` (a month index from the horizon start) or ``months`` (a number of months).
+    """
 
     key: str
     text: str
+    literal: cp_model.IntVar
+    measure: LinearExpr | None = None
+    sense: str = "<="
+    limit: int = 0
+    unit: str = "months"
 
 
 class CpsatModel:
@@ -78,7 +88,7 @@ class CpsatModel:
         self.scenario = scenario
         self.model = cp_model.CpModel()
         self.relaxable = relaxable
-        self.rules: dict[str, tuple[Rule, cp_model.IntVar]] = {}
+        self.rules: dict[str, Rule] = {}
         self.origin = scenario.horizon.start
         self.months = scenario.horizon.months
         self.fy_of = [scenario.horizon.fiscal_year(self.origin + t) for t in range(self.months)]
@@ -104,13 +114,22 @@ class CpsatModel:
         self.completion = self.model.new_int_var(0, self.months - 1, "completion")
         self.model.add_max_equality(self.completion, [cv.last_end for cv in self.clusters.values()])
 
-    def _rule(self, key: str, text: str) -> cp_model.IntVar | None:
+    def _rule(
+        self,
+        key: str,
+        text: str,
+        measure: LinearExpr | None = None,
+        sense: str = "<=",
+        limit: int = 0,
+        unit: str = "months",
+    ) -> cp_model.IntVar | None:
         """The enforcement literal of a rule group (``None`` when the model is not relaxable)."""
         if not self.relaxable:
             return None
         if key not in self.rules:
-            self.rules[key] = (Rule(key, text), self.model.new_bool_var(f"rule:{key}"))
-        return self.rules[key][1]
+            literal = self.model.new_bool_var(f"rule:{key}")
+            self.rules[key] = Rule(key, text, literal, measure, sense, limit, unit)
+        return self.rules[key].literal
 
     def _add(self, constraint: cp_model.Constraint, rule: cp_model.IntVar | None) -> None:
         if rule is not None:
@@ -190,11 +209,12 @@ class CpsatModel:
         for month, sense, words in bounds:
             if month is None:
                 continue
+            value = month - self.origin
             rule = self._rule(
                 f"entry:{cluster.id}:{sense}",
                 f"{cluster.id} enters the market {words} {month_label(month)}",
+                *((cv.entry, sense, value, "month") if sense != "==" else ()),
             )
-            value = month - self.origin
             if sense == ">=":
                 self._add(self.model.add(cv.entry >= value), rule)
             elif sense == "<=":
@@ -306,11 +326,16 @@ class CpsatModel:
         if deadline is None:
             return
         for cid, cv in self.clusters.items():
+            bound = deadline - self.origin
             rule = self._rule(
                 f"deadline:{cid}",
                 f"{cid} finishes by the programme deadline {month_label(deadline)}",
+                cv.last_end,
+                "<=",
+                bound,
+                "month",
             )
-            self._add(self.model.add(cv.last_end <= deadline - self.origin), rule)
+            self._add(self.model.add(cv.last_end <= bound), rule)
 
     def milestone(self, cluster_id: str, milestone: Milestone) -> cp_model.IntVar:
         phase = self.clusters[cluster_id].phases[milestone.phase]
@@ -320,9 +345,16 @@ class CpsatModel:
         """``this[c] >= other[d] + lag (+1 when the other milestone is an end)``."""
         for cid, cv in self.clusters.items():
             for dep in cv.cluster.depends_on:
-                rule = self._rule(f"depends:{cid}:{_dep_key(dep)}", _dep_text(cid, dep))
                 this = self.milestone(cid, dep.this)
                 other = self.milestone(dep.cluster, dep.milestone)
+                rule = self._rule(
+                    f"depends:{cid}:{_dep_key(dep)}",
+                    _dep_text(cid, dep),
+                    this - other,
+                    ">=",
+                    dep.offset,
+                    "months",
+                )
                 self._add(self.model.add(this >= other + dep.offset), rule)
 
     def _add_legacy(self) -> None:
@@ -336,12 +368,16 @@ class CpsatModel:
                 self.model.add_max_equality(late, [0, retired - expires])
                 cv.late[legacy.name] = late
                 if legacy.hard_deadline is not None:
+                    bound = legacy.hard_deadline - self.origin
                     rule = self._rule(
                         f"legacy:{cid}:{legacy.name}",
                         f"{cid}: {legacy.name} retired by its hard deadline "
                         f"{month_label(legacy.hard_deadline)}",
+                        retired,
+                        "<=",
+                        bound,
+                        "month",
                     )
-                    bound = legacy.hard_deadline - self.origin
                     self._add(self.model.add(retired <= bound), rule)
 
     def _add_spend(self) -> None:
@@ -472,7 +508,6 @@ class CpsatModel:
             return
         tranche = to_thousands(budget.tranche)
         for cap in budget.caps:
-            rule = self._rule(f"cap:{cap.name}", f"cap {cap.name} of {money_label(cap.amount)}")
             terms = [
                 tranche * cv.tranches[year]
                 for cv in self.clusters.values()
@@ -480,6 +515,16 @@ class CpsatModel:
                 if cap.first_year <= year <= cap.last_year
             ]
             if terms:
+                rule = self._rule(
+                    f"cap:{cap.name}",
+                    f"cap {cap.name} of {money_label(cap.amount)} "
+                    f"({self.scenario.horizon.fy_label(cap.first_year)}.."
+                    f"{self.scenario.horizon.fy_label(cap.last_year)})",
+                    1000 * sum(terms),
+                    "<=",
+                    cap.amount // 1000 * 1000,
+                    "money",
+                )
                 self._add(self.model.add(sum(terms) <= cap.amount // 1000), rule)
 
     # -- objective terms --------------------------------------------------------------------

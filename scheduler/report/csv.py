@@ -1,0 +1,54 @@
+"""The plan as CSV: one row per cluster phase, for spreadsheets."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from scheduler.graph import uses_text
+from scheduler.plan import Plan
+from scheduler.report.labels import option_label
+from scheduler.scenario.model import Scenario
+from scheduler.units import month_label
+
+__all__ = ["CSV_COLUMNS", "plan_rows", "write_plan_csv"]
+
+CSV_COLUMNS = (
+    "cluster",
+    "phase",
+    "start",
+    "end",
+    "months",
+    "option",
+    "option_label",
+    "uses",
+    "cost",
+)
+
+
+def plan_rows(scenario: Scenario, plan: Plan) -> list[dict[str, str | int]]:
+    """One row per cluster phase, in plan order; ``option`` is empty for a phase without options
+    and ``uses`` reads ``erp-market:1;ibm:2``; ``cost`` is integer pounds."""
+    return [
+        {
+            "cluster": cluster_plan.id,
+            "phase": phase.id,
+            "start": month_label(phase.start),
+            "end": month_label(phase.end),
+            "months": phase.months,
+            "option": "" if phase.option is None else phase.option,
+            "option_label": option_label(scenario, cluster_plan.id, phase),
+            "uses": uses_text(phase.uses),
+            "cost": phase.cost,
+        }
+        for cluster_plan in plan.clusters
+        for phase in cluster_plan.phases
+    ]
+
+
+def write_plan_csv(scenario: Scenario, plan: Plan, path: str | Path) -> None:
+    """Write :func:`plan_rows` with a header line (an infeasible plan gives the header only)."""
+    with Path(path).open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS)
+        writer.writeheader()
+        writer.writerows(plan_rows(scenario, plan))

@@ -1,0 +1,189 @@
+"""The plain-text report a planner reads first: status, objective, clusters, money, critical chain.
+
+No colour and no terminal library: aligned columns, at most about 120 characters wide. Tables of
+money are in £m to three decimals, exact to the £1k the plan is reported in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from scheduler.graph import ChainLink, critical_chain
+from scheduler.plan import ClusterPlan, Plan
+from scheduler.report.labels import (
+    millions,
+    option_label,
+    term_gap,
+    term_text,
+    window_text,
+)
+from scheduler.report.table import format_table
+from scheduler.scenario.model import Scenario
+from scheduler.units import month_label
+
+__all__ = ["render_plan"]
+
+INDENT = 2
+
+
+def render_plan(scenario: Scenario, plan: Plan, chain: Sequence[ChainLink] | None = None) -> str:
+    """The whole report; ``chain`` defaults to :func:`scheduler.graph.critical_chain`."""
+    sections = [_header(plan)]
+    if not plan.has_schedule:
+        sections.append(_explanation(plan))
+        return "\n\n".join(sections) + "\n"
+    if chain is None:
+        chain = critical_chain(scenario, plan)
+    sections += [
+        _objective(scenario, plan),
+        _clusters(scenario, plan),
+        _legacy(plan),
+        _funding(scenario, plan),
+        _caps(scenario, plan),
+        _chain(plan, chain),
+    ]
+    return "\n\n".join(section for section in sections if section) + "\n"
+
+
+def _header(plan: Plan) -> str:
+    solver = plan.solver
+    details = [f"{solver.name} {solver.version}".strip()]
+    if solver.seconds is not None:
+        details.append(f"{solver.seconds:.2f} s")
+    details.append(f"{solver.workers} worker{'s' if solver.workers != 1 else ''}")
+    details.append(f"seed {solver.seed}")
+    if solver.deterministic:
+        details.append("deterministic")
+    return f"{plan.scenario}\nStatus: {plan.status}    Solver: {', '.join(details)}"
+
+
+def _explanation(plan: Plan) -> str:
+    if plan.status == "infeasible":
+        title = "No plan: the rules cannot all be met."
+    else:
+        title = "No plan found within the time limit."
+    lines = [title, *(f"{' ' * INDENT}{line}" for line in plan.explanation)]
+    return "\n".join(lines)
+
+
+def _objective(scenario: Scenario, plan: Plan) -> str:
+    terms = list(scenario.objective.reported_terms)
+    terms += [term for term in plan.objective if term not in terms]
+    rows = []
+    for term in terms:
+        if term not in plan.objective:
+            continue
+        value = plan.objective[term]
+        bound = plan.bounds.get(term)
+        rows.append(
+            [
+                term,
+                term_text(term, value),
+                "" if bound is None else term_text(term, bound),
+                "" if bound is None else term_gap(term, value, bound),
+            ]
+        )
+    table = format_table(["term", "value", "proven bound", "gap"], rows, indent=INDENT)
+    return "Objective (most important first)\n" + table
+
+
+def _options(scenario: Scenario, cluster_plan: ClusterPlan) -> list[str]:
+    """``implement: IBM [ibm]`` for every phase with options."""
+    texts = []
+    for phase in cluster_plan.phases:
+        if phase.option is None:
+            continue
+        suppliers = ", ".join(
+            supplier if units == 1 else f"{supplier} x{units}"
+            for supplier, units in sorted(phase.uses.items())
+        )
+        label = option_label(scenario, cluster_plan.id, phase)
+        texts.append(f"{phase.id}: {label}" + (f" [{suppliers}]" if suppliers else ""))
+    return texts or ["-"]
+
+
+def _clusters(scenario: Scenario, plan: Plan) -> str:
+    rows: list[list[object]] = []
+    for cluster_plan in plan.clusters:
+        options = _options(scenario, cluster_plan)
+        rows.append(
+            [
+                cluster_plan.id,
+                month_label(cluster_plan.entry),
+                window_text(cluster_plan.entry_window),
+                month_label(cluster_plan.award),
+                month_label(cluster_plan.go_live),
+                options[0],
+            ]
+        )
+        rows.extend([None] * 5 + [option] for option in options[1:])
+    headers = ["cluster", "market entry", "entry window", "award", "go-live", "chosen options"]
+    return "Clusters\n" + format_table(headers, rows, indent=INDENT)
+
+
+def _legacy(plan: Plan) -> str:
+    rows = [
+        [
+            cluster_plan.id,
+            legacy.name,
+            month_label(legacy.expires),
+            month_label(legacy.retired),
+            legacy.late_months,
+            millions(legacy.extension_cost),
+        ]
+        for cluster_plan in plan.clusters
+        for legacy in cluster_plan.legacy
+    ]
+    if not rows:
+        return ""
+    headers = ["cluster", "legacy system", "expires", "retired", "late months", "extension £m"]
+    return "Legacy systems\n" + format_table(headers, rows, "llllrr", indent=INDENT)
+
+
+def _funding(scenario: Scenario, plan: Plan) -> str:
+    years = sorted({year for c in plan.clusters for year, amount in c.funding.items() if amount})
+    if not years:
+        return ""
+    rows: list[list[object]] = []
+    for year in years:
+        amounts = [c.funding.get(year, 0) for c in plan.clusters]
+        label = scenario.horizon.fy_label(year)
+        rows.append([label, *map(millions, amounts), millions(sum(amounts))])
+    totals = [sum(c.funding.values()) for c in plan.clusters]
+    rows.append(["total", *map(millions, totals), millions(sum(totals))])
+    headers = ["year", *(c.id for c in plan.clusters), "total"]
+    align = "l" + "r" * (len(headers) - 1)
+    return "Funding released per financial year (£m)\n" + format_table(
+        headers, rows, align, indent=INDENT
+    )
+
+
+def _caps(scenario: Scenario, plan: Plan) -> str:
+    if not plan.caps:
+        return ""
+    horizon = scenario.horizon
+    rows = []
+    for cap in plan.caps:
+        years = horizon.fy_label(cap.first_year)
+        if cap.last_year != cap.first_year:
+            years += f"..{horizon.fy_label(cap.last_year)}"
+        headroom = cap.amount - cap.released
+        rows.append(
+            [cap.name, years, millions(cap.released), millions(cap.amount), millions(headroom)]
+        )
+        if headroom == 0:
+            rows[-1][-1] = "0 (full)"
+    headers = ["cap", "years", "released £m", "amount £m", "headroom £m"]
+    return "Funding caps\n" + format_table(headers, rows, "llrrr", indent=INDENT)
+
+
+def _chain(plan: Plan, chain: Sequence[ChainLink]) -> str:
+    if not chain:
+        return ""
+    last = chain[-1]
+    rows = [[link.label, link.milestone, link.reason] for link in chain]
+    if last.month == max(c.go_live for c in plan.clusters):
+        title = f"Critical chain: what sets completion {last.label}"
+    else:
+        title = f"Chain behind {last.milestone} {last.label}"
+    return title + "\n" + format_table([], rows, indent=INDENT)

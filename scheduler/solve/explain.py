@@ -1,0 +1,200 @@
+"""Why a scenario has no plan, in the scenario's own terms.
+
+Every named rule group of the model (a cluster's entry bounds, a hard deadline, a dependency, the
+stagger rule, a supplier's capacity, a cap, ...) is guarded by an enforcement literal. The model is
+solved with all of them as assumptions; CP-SAT returns a set of rules sufficient for the conflict,
+which is shrunk by deletion to a minimal one (drop any rule of it and the others can all hold).
+For each rule of that minimal conflict we then say how far it would have to give, the other rules
+held: a relaxation solve that optimises the rule's own measure (a cap's releases, a deadline's
+month, a dependency's gap), or, for capacities and policies, the least change of the scenario's
+figure that makes the scenario feasible.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+from ortools.sat.python import cp_model
+
+from scheduler.scenario.model import Policy, Scenario
+from scheduler.solve.cpsat import CpsatModel, Rule
+from scheduler.units import money_label, month_label
+
+_STEP_LIMIT = 2.0  # seconds per feasibility question
+
+
+def explain_infeasible(scenario: Scenario, time_limit: float = 20.0, seed: int = 0) -> list[str]:
+    """Sentences explaining why no plan satisfies every rule of ``scenario``."""
+    deadline = time.monotonic() + time_limit
+    built = CpsatModel(scenario, relaxable=True)
+    rules = [built.rules[key] for key in sorted(built.rules)]
+    if not rules:
+        return [
+            "No plan fits the horizon and the lifecycles (phase lengths, waits and the budget's "
+            "release rules); no named rule can be relaxed to fix it."
+        ]
+    status, core = _solve_with(built, rules, deadline, seed)
+    if status == cp_model.OPTIMAL or status == cp_model.FEASIBLE:
+        return ["The scenario became feasible when solved again: it may be too hard for the time limit."]
+    if status != cp_model.INFEASIBLE:
+        return ["No plan was found, and the conflict could not be isolated within the time limit."]
+    if not core:
+        return [
+            "No plan exists even with every named rule switched off: the horizon, the phase "
+            "lengths, the waits allowed and the budget's release rules cannot all hold."
+        ]
+    minimal = _shrink(built, core, deadline, seed)
+    lines = [
+        "No plan satisfies every rule. These rules cannot all hold together "
+        "(a minimal conflict: drop any one of them and the others can be met):"
+    ]
+    lines += [f"  - {rule.text}" for rule in minimal]
+    gives = [_give(scenario, built, rule, rules, deadline, seed) for rule in minimal]
+    gives = [text for text in gives if text]
+    if gives:
+        lines.append("What each would have to give, every other rule held:")
+        lines += [f"  - {text}" for text in gives]
+    return lines
+
+
+def _solve_with(
+    built: CpsatModel, rules: list[Rule], deadline: float, seed: int
+) -> tuple[int, list[Rule]]:
+    """Solve with ``rules`` assumed; on infeasibility return the rules the solver blamed."""
+    model = built.model
+    model.clear_assumptions()
+    model.add_assumptions([rule.literal for rule in rules])
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    solver.parameters.max_time_in_seconds = max(0.05, min(_STEP_LIMIT, deadline - time.monotonic()))
+    status = solver.solve(model)
+    model.clear_assumptions()
+    if status != cp_model.INFEASIBLE:
+        return status, []
+    blamed = set(solver.sufficient_assumptions_for_infeasibility())
+    return status, [rule for rule in rules if rule.literal.index in blamed]
+
+
+def _shrink(built: CpsatModel, core: list[Rule], deadline: float, seed: int) -> list[Rule]:
+    """Deletion-based minimisation: drop each rule whose removal keeps the conflict."""
+    kept = list(core)
+    for rule in list(core):
+        if rule not in kept or time.monotonic() > deadline:
+            continue
+        trial = [other for other in kept if other is not rule]
+        status, blamed = _solve_with(built, trial, deadline, seed)
+        if status == cp_model.INFEASIBLE:
+            kept = blamed or trial
+    return kept
+
+
+def _give(
+    scenario: Scenario, built: CpsatModel, rule: Rule, rules: list[Rule], deadline: float, seed: int
+) -> str | None:
+    if time.monotonic() > deadline:
+        return None
+    if rule.measure is not None:
+        return _relax_measure(built, rule, rules, deadline, seed)
+    return _relax_figure(scenario, rule, deadline, seed)
+
+
+def _relax_measure(
+    built: CpsatModel, rule: Rule, rules: list[Rule], deadline: float, seed: int
+) -> str | None:
+    """Switch the rule off, keep every other rule, and push its measure as close to its limit."""
+    model = built.model
+    others = [other.literal for other in rules if other is not rule]
+    model.clear_assumptions()
+    model.add_assumptions(others)
+    if rule.sense == "<=":
+        model.minimize(rule.measure)
+    else:
+        model.maximize(rule.measure)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    solver.parameters.max_time_in_seconds = max(0.05, min(_STEP_LIMIT, deadline - time.monotonic()))
+    status = solver.solve(model)
+    model.clear_assumptions()
+    model.clear_objective()
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return f"{rule.text}: no single change to it is enough on its own"
+    value = round(solver.objective_value)
+    qualifier = "" if status == cp_model.OPTIMAL else " (best found, not proven)"
+    return _describe(built, rule, value) + qualifier
+
+
+def _describe(built: CpsatModel, rule: Rule, value: int) -> str:
+    shortfall = value - rule.limit if rule.sense == "<=" else rule.limit - value
+    if rule.unit == "money":
+        return (
+            f"{rule.text}: would have to be at least {money_label(value)} "
+            f"(+{money_label(shortfall)})"
+        )
+    if rule.unit == "month":
+        word = "later" if rule.sense == "<=" else "earlier"
+        return (
+            f"{rule.text}: would have to move to {month_label(built.origin + value)} "
+            f"({shortfall} months {word})"
+        )
+    return f"{rule.text}: would have to give {shortfall} months"
+
+
+def _relax_figure(scenario: Scenario, rule: Rule, deadline: float, seed: int) -> str | None:
+    """For capacities and policies: the least change of the scenario's figure that is feasible."""
+    kind, _, name = rule.key.partition(":")
+    candidates: list[tuple[str, Scenario]] = []
+    if kind == "capacity":
+        supplier = scenario.supplier(name)
+        for extra in range(1, 6):
+            more = dataclasses.replace(supplier, capacity=supplier.capacity + extra)
+            suppliers = tuple(more if s.id == name else s for s in scenario.suppliers)
+            candidates.append(
+                (
+                    f"supplier {name}: capacity {supplier.capacity + extra} (+{extra}) would do",
+                    dataclasses.replace(scenario, suppliers=suppliers),
+                )
+            )
+    elif kind == "stagger":
+        gap = scenario.policy.stagger_months
+        for smaller in range(gap - 1, -1, -1):
+            candidates.append(
+                (
+                    f"stagger: entries {smaller} months apart would do"
+                    if smaller
+                    else "stagger: only dropping the stagger rule would do",
+                    dataclasses.replace(
+                        scenario, policy=_policy(scenario.policy, stagger_months=smaller)
+                    ),
+                )
+            )
+    elif kind == "entries_per_year":
+        limit = scenario.policy.max_entries_per_year or 0
+        for extra in range(1, len(scenario.clusters) + 1):
+            candidates.append(
+                (
+                    f"at most {limit + extra} market entries per financial year would do",
+                    dataclasses.replace(
+                        scenario, policy=_policy(scenario.policy, max_entries_per_year=limit + extra)
+                    ),
+                )
+            )
+    for text, variant in candidates:
+        if time.monotonic() > deadline:
+            return None
+        built = CpsatModel(variant)
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = seed
+        solver.parameters.max_time_in_seconds = max(
+            0.05, min(_STEP_LIMIT, deadline - time.monotonic())
+        )
+        if solver.solve(built.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return text
+    return f"{rule.text}: relaxing it alone is not enough" if candidates else None
+
+
+def _policy(policy: Policy, **changes: int) -> Policy:
+    return dataclasses.replace(policy, **changes)
