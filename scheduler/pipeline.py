@@ -1,0 +1,57 @@
+"""From a validated scenario to a checked plan: solve, entry windows, independent check, and an
+explanation when there is no plan. The one place that strings the stages together."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from scheduler.check import check_plan
+from scheduler.errors import PlanCheckError
+from scheduler.plan import Plan
+from scheduler.scenario.model import Scenario
+from scheduler.solve.explain import explain_infeasible
+from scheduler.solve.options import SolveOptions
+from scheduler.solve.runner import SolveStats, solve_cpsat
+from scheduler.window import entry_windows
+
+SOLVERS = ("cp-sat", "milp")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A checked plan and how the solve went."""
+
+    plan: Plan
+    stats: SolveStats
+
+
+def solve(scenario: Scenario, options: SolveOptions, solver: str = "cp-sat") -> Outcome:
+    """Solve ``scenario``; a plan with a schedule is given its entry windows and re-checked by
+    :func:`scheduler.check.check_plan`, and a failed check raises :class:`PlanCheckError`."""
+    if solver == "milp":
+        from scheduler.solve.milp import solve_milp
+
+        plan, stats = solve_milp(scenario, options)
+    elif solver == "cp-sat":
+        plan, stats = solve_cpsat(scenario, options)
+    else:
+        raise ValueError(f"unknown solver {solver!r}; choose one of {', '.join(SOLVERS)}")
+    if plan.has_schedule:
+        plan = plan.with_windows(entry_windows(scenario, plan))
+        violations = check_plan(scenario, plan)
+        if violations:
+            raise PlanCheckError(violations)
+    elif plan.status == "infeasible":
+        budget = max(5.0, min(30.0, options.time_limit))
+        lines = explain_infeasible(scenario, time_limit=budget, seed=options.seed)
+        plan = dataclasses.replace(plan, explanation=tuple(lines))
+    else:
+        plan = dataclasses.replace(
+            plan,
+            explanation=(
+                f"No plan was found within the time limit of {options.time_limit:g} s; "
+                "the scenario was not proven infeasible. Try a longer --time-limit.",
+            ),
+        )
+    return Outcome(plan, stats)

@@ -1,0 +1,42 @@
+"""Writing a plan's files: the JSON plan, the CSV of phases, the graph exports and the report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scheduler.graph import build_graph, critical_chain, write_dot, write_graphml, write_node_link
+from scheduler.plan import Plan
+from scheduler.report.csv import write_plan_csv
+from scheduler.report.terminal import render_plan
+from scheduler.scenario.model import Scenario
+
+
+def write_json(plan: Plan, path: str | Path) -> Path:
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(plan.to_json(), encoding="utf-8")
+    return target
+
+
+def write_outputs(scenario: Scenario, plan: Plan, directory: str | Path) -> list[Path]:
+    """Write plan.json, plan.csv, report.txt and (for a plan with a schedule) graph.graphml,
+    graph.dot and graph.json into ``directory``; return the paths written."""
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = [write_json(plan, folder / "plan.json")]
+    chain = critical_chain(scenario, plan) if plan.has_schedule else []
+    report = folder / "report.txt"
+    report.write_text(render_plan(scenario, plan, chain) + "\n", encoding="utf-8")
+    written.append(report)
+    if plan.has_schedule:
+        write_plan_csv(scenario, plan, folder / "plan.csv")
+        written.append(folder / "plan.csv")
+        graph = build_graph(scenario, plan)
+        for name, writer in (
+            ("graph.graphml", write_graphml),
+            ("graph.dot", write_dot),
+            ("graph.json", write_node_link),
+        ):
+            writer(graph, folder / name)
+            written.append(folder / name)
+    return written
