@@ -30,6 +30,7 @@ class SolveStats:
 
     build_seconds: float
     stages: tuple[StageReport, ...]
+    hint: str = "none"  # "none" (no warm start), "used" or "not used" (see SolveOptions.hint)
 
     @property
     def solve_seconds(self) -> float:
@@ -56,6 +57,11 @@ def solve_cpsat(scenario: Scenario, options: SolveOptions) -> tuple[Plan, SolveS
     build_seconds = time.monotonic() - started
     solver = cp_model.CpSolver()
     _set_parameters(solver, options)
+    hint_lines: list[str] = []
+    if options.hint is not None:
+        solver.parameters.log_search_progress = True
+        solver.parameters.log_to_stdout = options.log
+        solver.log_callback = hint_lines.append
     stages = scenario.objective.stages
     reports: list[StageReport] = []
     incumbent: Plan | None = None
@@ -74,6 +80,10 @@ def solve_cpsat(scenario: Scenario, options: SolveOptions) -> tuple[Plan, SolveS
         stage_start = time.monotonic()
         status = solver.solve(built.model)
         deterministic_time += solver.deterministic_time
+        if index == 0 and options.hint is not None:
+            solver.log_callback = None
+            solver.parameters.log_search_progress = options.log
+            solver.parameters.log_to_stdout = True
         solved = status in _SOLVED
         value = round(solver.objective_value) if solved else None
         bound = math.ceil(solver.best_objective_bound - 1e-6) if solved else None
@@ -90,7 +100,8 @@ def solve_cpsat(scenario: Scenario, options: SolveOptions) -> tuple[Plan, SolveS
                         f"internal error: invalid CP-SAT model: {built.model.validate()}"
                     )
                 info = _solver_info(options, started, deterministic_time)
-                return _empty_plan(scenario, kind, info), SolveStats(build_seconds, tuple(reports))
+                stats = SolveStats(build_seconds, tuple(reports), _hint_status(options, hint_lines))
+                return _empty_plan(scenario, kind, info), stats
             proven = False
             break
         proven = proven and status == cp_model.OPTIMAL
@@ -116,8 +127,16 @@ def solve_cpsat(scenario: Scenario, options: SolveOptions) -> tuple[Plan, SolveS
             bounds=dict(bounds),
             fiscal_year_start=scenario.horizon.fiscal_year_start,
         ),
-        SolveStats(build_seconds, tuple(reports)),
+        SolveStats(build_seconds, tuple(reports), _hint_status(options, hint_lines)),
     )
+
+
+def _hint_status(options: SolveOptions, log_lines: list[str]) -> str:
+    """Whether CP-SAT's first solution came from the warm-start hint (read from its search log)."""
+    if options.hint is None:
+        return "none"
+    used = any("[hint]" in line or "hint is complete and is feasible" in line for line in log_lines)
+    return "used" if used else "not used"
 
 
 def _set_parameters(solver: cp_model.CpSolver, options: SolveOptions) -> None:
