@@ -1,0 +1,245 @@
+"""Typed reading of :class:`Node` trees that records a :class:`Problem` for every bad value.
+
+A getter that meets a bad value records the problem and returns the default, so that reading goes
+on and every problem in the file is found in one pass. ``null`` counts as absent.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Collection, Iterable
+
+from scheduler.errors import Problem
+from scheduler.scenario.yamlnodes import Node, child_path, item_path, shown
+from scheduler.units import UnitError, parse_fy, parse_money, parse_month
+
+__all__ = ["Fields", "Reader", "did_you_mean"]
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """``"; did you mean 'tranche'?"`` for a near miss, else ``""``."""
+    close = difflib.get_close_matches(name, [str(k) for k in known], n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _parent(path: str) -> str:
+    cut = max(path.rfind("."), path.rfind("["))
+    return path[:cut] if cut > 0 else ""
+
+
+class Reader:
+    """Collects the problems of one file and the line of every key path it has read."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.problems: list[Problem] = []
+        self.lines: dict[str, int | None] = {}
+
+    def error(self, node: Node | None, path: str, message: str, line: int | None = None) -> None:
+        file = node.file if node is not None and node.file else self.source
+        if line is None and node is not None:
+            line = node.line
+        self.problems.append(Problem(file, line, path, message))
+
+    def line_of(self, path: str) -> int | None:
+        """The line of ``path``, or of its nearest enclosing key that has one."""
+        while path:
+            line = self.lines.get(path)
+            if line is not None:
+                return line
+            path = _parent(path)
+        return None
+
+    def unique(self) -> list[Problem]:
+        return list(dict.fromkeys(self.problems))
+
+    def mapping(
+        self,
+        node: Node,
+        path: str,
+        known: Collection[str] | None = None,
+        required: Collection[str] = (),
+    ) -> Fields | None:
+        """Check that ``node`` is a mapping with only ``known`` keys and every ``required`` one."""
+        if node.line is not None:
+            self.lines.setdefault(path, node.line)
+        if node.value is None:
+            items: dict[str, Node] = {}
+        elif node.is_map:
+            items = node.value
+        else:
+            self.error(node, path, f"expected a mapping (key: value), got {shown(node)}")
+            return None
+        entries: dict[str, tuple[Node, str]] = {}
+        for key, child in items.items():
+            key_path = child_path(path, key)
+            line = node.key_lines.get(key) or child.line
+            if line is not None:
+                self.lines[key_path] = line
+            if known is not None and key not in known:
+                hint = did_you_mean(key, known)
+                self.error(child, key_path, f"unknown key '{key}'{hint}", line)
+            elif child.value is not None:
+                entries[key] = (child, key_path)
+        for key in required:
+            if key not in items:
+                self.error(node, child_path(path, key), "required but missing")
+            elif items[key].value is None:
+                self.error(items[key], child_path(path, key), "required but empty")
+        return Fields(self, entries, path, node)
+
+    def text(self, node: Node, path: str) -> str | None:
+        if node.is_map or node.is_seq or node.value is None:
+            self.error(node, path, f"expected text, got {shown(node)}")
+            return None
+        return node.value if isinstance(node.value, str) else node.raw
+
+
+class Fields:
+    """The keys of one mapping (or of a lifecycle phase merged with a cluster's override)."""
+
+    def __init__(
+        self, reader: Reader, entries: dict[str, tuple[Node, str]], path: str, node: Node
+    ) -> None:
+        self.reader = reader
+        self.entries = entries
+        self.path = path
+        self.node = node
+
+    def merged(self, override: Fields) -> Fields:
+        """These fields overridden key by key by ``override`` (which also gives the path)."""
+        return Fields(
+            self.reader, {**self.entries, **override.entries}, override.path, override.node
+        )
+
+    def has(self, key: str) -> bool:
+        return key in self.entries
+
+    def get(self, key: str) -> tuple[Node, str] | None:
+        return self.entries.get(key)
+
+    def key_path(self, key: str) -> str:
+        entry = self.entries.get(key)
+        return entry[1] if entry else child_path(self.path, key)
+
+    def error(self, key: str, message: str) -> None:
+        """Record a problem with ``key`` (at the mapping itself when the key is absent)."""
+        node, path = self.entries.get(key, (self.node, self.key_path(key)))
+        self.reader.error(node, path, message)
+
+    def text(self, key: str, default: str | None = None) -> str | None:
+        entry = self.entries.get(key)
+        if entry is None:
+            return default
+        value = self.reader.text(*entry)
+        return default if value is None else value
+
+    def identifier(self, key: str, pattern: re.Pattern[str], rule: str) -> str | None:
+        value = self.text(key)
+        if value is not None and not pattern.fullmatch(value):
+            self.error(key, f"must be {rule}, got {value!r}")
+            return None
+        return value
+
+    def integer(
+        self, key: str, default: int | None = None, minimum: int | None = None
+    ) -> int | None:
+        entry = self.entries.get(key)
+        if entry is None:
+            return default
+        node = entry[0]
+        value = node.value
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error(key, f"expected a whole number, got {shown(node)}")
+            return default
+        if minimum is not None and value < minimum:
+            self.error(key, f"must be {minimum} or more, got {value}")
+            return default
+        return value
+
+    def money(self, key: str, default: int | None = None) -> int | None:
+        entry = self.entries.get(key)
+        if entry is None:
+            return default
+        node = entry[0]
+        try:
+            value = parse_money(node.value)
+        except UnitError:
+            self.error(
+                key, f"expected an amount of money like £5m, 1.2bn or 750k, got {shown(node)}"
+            )
+            return default
+        if value < 0:
+            self.error(key, f"must not be negative, got {node.raw}")
+            return default
+        return value
+
+    def month(self, key: str, default: int | None = None) -> int | None:
+        entry = self.entries.get(key)
+        if entry is None:
+            return default
+        try:
+            return parse_month(entry[0].value)
+        except UnitError:
+            self.error(key, f"expected a month like 2025-10, got {shown(entry[0])}")
+            return default
+
+    def fiscal_year(self, key: str, fy_start: int) -> int | None:
+        entry = self.entries.get(key)
+        if entry is None:
+            return None
+        try:
+            return parse_fy(entry[0].value, fy_start)
+        except UnitError as exc:
+            self.error(key, f"{str(exc).split(', got')[0]}, got {shown(entry[0])}")
+            return None
+
+    def boolean(self, key: str, default: bool) -> bool:
+        entry = self.entries.get(key)
+        if entry is None:
+            return default
+        if not isinstance(entry[0].value, bool):
+            self.error(key, f"expected true or false, got {shown(entry[0])}")
+            return default
+        return entry[0].value
+
+    def items(self, key: str) -> list[tuple[Node, str]]:
+        """The items of a list, each with its key path; a bad value is reported and gives ``[]``."""
+        entry = self.entries.get(key)
+        if entry is None:
+            return []
+        node, path = entry
+        if not node.is_seq:
+            self.reader.error(node, path, f"expected a list, got {shown(node)}")
+            return []
+        for index, item in enumerate(node.value):
+            if item.line is not None:
+                self.reader.lines[item_path(path, index)] = item.line
+        return [(item, item_path(path, index)) for index, item in enumerate(node.value)]
+
+    def texts(self, key: str) -> list[tuple[str, Node, str]]:
+        """A list of text items (a single text counts as a list of one)."""
+        entry = self.entries.get(key)
+        if entry is None:
+            return []
+        node, path = entry
+        if not node.is_map and not node.is_seq:
+            value = self.reader.text(node, path)
+            return [] if value is None else [(value, node, path)]
+        result = []
+        for item, item_at in self.items(key):
+            value = self.reader.text(item, item_at)
+            if value is not None:
+                result.append((value, item, item_at))
+        return result
+
+    def mapping(
+        self, key: str, known: Collection[str] | None = None, required: Collection[str] = ()
+    ) -> Fields | None:
+        entry = self.entries.get(key)
+        if entry is None:
+            return None
+        return self.reader.mapping(entry[0], entry[1], known, required)

@@ -1,0 +1,213 @@
+"""Phases: the lifecycle, a cluster's overrides of it, options and supplier use -> ``Phase``."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from scheduler.scenario.fields import Fields, Reader, did_you_mean
+from scheduler.scenario.model import Mode, Phase, Supplier
+from scheduler.scenario.yamlnodes import Node, child_path, shown
+
+__all__ = ["PHASE_ID", "Suppliers", "build_phases", "read_lifecycle"]
+
+PHASE_ID = re.compile(r"[A-Za-z0-9_-]+")
+PHASE_ID_RULE = "letters, digits, '-' or '_'"
+PHASE_FIELDS = ("months", "cost", "uses", "options", "max_wait")
+OPTION_KEYS = ("name", "label", "months", "cost", "supplier", "units", "uses")
+
+
+@dataclass
+class Suppliers:
+    """The suppliers a phase may name: every id in the file, and the valid ones by id."""
+
+    ids: list[str] = field(default_factory=list)
+    valid: dict[str, Supplier] = field(default_factory=dict)
+
+    def check(self, reader: Reader, supplier: str, node: Node, path: str) -> bool:
+        if supplier in self.ids:
+            return True
+        if not self.ids:
+            reader.error(node, path, f"unknown supplier '{supplier}' (the scenario lists none)")
+        else:
+            hint = did_you_mean(supplier, self.ids)
+            reader.error(node, path, f"unknown supplier '{supplier}'{hint}")
+        return False
+
+
+def read_lifecycle(reader: Reader, top: Fields) -> list[tuple[str, Fields]]:
+    """The lifecycle's phases in order, each with its (unchecked) fields."""
+    phases: list[tuple[str, Fields]] = []
+    seen: dict[str, str] = {}
+    for node, path in top.items("lifecycle"):
+        fields = reader.mapping(node, path, ("id", *PHASE_FIELDS), required=("id",))
+        if fields is None:
+            continue
+        phase_id = fields.identifier("id", PHASE_ID, PHASE_ID_RULE)
+        if phase_id is None:
+            continue
+        if phase_id in seen:
+            reader.error(
+                node,
+                fields.key_path("id"),
+                f"duplicate phase id '{phase_id}' (also {seen[phase_id]})",
+            )
+            continue
+        seen[phase_id] = path
+        phases.append((phase_id, fields))
+    return phases
+
+
+def _overrides(reader: Reader, cluster: Fields) -> list[tuple[str, Fields]]:
+    """A cluster's ``phases``: a mapping of phase id to fields, or a list of phases with ids."""
+    entry = cluster.get("phases")
+    if entry is None:
+        return []
+    node, path = entry
+    result: list[tuple[str, Fields]] = []
+    if node.is_seq:
+        for item, item_at in cluster.items("phases"):
+            fields = reader.mapping(item, item_at, ("id", *PHASE_FIELDS), required=("id",))
+            phase_id = fields.identifier("id", PHASE_ID, PHASE_ID_RULE) if fields else None
+            if fields is not None and phase_id is not None:
+                result.append((phase_id, fields))
+    elif node.is_map:
+        phases = reader.mapping(node, path)
+        for phase_id, child in node.value.items():
+            at = child_path(path, phase_id)
+            if not PHASE_ID.fullmatch(phase_id):
+                reader.error(child, at, f"a phase id must be {PHASE_ID_RULE}, got {phase_id!r}")
+                continue
+            fields = reader.mapping(child, at, PHASE_FIELDS)
+            if phases is not None and fields is not None:
+                result.append((phase_id, fields))
+    else:
+        reader.error(node, path, f"expected a mapping of phase id to fields, got {shown(node)}")
+    seen: set[str] = set()
+    unique = []
+    for phase_id, fields in result:
+        if phase_id in seen:
+            reader.error(fields.node, fields.path, f"phase '{phase_id}' is given twice")
+        else:
+            seen.add(phase_id)
+            unique.append((phase_id, fields))
+    return unique
+
+
+def build_phases(
+    reader: Reader, cluster: Fields, lifecycle: list[tuple[str, Fields]], suppliers: Suppliers
+) -> tuple[Phase, ...]:
+    """The lifecycle overridden field by field by the cluster's phases, then the new phases."""
+    overrides = dict(_overrides(reader, cluster))
+    merged: list[tuple[str, Fields]] = []
+    for phase_id, fields in lifecycle:
+        if phase_id in overrides:
+            merged.append((phase_id, fields.merged(overrides.pop(phase_id))))
+        else:
+            at = child_path(cluster.key_path("phases"), phase_id)
+            node = cluster.get("phases")[0] if cluster.has("phases") else cluster.node
+            merged.append((phase_id, fields.merged(Fields(reader, {}, at, node))))
+    merged.extend(overrides.items())
+    if not merged:
+        reader.error(
+            cluster.node, cluster.key_path("phases"), "no phases: give a lifecycle or phases"
+        )
+    return tuple(_phase(reader, phase_id, fields, suppliers) for phase_id, fields in merged)
+
+
+def _uses(reader: Reader, fields: Fields, key: str, suppliers: Suppliers) -> Counter[str]:
+    """``uses: [a, b]`` (one unit each), ``uses: a`` or ``uses: {a: 2}``."""
+    uses: Counter[str] = Counter()
+    entry = fields.get(key)
+    if entry is None:
+        return uses
+    node, path = entry
+    if node.is_map:
+        units = reader.mapping(node, path)
+        for supplier in node.value if units is not None else ():
+            count = units.integer(supplier, 1, minimum=1)
+            if suppliers.check(reader, supplier, node.value[supplier], units.key_path(supplier)):
+                uses[supplier] += count or 1
+        return uses
+    for supplier, item, item_at in fields.texts(key):
+        if suppliers.check(reader, supplier, item, item_at):
+            uses[supplier] += 1
+    return uses
+
+
+def _check_capacity(
+    reader: Reader, fields: Fields, uses: Counter[str], suppliers: Suppliers, what: str
+) -> None:
+    node, path = fields.get("uses") or (fields.node, fields.path)
+    for supplier, units in sorted(uses.items()):
+        known = suppliers.valid.get(supplier)
+        if known is not None and units > known.capacity:
+            message = (
+                f"{what} needs {units} units of '{supplier}' but its capacity is {known.capacity}"
+            )
+            reader.error(node, path, message)
+
+
+def _phase(reader: Reader, phase_id: str, fields: Fields, suppliers: Suppliers) -> Phase:
+    months = fields.integer("months", None, minimum=1)
+    cost = fields.money("cost", 0) or 0
+    max_wait = fields.integer("max_wait", 0, minimum=0) or 0
+    uses = _uses(reader, fields, "uses", suppliers)
+    options = fields.items("options")
+    if fields.has("options") and not options and fields.get("options")[0].is_seq:
+        fields.error("options", "no options given")
+    if not options:
+        if months is None and not fields.has("months"):
+            reader.error(fields.node, fields.key_path("months"), f"phase '{phase_id}' needs months")
+        _check_capacity(reader, fields, uses, suppliers, f"phase '{phase_id}'")
+        return Phase(phase_id, (Mode(months or 1, cost, tuple(sorted(uses.items()))),), max_wait)
+    modes = []
+    for index, (node, path) in enumerate(options):
+        option = reader.mapping(node, path, OPTION_KEYS)
+        if option is None:
+            modes.append(
+                Mode(months or 1, cost, tuple(sorted(uses.items())), index, f"option {index}")
+            )
+            continue
+        modes.append(_mode(reader, phase_id, index, option, fields, months, cost, uses, suppliers))
+    return Phase(phase_id, tuple(modes), max_wait)
+
+
+def _mode(
+    reader: Reader,
+    phase_id: str,
+    index: int,
+    option: Fields,
+    phase: Fields,
+    months: int | None,
+    cost: int,
+    uses: Counter[str],
+    suppliers: Suppliers,
+) -> Mode:
+    own_months = option.integer("months", None, minimum=1)
+    if not option.has("months") and not phase.has("months"):
+        message = f"option {index} of phase '{phase_id}' needs months (the phase gives none)"
+        reader.error(option.node, option.key_path("months"), message)
+    added = _uses(reader, option, "uses", suppliers)
+    supplier = option.text("supplier")
+    units = option.integer("units", 1, minimum=1) or 1
+    if supplier is not None:
+        node = option.get("supplier")[0]
+        if suppliers.check(reader, supplier, node, option.key_path("supplier")):
+            added[supplier] += units
+    elif option.has("units") and uses:
+        uses = Counter(dict.fromkeys(uses, units))  # units of the phase's own suppliers
+    elif option.has("units"):
+        message = f"units needs a supplier: the option names none and phase '{phase_id}' uses none"
+        option.error("units", message)
+    label = option.text("name") or option.text("label") or "+".join(added) or f"option {index}"
+    total = uses + added
+    _check_capacity(reader, option, total, suppliers, f"option {label!r}")
+    return Mode(
+        months=own_months or months or 1,
+        cost=option.money("cost", cost) or 0,
+        uses=tuple(sorted(total.items())),
+        option=index,
+        label=label,
+    )
