@@ -1,0 +1,70 @@
+"""A brute-force optimiser for tiny scenarios: the reference the solver is tested against.
+
+Every combination of entries (inside the entry bounds and the horizon), options and waits is
+evaluated with :func:`scheduler.evaluate.evaluate`; the feasible one with the lexicographically
+least objective stage values (each a weighted sum of terms) wins. Only for scenarios without
+carry-forward (where releases are decisions too) and with a handful of combinations.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from scheduler.evaluate import ClusterDecision, evaluate, mode_of
+from scheduler.scenario.model import Cluster, Scenario
+
+LIMIT = 200_000
+
+
+def cluster_candidates(scenario: Scenario, cluster: Cluster) -> list[ClusterDecision]:
+    """Every (entry, options, waits) of one cluster whose phases end inside the horizon."""
+    horizon = scenario.horizon
+    if cluster.fixed_entry is not None:
+        entries = [cluster.fixed_entry]
+    else:
+        first = max(horizon.start, cluster.earliest_entry or horizon.start)
+        last = min(
+            horizon.end, horizon.end if cluster.latest_entry is None else cluster.latest_entry
+        )
+        entries = list(range(first, last + 1))
+    option_sets = [
+        [mode.option for mode in phase.modes] if phase.has_options else [None]
+        for phase in cluster.phases
+    ]
+    wait_sets = [[0]] + [list(range(phase.max_wait + 1)) for phase in cluster.phases[1:]]
+    out = []
+    for options in itertools.product(*option_sets):
+        months = sum(mode_of(p, o).months for p, o in zip(cluster.phases, options, strict=True))
+        for waits in itertools.product(*wait_sets):
+            for entry in entries:
+                if entry + months + sum(waits) - 1 > horizon.end:
+                    break
+                out.append(ClusterDecision.back_to_back(cluster, entry, options, waits))
+    return out
+
+
+def brute_force(
+    scenario: Scenario,
+) -> tuple[list[int] | None, dict[str, ClusterDecision] | None]:
+    """The optimal stage values (``None`` when infeasible) and decisions that reach them."""
+    budget = scenario.budget
+    if budget is not None and budget.carry_forward:
+        raise ValueError("brute force does not enumerate carry-forward releases")
+    ids = [c.id for c in scenario.clusters]
+    candidates = [cluster_candidates(scenario, c) for c in scenario.clusters]
+    count = 1
+    for options in candidates:
+        count *= len(options)
+    if count > LIMIT:
+        raise ValueError(f"{count} combinations: too many for brute force")
+    best: tuple[int, ...] | None = None
+    best_decisions = None
+    for combo in itertools.product(*candidates):
+        decisions = dict(zip(ids, combo, strict=True))
+        evaluation = evaluate(scenario, decisions)
+        if evaluation.violations:
+            continue
+        values = evaluation.stage_values(scenario.objective)
+        if best is None or values < best:
+            best, best_decisions = values, decisions
+    return (list(best) if best is not None else None), best_decisions

@@ -1,0 +1,109 @@
+"""Small scenario builders for the semantics tests (scenarios straight from the dataclasses)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from scheduler.evaluate import ClusterDecision, evaluate
+from scheduler.plan import Plan
+from scheduler.scenario.model import (
+    Budget,
+    Cap,
+    Cluster,
+    Horizon,
+    Mode,
+    Objective,
+    Phase,
+    Policy,
+    Scenario,
+    Supplier,
+)
+from scheduler.units import parse_month
+from scheduler.window import entry_windows
+
+__all__ = [
+    "Budget",
+    "Cap",
+    "Objective",
+    "Policy",
+    "Supplier",
+    "cluster",
+    "m",
+    "phase",
+    "plan_of",
+    "scenario",
+]
+
+
+def m(text: str) -> int:
+    """A month ordinal from ``YYYY-MM``."""
+    return parse_month(text)
+
+
+def _uses(uses: Mapping[str, int] | None) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted((uses or {}).items()))
+
+
+def phase(
+    pid: str,
+    months: int = 1,
+    cost: int = 0,
+    uses: Mapping[str, int] | None = None,
+    max_wait: int = 0,
+    options: list[tuple[int, int, Mapping[str, int] | None]] | None = None,
+) -> Phase:
+    """A phase; ``options`` is a list of ``(months, cost, uses)``, one mode per option."""
+    if options is None:
+        return Phase(pid, (Mode(months, cost, _uses(uses)),), max_wait)
+    modes = tuple(
+        Mode(mo, co, _uses(us), index, f"option {index}")
+        for index, (mo, co, us) in enumerate(options)
+    )
+    return Phase(pid, modes, max_wait)
+
+
+def cluster(cid: str, *phases: Phase, **fields) -> Cluster:
+    for key in ("earliest_entry", "latest_entry", "fixed_entry"):
+        if isinstance(fields.get(key), str):
+            fields[key] = m(fields[key])
+    return Cluster(cid, tuple(phases), **fields)
+
+
+def scenario(
+    *clusters: Cluster,
+    start: str = "2024-04",
+    end: str = "2026-03",
+    budget: Budget | None = None,
+    suppliers: tuple[Supplier, ...] = (),
+    policy: Policy | None = None,
+    objective: Objective | None = None,
+    fy_start: int = 4,
+) -> Scenario:
+    return Scenario(
+        name="test",
+        horizon=Horizon(m(start), m(end), fy_start),
+        clusters=tuple(clusters),
+        budget=budget,
+        suppliers=suppliers,
+        policy=policy or Policy(),
+        objective=objective or Objective(),
+    )
+
+
+def plan_of(
+    sc: Scenario,
+    entries: Mapping[str, int | str | ClusterDecision],
+    releases: Mapping[str, Mapping[int, int]] | None = None,
+    windows: bool = True,
+) -> Plan:
+    """The plan of back-to-back decisions (option 0) from these entries, or given decisions."""
+    decisions = {}
+    for c in sc.clusters:
+        value = entries[c.id]
+        if isinstance(value, ClusterDecision):
+            decisions[c.id] = value
+        else:
+            entry = m(value) if isinstance(value, str) else value
+            decisions[c.id] = ClusterDecision.back_to_back(c, entry)
+    plan = evaluate(sc, decisions, releases).to_plan(sc)
+    return plan.with_windows(entry_windows(sc, plan)) if windows else plan
