@@ -84,8 +84,8 @@ class _Windows:
         self.base_value = stage_value(self.stage, self.ev.objective)
         stage_terms = {name for name, weight in self.stage if weight}
         self.need_money = bool(self.budget.caps) or "funding" in stage_terms
-        self.need_legacy = bool(stage_terms & {"extension_cost", "late_months", "total_cost"})
-        self.need_legacy |= "net_cost" in stage_terms
+        legacy_terms = {"extension_cost", "late_months", "total_cost", "net_cost"}
+        self.need_legacy = bool(stage_terms & legacy_terms)
         self.suppliers = {s.id: s for s in scenario.suppliers}
         self.capacity = {s.id: s.capacity for s in scenario.suppliers}
         self.usage: dict[str, dict[int, int]] = {s.id: {} for s in scenario.suppliers}
