@@ -62,14 +62,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except PlanCheckError as error:
-        print("error: the plan failed the independent check (a bug; please report it):", file=sys.stderr)
+        print(
+            "error: the plan failed the independent check (a bug; please report it):",
+            file=sys.stderr,
+        )
         for violation in error.violations:
             print(f"  - {violation}", file=sys.stderr)
         return EXIT_CHECK_FAILED
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback for users
+    except Exception as error:
         if os.environ.get("SCHEDULER_DEBUG"):
             raise
         print(

@@ -127,7 +127,9 @@ class Plan:
             return month_label(value) if name in MONTH_TERMS else value
 
         def years(amounts: dict[int, int]) -> dict[str, int]:
-            return {fy_label(year, fy): amount for year, amount in sorted(amounts.items()) if amount}
+            return {
+                fy_label(year, fy): amount for year, amount in sorted(amounts.items()) if amount
+            }
 
         data: dict[str, Any] = {
             "format": PLAN_FORMAT,
@@ -149,7 +151,10 @@ class Plan:
                 {
                     "id": c.id,
                     "entry": month_label(c.entry),
-                    "entry_window": [month_label(c.entry_window[0]), month_label(c.entry_window[1])],
+                    "entry_window": [
+                        month_label(c.entry_window[0]),
+                        month_label(c.entry_window[1]),
+                    ],
                     "award": month_label(c.award),
                     "go_live": month_label(c.go_live),
                     "phases": [

@@ -13,16 +13,16 @@ from decimal import Decimal, InvalidOperation
 
 __all__ = [
     "UnitError",
+    "fiscal_year",
     "fy_label",
     "fy_months",
-    "fiscal_year",
     "money_label",
     "month",
     "month_label",
+    "monthly_spread",
     "parse_fy",
     "parse_money",
     "parse_month",
-    "monthly_spread",
     "to_thousands",
 ]
 
@@ -32,7 +32,9 @@ class UnitError(ValueError):
 
 
 _MONTH_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\s*$")
-_MONEY_RE = re.compile(r"^\s*(-?)\s*£?\s*([0-9][0-9_,]*(?:\.[0-9_]+)?|\.[0-9]+)\s*(k|m|bn)?\s*$", re.I)
+_MONEY_RE = re.compile(
+    r"^\s*(-?)\s*£?\s*([0-9][0-9_,]*(?:\.[0-9_]+)?|\.[0-9]+)\s*(k|m|bn)?\s*$", re.I
+)
 _FY_RE = re.compile(r"^\s*(\d{4})(?:-(\d{2}|\d{4}))?\s*$")
 _SUFFIX = {"": 1, "k": 1_000, "m": 1_000_000, "bn": 1_000_000_000}
 
@@ -83,7 +85,9 @@ def parse_money(value: object) -> int:
                 amount *= _SUFFIX[(suffix or "").lower()]
                 pounds = int(amount.to_integral_value())
                 return -pounds if sign else pounds
-    raise UnitError(f"expected an amount of money like £5m, 1.2bn, 750k or 2_500_000, got {value!r}")
+    raise UnitError(
+        f"expected an amount of money like £5m, 1.2bn, 750k or 2_500_000, got {value!r}"
+    )
 
 
 def money_label(pounds: int) -> str:

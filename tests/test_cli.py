@@ -66,7 +66,14 @@ def test_out_directory_holds_plan_csv_report_and_graphs(tmp_path, capsys):
     assert main([str(BASE), "--out", str(out), "--quiet"]) == 0
     assert capsys.readouterr().out.strip().endswith("optimal")
     names = {p.name for p in out.iterdir()}
-    assert {"plan.json", "plan.csv", "report.txt", "graph.graphml", "graph.dot", "graph.json"} <= names
+    assert {
+        "plan.json",
+        "plan.csv",
+        "report.txt",
+        "graph.graphml",
+        "graph.dot",
+        "graph.json",
+    } <= names
     assert "synergy" in (out / "plan.csv").read_text()
 
 

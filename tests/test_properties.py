@@ -4,11 +4,11 @@ and its objective equals the optimum found by brute-force enumeration."""
 from __future__ import annotations
 
 import pytest
+from bruteforce import brute_force
+from builders import cluster, phase, scenario
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from bruteforce import brute_force
-from builders import cluster, phase, scenario
 from scheduler.evaluate import stage_value
 from scheduler.pipeline import solve
 from scheduler.scenario.model import (
@@ -71,7 +71,9 @@ def tiny_scenarios(draw):
             other = f"c{draw(st.integers(0, index - 1))}"
             edge = draw(st.sampled_from(["start", "end"]))
             fields["depends_on"] = (
-                Dependency(other, Milestone("a", edge), draw(st.integers(-1, 1)), Milestone("a", "start")),
+                Dependency(
+                    other, Milestone("a", edge), draw(st.integers(-1, 1)), Milestone("a", "start")
+                ),
             )
         fields["benefits"] = draw(st.sampled_from([0, 0, 500_000]))
         clusters.append(cluster(f"c{index}", *phases, **fields))
@@ -79,7 +81,9 @@ def tiny_scenarios(draw):
     if draw(st.booleans()):
         caps = ()
         if draw(st.booleans()):
-            caps = (Cap("cap", 2024, 2024, draw(st.sampled_from([1_000_000, 5_000_000, 15_000_000]))),)
+            caps = (
+                Cap("cap", 2024, 2024, draw(st.sampled_from([1_000_000, 5_000_000, 15_000_000]))),
+            )
         budget = Budget(
             tranche=draw(st.sampled_from([1_000, 1_000_000, 5_000_000])),
             caps=caps,

@@ -6,7 +6,12 @@ import argparse
 import json
 
 from scheduler.check import check_plan
-from scheduler.commands.common import EXIT_CHECK_FAILED, EXIT_OK, add_scenario_options, read_scenario
+from scheduler.commands.common import (
+    EXIT_CHECK_FAILED,
+    EXIT_OK,
+    add_scenario_options,
+    read_scenario,
+)
 from scheduler.errors import Problem, ScenarioError
 from scheduler.plan import Plan
 

@@ -104,7 +104,9 @@ def read_scenario(path: str, overrides: Sequence[str] = ()) -> Scenario:
 def check_solve_args(args: argparse.Namespace) -> None:
     problems = []
     if args.time_limit <= 0:
-        problems.append(Problem("--time-limit", None, "", f"must be positive, got {args.time_limit}"))
+        problems.append(
+            Problem("--time-limit", None, "", f"must be positive, got {args.time_limit}")
+        )
     if args.workers < 1:
         problems.append(Problem("--workers", None, "", f"must be at least 1, got {args.workers}"))
     if problems:

@@ -36,7 +36,9 @@ def explain_infeasible(scenario: Scenario, time_limit: float = 20.0, seed: int =
         ]
     status, core = _solve_with(built, rules, deadline, seed)
     if status == cp_model.OPTIMAL or status == cp_model.FEASIBLE:
-        return ["The scenario became feasible when solved again: it may be too hard for the time limit."]
+        return [
+            "The scenario became feasible when solved again: it may be too hard for the time limit."
+        ]
     if status != cp_model.INFEASIBLE:
         return ["No plan was found, and the conflict could not be isolated within the time limit."]
     if not core:
@@ -177,7 +179,8 @@ def _relax_figure(scenario: Scenario, rule: Rule, deadline: float, seed: int) ->
                 (
                     f"at most {limit + extra} market entries per financial year would do",
                     dataclasses.replace(
-                        scenario, policy=_policy(scenario.policy, max_entries_per_year=limit + extra)
+                        scenario,
+                        policy=_policy(scenario.policy, max_entries_per_year=limit + extra),
                     ),
                 )
             )
