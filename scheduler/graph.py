@@ -30,6 +30,7 @@ from scheduler.graph_export import dot_text, write_dot, write_graphml, write_nod
 from scheduler.plan import ClusterPlan, PhasePlan, Plan
 from scheduler.scenario.model import Cluster, Milestone, Scenario
 from scheduler.units import month_label
+from scheduler.window import why_not_earlier
 
 __all__ = [
     "KINDS",
@@ -307,10 +308,10 @@ def cluster_chain(
     graph = build_graph(scenario, plan) if graph is None else graph
     cluster_plan = plan.cluster(cluster_id)
     target = node_id(cluster_id, cluster_plan.phases[-1].id, "end")
-    return _walk_back(scenario, graph, target)
+    return _walk_back(scenario, plan, graph, target)
 
 
-def _walk_back(scenario: Scenario, graph: nx.DiGraph, target: str) -> list[ChainLink]:
+def _walk_back(scenario: Scenario, plan: Plan, graph: nx.DiGraph, target: str) -> list[ChainLink]:
     order = {cluster.id: index for index, cluster in enumerate(scenario.clusters)}
     links: list[ChainLink] = []
     seen: set[str] = set()
@@ -320,7 +321,7 @@ def _walk_back(scenario: Scenario, graph: nx.DiGraph, target: str) -> list[Chain
         month = graph.nodes[node]["month"]
         tight = _tight_edges(graph, node, seen, order)
         if not tight:
-            links.append(ChainLink(node, month, _origin_reason(scenario, graph, node)))
+            links.append(ChainLink(node, month, _origin_reason(scenario, plan, graph, node)))
             break
         source, data = tight[0]
         links.append(ChainLink(node, month, data["reason"], data["kind"]))
@@ -347,7 +348,7 @@ def _tight_edges(
     return sorted(edges, key=key)
 
 
-def _origin_reason(scenario: Scenario, graph: nx.DiGraph, node: str) -> str:
+def _origin_reason(scenario: Scenario, plan: Plan, graph: nx.DiGraph, node: str) -> str:
     """Why a milestone that no tight rule holds is where it is."""
     attrs = graph.nodes[node]
     label = attrs["label"]
@@ -362,6 +363,9 @@ def _origin_reason(scenario: Scenario, graph: nx.DiGraph, node: str) -> str:
         if supplier.id in uses and supplier.available_from == attrs["month"]:
             return f"{supplier.id} available from {label}"
     if attrs.get("entry"):
+        held = why_not_earlier(scenario, plan, attrs["cluster"])
+        if held:
+            return held
         return f"chosen by the optimiser (entry window {attrs['entry_window']})"
     return "chosen by the optimiser"
 

@@ -37,7 +37,7 @@ from scheduler.plan import Plan
 from scheduler.scenario.model import Budget, Cap, Scenario
 from scheduler.units import monthly_spread, to_thousands
 
-__all__ = ["entry_windows"]
+__all__ = ["entry_windows", "why_not_earlier"]
 
 
 def entry_windows(scenario: Scenario, plan: Plan) -> dict[str, tuple[int, int]]:
@@ -310,3 +310,27 @@ class _Windows:
             "funding": base["funding"] - sum(shift.base_releases.values()) + sum(releases.values()),
         }
         return stage_value(self.stage, terms)
+
+
+def why_not_earlier(scenario: Scenario, plan: Plan, cluster_id: str) -> str | None:
+    """What entering one month earlier would break, everything else held (as for windows).
+
+    Returns the first rule broken, or the first objective stage made worse, in the scenario's own
+    words; ``None`` if nothing would (the entry is then simply one of several equal choices).
+    """
+    decisions = decisions_from_plan(plan)
+    budget = scenario.budget
+    releases = releases_from_plan(plan) if budget is not None and budget.carry_forward else None
+    held = evaluate(scenario, decisions, releases)
+    if releases is not None:
+        releases = {cid: amounts for cid, amounts in releases.items() if cid != cluster_id}
+    moved = dict(decisions)
+    moved[cluster_id] = decisions[cluster_id].shifted(-1)
+    earlier = evaluate(scenario, moved, releases)
+    if earlier.violations:
+        return f"a month earlier would break: {earlier.violations[0]}"
+    stage = scenario.objective.stages[0]
+    if stage_value(stage, earlier.objective) > stage_value(stage, held.objective):
+        names = " + ".join(name for name, _ in stage)
+        return f"a month earlier would make {names} worse"
+    return None
