@@ -15,15 +15,14 @@ No object from this module leaves :mod:`scheduler.solve`: the runner turns solve
 
 from __future__ import annotations
 
-import itertools
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
 from scheduler.scenario.model import Cluster, Dependency, Milestone, Mode, Scenario
-from scheduler.units import money_label, month_label, monthly_spread, to_thousands
+from scheduler.solve.budget import add_caps, add_releases, add_spend, domain_bounds
+from scheduler.units import month_label, to_thousands
 
 LinearExpr = cp_model.LinearExprT
 
@@ -108,13 +107,13 @@ class CpsatModel:
         self._add_programme_deadline()
         self._add_dependencies()
         self._add_legacy()
-        self._add_spend()
-        self._add_releases()
-        self._add_caps()
+        add_spend(self)
+        add_releases(self)
+        add_caps(self)
         self.completion = self.model.new_int_var(0, self.months - 1, "completion")
         self.model.add_max_equality(self.completion, [cv.last_end for cv in self.clusters.values()])
 
-    def _rule(
+    def rule(
         self,
         key: str,
         text: str,
@@ -131,7 +130,7 @@ class CpsatModel:
             self.rules[key] = Rule(key, text, literal, measure, sense, limit, unit)
         return self.rules[key].literal
 
-    def _add(self, constraint: cp_model.Constraint, rule: cp_model.IntVar | None) -> None:
+    def enforce(self, constraint: cp_model.Constraint, rule: cp_model.IntVar | None) -> None:
         if rule is not None:
             constraint.only_enforce_if(rule)
 
@@ -210,17 +209,17 @@ class CpsatModel:
             if month is None:
                 continue
             value = month - self.origin
-            rule = self._rule(
+            rule = self.rule(
                 f"entry:{cluster.id}:{sense}",
                 f"{cluster.id} enters the market {words} {month_label(month)}",
                 *((cv.entry, sense, value, "month") if sense != "==" else ()),
             )
             if sense == ">=":
-                self._add(self.model.add(cv.entry >= value), rule)
+                self.enforce(self.model.add(cv.entry >= value), rule)
             elif sense == "<=":
-                self._add(self.model.add(cv.entry <= value), rule)
+                self.enforce(self.model.add(cv.entry <= value), rule)
             else:
-                self._add(self.model.add(cv.entry == value), rule)
+                self.enforce(self.model.add(cv.entry == value), rule)
 
     def _uses(self) -> dict[str, list[tuple[cp_model.IntervalVar, int, str]]]:
         """For each supplier, the (interval, units, label) of every mode that uses it."""
@@ -244,7 +243,7 @@ class CpsatModel:
             demand = sum(units for _, units, _ in uses)
             if demand <= supplier.capacity:
                 continue
-            rule = self._rule(
+            rule = self.rule(
                 f"capacity:{supplier_id}",
                 f"supplier {supplier_id} runs at most {supplier.capacity} unit(s) at once",
             )
@@ -265,7 +264,7 @@ class CpsatModel:
                         supplier = self.scenario.supplier(supplier_id)
                         if supplier.available_from is None and supplier.available_to is None:
                             continue
-                        rule = self._rule(
+                        rule = self.rule(
                             f"window:{supplier_id}",
                             f"supplier {supplier_id} is available only "
                             f"{_span(supplier.available_from, supplier.available_to)}",
@@ -286,7 +285,7 @@ class CpsatModel:
         gap = self.scenario.policy.stagger_months
         if gap <= 0 or len(self.clusters) < 2:
             return
-        rule = self._rule("stagger", f"market entries at least {gap} months apart")
+        rule = self.rule("stagger", f"market entries at least {gap} months apart")
         intervals = [
             self.model.new_fixed_size_interval_var(cv.entry, gap, f"{cid}.stagger")
             for cid, cv in self.clusters.items()
@@ -305,7 +304,7 @@ class CpsatModel:
             return
         in_year: dict[int, list[cp_model.IntVar]] = {}
         for cid, cv in self.clusters.items():
-            lo, hi = _bounds(cv.entry)
+            lo, hi = domain_bounds(cv.entry)
             literals = []
             for year in sorted({self.fy_of[t] for t in range(lo, hi + 1)}):
                 first, last = self.scenario.horizon.fy_months(year)
@@ -315,10 +314,10 @@ class CpsatModel:
                 in_year.setdefault(year, []).append(literal)
                 literals.append(literal)
             self.model.add_exactly_one(literals)
-        rule = self._rule("entries_per_year", f"at most {limit} market entries per financial year")
+        rule = self.rule("entries_per_year", f"at most {limit} market entries per financial year")
         for literals in in_year.values():
             if len(literals) > limit:
-                self._add(self.model.add(sum(literals) <= limit), rule)
+                self.enforce(self.model.add(sum(literals) <= limit), rule)
 
     def _add_programme_deadline(self) -> None:
         """Every cluster's last phase ends by the policy deadline: ``e[c,last] <= deadline``."""
@@ -327,7 +326,7 @@ class CpsatModel:
             return
         for cid, cv in self.clusters.items():
             bound = deadline - self.origin
-            rule = self._rule(
+            rule = self.rule(
                 f"deadline:{cid}",
                 f"{cid} finishes by the programme deadline {month_label(deadline)}",
                 cv.last_end,
@@ -335,7 +334,7 @@ class CpsatModel:
                 bound,
                 "month",
             )
-            self._add(self.model.add(cv.last_end <= bound), rule)
+            self.enforce(self.model.add(cv.last_end <= bound), rule)
 
     def milestone(self, cluster_id: str, milestone: Milestone) -> cp_model.IntVar:
         phase = self.clusters[cluster_id].phases[milestone.phase]
@@ -347,7 +346,7 @@ class CpsatModel:
             for dep in cv.cluster.depends_on:
                 this = self.milestone(cid, dep.this)
                 other = self.milestone(dep.cluster, dep.milestone)
-                rule = self._rule(
+                rule = self.rule(
                     f"depends:{cid}:{_dep_key(dep)}",
                     _dep_text(cid, dep),
                     this - other,
@@ -355,7 +354,7 @@ class CpsatModel:
                     dep.offset,
                     "months",
                 )
-                self._add(self.model.add(this >= other + dep.offset), rule)
+                self.enforce(self.model.add(this >= other + dep.offset), rule)
 
     def _add_legacy(self) -> None:
         """``late[c,l] = max(0, e[c,replaced_by] - expires)``; hard deadline
@@ -369,7 +368,7 @@ class CpsatModel:
                 cv.late[legacy.name] = late
                 if legacy.hard_deadline is not None:
                     bound = legacy.hard_deadline - self.origin
-                    rule = self._rule(
+                    rule = self.rule(
                         f"legacy:{cid}:{legacy.name}",
                         f"{cid}: {legacy.name} retired by its hard deadline "
                         f"{month_label(legacy.hard_deadline)}",
@@ -378,154 +377,7 @@ class CpsatModel:
                         bound,
                         "month",
                     )
-                    self._add(self.model.add(retired <= bound), rule)
-
-    def _add_spend(self) -> None:
-        """Spend per financial year ``S[c,y]`` in £1k, by table lookup.
-
-        Each phase's cost is spread by ``units.monthly_spread``. When a cluster has no waits, every
-        phase start is ``E[c]`` plus a constant per option combination ``k``, so
-        ``S[c,y] = table[c,y][E[c], k]``: one element constraint per cluster and year, all on the
-        same index. Otherwise per phase: ``S[c,y] = sum_p table[p,y][s[c,p], m]``. When the budget
-        covers extensions, the late months of each legacy system falling in ``y`` times its
-        monthly rate are added (a lookup on the retirement month)."""
-        budget = self.scenario.budget
-        covers_extensions = budget is not None and budget.covers_extensions
-        for cid, cv in self.clusters.items():
-            per_year: dict[int, list[LinearExpr]] = {}
-            maxima: dict[int, int] = {}
-            if all(phase.max_wait == 0 for phase in cv.cluster.phases[1:]) and _combos(cv) <= 64:
-                self._cluster_spend(cid, cv, per_year, maxima)
-            else:
-                for pid, pv in cv.phases.items():
-                    self._phase_spend(f"{cid}.{pid}", pv, per_year, maxima)
-            if covers_extensions:
-                for legacy in cv.cluster.legacy:
-                    self._extension_spend(cid, cv, legacy, per_year, maxima)
-            cv.spend = {year: sum(parts) for year, parts in per_year.items()}
-            cv.spend_max = maxima
-
-    def _cluster_spend(self, cid: str, cv: ClusterVars, per_year: dict, maxima: dict) -> None:
-        phases = list(cv.phases.values())
-        combos = list(itertools.product(*(range(len(pv.modes)) for pv in phases)))
-        lo, hi = _bounds(cv.entry)
-        width = len(combos)
-        tables: dict[int, list[int]] = {}
-        for entry in range(lo, hi + 1):
-            for k, combo in enumerate(combos):
-                start = entry
-                for pv, choice in zip(phases, combo, strict=True):
-                    mode = pv.modes[choice]
-                    for offset, amount in enumerate(monthly_spread(mode.cost, mode.months)):
-                        t = start + offset
-                        if amount and t < self.months:
-                            table = tables.setdefault(self.fy_of[t], [0] * ((hi - lo + 1) * width))
-                            table[(entry - lo) * width + k] += amount
-                    start += mode.months
-        radix = 1
-        combo_index: LinearExpr = 0
-        for pv in reversed(phases):
-            combo_index += radix * pv.mode_index()
-            radix *= len(pv.modes)
-        index = (cv.entry - lo) * width + combo_index
-        for year, table in sorted(tables.items()):
-            self._lookup(f"{cid}.spend{year}", index, table, year, per_year, maxima)
-
-    def _lookup(self, name: str, index: LinearExpr, table: list[int], year: int, per_year, maxima):
-        low, high = min(table), max(table)
-        if low == high:
-            per_year.setdefault(year, []).append(low)
-        else:
-            spend = self.model.new_int_var(low, high, name)
-            self.model.add_element(index, table, spend)
-            per_year.setdefault(year, []).append(spend)
-        maxima[year] = maxima.get(year, 0) + high
-
-    def _phase_spend(
-        self, name: str, pv: PhaseVars, per_year: dict, maxima: dict[int, int]
-    ) -> None:
-        lo = pv.start_lo
-        _, hi = _bounds(pv.start)
-        tables: dict[int, list[int]] = {}
-        for start in range(lo, hi + 1):
-            for mode_index, mode in enumerate(pv.modes):
-                position = (start - lo) * len(pv.modes) + mode_index
-                for offset, amount in enumerate(monthly_spread(mode.cost, mode.months)):
-                    t = start + offset
-                    if amount and 0 <= t < self.months:
-                        table = tables.setdefault(
-                            self.fy_of[t], [0] * ((hi - lo + 1) * len(pv.modes))
-                        )
-                        table[position] += amount
-        index = (pv.start - lo) * len(pv.modes) + pv.mode_index()
-        for year, table in sorted(tables.items()):
-            self._lookup(f"{name}.spend{year}", index, table, year, per_year, maxima)
-
-    def _extension_spend(self, cid: str, cv: ClusterVars, legacy, per_year, maxima) -> None:
-        rate = to_thousands(legacy.extension_cost)
-        if rate == 0:
-            return
-        end = cv.phases[legacy.replaced_by].end
-        lo, hi = _bounds(end)
-        expires = legacy.expires - self.origin
-        tables: dict[int, list[int]] = {}
-        for retired in range(lo, hi + 1):
-            for t in range(max(0, expires + 1), retired + 1):
-                if t < self.months:
-                    table = tables.setdefault(self.fy_of[t], [0] * (hi - lo + 1))
-                    table[retired - lo] += rate
-        for year, table in sorted(tables.items()):
-            self._lookup(f"{cid}.extension{year}", end - lo, table, year, per_year, maxima)
-
-    def _add_releases(self) -> None:
-        """Releases ``R[c,y] = tranche n[c,y]`` covering spend. Without carry-forward the least
-        covering multiple: ``S <= R <= S + tranche - 1``. With carry-forward, cumulative cover:
-        ``sum_{y'<=y} R[c,y'] >= sum_{y'<=y} S[c,y']`` for every ``y``."""
-        budget = self.scenario.budget
-        tranche = to_thousands(budget.tranche) if budget else 1
-        carry = budget is not None and budget.carry_forward
-        for cid, cv in self.clusters.items():
-            total_max = sum(cv.spend_max.values())
-            released: list[LinearExpr] = []
-            spent: list[LinearExpr] = []
-            for year in self.years:
-                spend = cv.spend.get(year, 0)
-                most = total_max if carry else cv.spend_max.get(year, 0)
-                count = self.model.new_int_var(0, -(-most // tranche), f"{cid}.tranches{year}")
-                cv.tranches[year] = count
-                if carry:
-                    released.append(tranche * count)
-                    spent.append(spend)
-                    self.model.add(sum(released) >= sum(spent))
-                else:
-                    self.model.add(tranche * count >= spend)
-                    self.model.add(tranche * count <= spend + tranche - 1)
-
-    def _add_caps(self) -> None:
-        """Each cap: ``sum_c sum_{y in cap} R[c,y] <= floor(amount / £1k)`` (rule ``cap:<name>``)."""
-        budget = self.scenario.budget
-        if budget is None:
-            return
-        tranche = to_thousands(budget.tranche)
-        for cap in budget.caps:
-            terms = [
-                tranche * cv.tranches[year]
-                for cv in self.clusters.values()
-                for year in self.years
-                if cap.first_year <= year <= cap.last_year
-            ]
-            if terms:
-                rule = self._rule(
-                    f"cap:{cap.name}",
-                    f"cap {cap.name} of {money_label(cap.amount)} "
-                    f"({self.scenario.horizon.fy_label(cap.first_year)}.."
-                    f"{self.scenario.horizon.fy_label(cap.last_year)})",
-                    1000 * sum(terms),
-                    "<=",
-                    cap.amount // 1000 * 1000,
-                    "money",
-                )
-                self._add(self.model.add(sum(terms) <= cap.amount // 1000), rule)
+                    self.enforce(self.model.add(retired <= bound), rule)
 
     # -- objective terms --------------------------------------------------------------------
 
@@ -568,16 +420,6 @@ class CpsatModel:
 
     def stage(self, weights: Iterable[tuple[str, int]]) -> LinearExpr:
         return sum(weight * self.term(name) for name, weight in weights)
-
-
-def _combos(cv: ClusterVars) -> int:
-    return math.prod(len(pv.modes) for pv in cv.phases.values())
-
-
-def _bounds(var: cp_model.IntVar) -> tuple[int, int]:
-    """The smallest and largest value in a variable's domain."""
-    domain = list(var.proto.domain)
-    return domain[0], domain[-1]
 
 
 def _span(first: int | None, last: int | None) -> str:

@@ -1,0 +1,185 @@
+"""The budget rules of the CP-SAT model: spend per financial year, releases in tranches, caps.
+
+Notation as in :mod:`scheduler.solve.cpsat`; all amounts here are whole £1k.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from typing import TYPE_CHECKING
+
+from scheduler.units import money_label, monthly_spread, to_thousands
+
+if TYPE_CHECKING:
+    from ortools.sat.python import cp_model
+
+    from scheduler.solve.cpsat import ClusterVars, CpsatModel, LinearExpr, PhaseVars
+
+
+def domain_bounds(var: cp_model.IntVar) -> tuple[int, int]:
+    """The smallest and largest value in a variable's domain."""
+    domain = list(var.proto.domain)
+    return domain[0], domain[-1]
+
+
+def _combos(cv: ClusterVars) -> int:
+    return math.prod(len(pv.modes) for pv in cv.phases.values())
+
+
+def add_spend(built: CpsatModel) -> None:
+    """Spend per financial year ``S[c,y]`` in £1k, by table lookup.
+
+    Each phase's cost is spread by ``units.monthly_spread``. When a cluster has no waits, every
+    phase start is ``E[c]`` plus a constant per option combination ``k``, so
+    ``S[c,y] = table[c,y][E[c], k]``: one element constraint per cluster and year, all on the
+    same index. Otherwise per phase: ``S[c,y] = sum_p table[p,y][s[c,p], m]``. When the budget
+    covers extensions, the late months of each legacy system falling in ``y`` times its
+    monthly rate are added (a lookup on the retirement month)."""
+    budget = built.scenario.budget
+    covers_extensions = budget is not None and budget.covers_extensions
+    for cid, cv in built.clusters.items():
+        per_year: dict[int, list[LinearExpr]] = {}
+        maxima: dict[int, int] = {}
+        if all(phase.max_wait == 0 for phase in cv.cluster.phases[1:]) and _combos(cv) <= 64:
+            _cluster_spend(built, cid, cv, per_year, maxima)
+        else:
+            for pid, pv in cv.phases.items():
+                _phase_spend(built, f"{cid}.{pid}", pv, per_year, maxima)
+        if covers_extensions:
+            for legacy in cv.cluster.legacy:
+                _extension_spend(built, cid, cv, legacy, per_year, maxima)
+        cv.spend = {year: sum(parts) for year, parts in per_year.items()}
+        cv.spend_max = maxima
+
+
+def _cluster_spend(
+    built: CpsatModel, cid: str, cv: ClusterVars, per_year: dict, maxima: dict
+) -> None:
+    phases = list(cv.phases.values())
+    combos = list(itertools.product(*(range(len(pv.modes)) for pv in phases)))
+    lo, hi = domain_bounds(cv.entry)
+    width = len(combos)
+    tables: dict[int, list[int]] = {}
+    for entry in range(lo, hi + 1):
+        for k, combo in enumerate(combos):
+            start = entry
+            for pv, choice in zip(phases, combo, strict=True):
+                mode = pv.modes[choice]
+                for offset, amount in enumerate(monthly_spread(mode.cost, mode.months)):
+                    t = start + offset
+                    if amount and t < built.months:
+                        table = tables.setdefault(built.fy_of[t], [0] * ((hi - lo + 1) * width))
+                        table[(entry - lo) * width + k] += amount
+                start += mode.months
+    radix = 1
+    combo_index: LinearExpr = 0
+    for pv in reversed(phases):
+        combo_index += radix * pv.mode_index()
+        radix *= len(pv.modes)
+    index = (cv.entry - lo) * width + combo_index
+    for year, table in sorted(tables.items()):
+        _lookup(built, f"{cid}.spend{year}", index, table, year, per_year, maxima)
+
+
+def _lookup(
+    built: CpsatModel, name: str, index: LinearExpr, table: list[int], year: int, per_year, maxima
+):
+    low, high = min(table), max(table)
+    if low == high:
+        per_year.setdefault(year, []).append(low)
+    else:
+        spend = built.model.new_int_var(low, high, name)
+        built.model.add_element(index, table, spend)
+        per_year.setdefault(year, []).append(spend)
+    maxima[year] = maxima.get(year, 0) + high
+
+
+def _phase_spend(
+    built: CpsatModel, name: str, pv: PhaseVars, per_year: dict, maxima: dict[int, int]
+) -> None:
+    lo = pv.start_lo
+    _, hi = domain_bounds(pv.start)
+    tables: dict[int, list[int]] = {}
+    for start in range(lo, hi + 1):
+        for mode_index, mode in enumerate(pv.modes):
+            position = (start - lo) * len(pv.modes) + mode_index
+            for offset, amount in enumerate(monthly_spread(mode.cost, mode.months)):
+                t = start + offset
+                if amount and 0 <= t < built.months:
+                    table = tables.setdefault(built.fy_of[t], [0] * ((hi - lo + 1) * len(pv.modes)))
+                    table[position] += amount
+    index = (pv.start - lo) * len(pv.modes) + pv.mode_index()
+    for year, table in sorted(tables.items()):
+        _lookup(built, f"{name}.spend{year}", index, table, year, per_year, maxima)
+
+
+def _extension_spend(
+    built: CpsatModel, cid: str, cv: ClusterVars, legacy, per_year, maxima
+) -> None:
+    rate = to_thousands(legacy.extension_cost)
+    if rate == 0:
+        return
+    end = cv.phases[legacy.replaced_by].end
+    lo, hi = domain_bounds(end)
+    expires = legacy.expires - built.origin
+    tables: dict[int, list[int]] = {}
+    for retired in range(lo, hi + 1):
+        for t in range(max(0, expires + 1), retired + 1):
+            if t < built.months:
+                table = tables.setdefault(built.fy_of[t], [0] * (hi - lo + 1))
+                table[retired - lo] += rate
+    for year, table in sorted(tables.items()):
+        _lookup(built, f"{cid}.extension{year}", end - lo, table, year, per_year, maxima)
+
+
+def add_releases(built: CpsatModel) -> None:
+    """Releases ``R[c,y] = tranche n[c,y]`` covering spend. Without carry-forward the least
+    covering multiple: ``S <= R <= S + tranche - 1``. With carry-forward, cumulative cover:
+    ``sum_{y'<=y} R[c,y'] >= sum_{y'<=y} S[c,y']`` for every ``y``."""
+    budget = built.scenario.budget
+    tranche = to_thousands(budget.tranche) if budget else 1
+    carry = budget is not None and budget.carry_forward
+    for cid, cv in built.clusters.items():
+        total_max = sum(cv.spend_max.values())
+        released: list[LinearExpr] = []
+        spent: list[LinearExpr] = []
+        for year in built.years:
+            spend = cv.spend.get(year, 0)
+            most = total_max if carry else cv.spend_max.get(year, 0)
+            count = built.model.new_int_var(0, -(-most // tranche), f"{cid}.tranches{year}")
+            cv.tranches[year] = count
+            if carry:
+                released.append(tranche * count)
+                spent.append(spend)
+                built.model.add(sum(released) >= sum(spent))
+            else:
+                built.model.add(tranche * count >= spend)
+                built.model.add(tranche * count <= spend + tranche - 1)
+
+
+def add_caps(built: CpsatModel) -> None:
+    """Each cap: ``sum_c sum_{y in cap} R[c,y] <= floor(amount / £1k)`` (rule ``cap:<name>``)."""
+    budget = built.scenario.budget
+    if budget is None:
+        return
+    tranche = to_thousands(budget.tranche)
+    for cap in budget.caps:
+        terms = [
+            tranche * cv.tranches[year]
+            for cv in built.clusters.values()
+            for year in built.years
+            if cap.first_year <= year <= cap.last_year
+        ]
+        if terms:
+            rule = built.rule(
+                f"cap:{cap.name}",
+                f"cap {cap.name} of {money_label(cap.amount)} "
+                f"({built.scenario.horizon.fy_label(cap.first_year)}.."
+                f"{built.scenario.horizon.fy_label(cap.last_year)})",
+                1000 * sum(terms),
+                "<=",
+                cap.amount // 1000 * 1000,
+                "money",
+            )
+            built.enforce(built.model.add(sum(terms) <= cap.amount // 1000), rule)
