@@ -174,9 +174,9 @@ def add_caps(built: CpsatModel) -> None:
         if terms:
             rule = built.rule(
                 f"cap:{cap.name}",
-                f"cap {cap.name} of {money_label(cap.amount)} "
-                f"({built.scenario.horizon.fy_label(cap.first_year)}.."
-                f"{built.scenario.horizon.fy_label(cap.last_year)})",
+                f"cap {cap.name}: at most {money_label(cap.amount)} released over "
+                f"{built.scenario.horizon.fy_label(cap.first_year)}.."
+                f"{built.scenario.horizon.fy_label(cap.last_year)}",
                 1000 * sum(terms),
                 "<=",
                 cap.amount // 1000 * 1000,

@@ -211,7 +211,7 @@ class CpsatModel:
             value = month - self.origin
             rule = self.rule(
                 f"entry:{cluster.id}:{sense}",
-                f"{cluster.id} enters the market {words} {month_label(month)}",
+                f"{cluster.id}: market entry {words} {month_label(month)}",
                 *((cv.entry, sense, value, "month") if sense != "==" else ()),
             )
             if sense == ">=":
@@ -245,7 +245,7 @@ class CpsatModel:
                 continue
             rule = self.rule(
                 f"capacity:{supplier_id}",
-                f"supplier {supplier_id} runs at most {supplier.capacity} unit(s) at once",
+                f"supplier {supplier_id}: at most {supplier.capacity} unit(s) in use at once",
             )
             capacity: LinearExpr = supplier.capacity
             if rule is not None:
@@ -266,7 +266,7 @@ class CpsatModel:
                             continue
                         rule = self.rule(
                             f"window:{supplier_id}",
-                            f"supplier {supplier_id} is available only "
+                            f"supplier {supplier_id}: available only "
                             f"{_span(supplier.available_from, supplier.available_to)}",
                         )
                         guards = [literal] + ([rule] if rule is not None else [])
@@ -285,7 +285,7 @@ class CpsatModel:
         gap = self.scenario.policy.stagger_months
         if gap <= 0 or len(self.clusters) < 2:
             return
-        rule = self.rule("stagger", f"market entries at least {gap} months apart")
+        rule = self.rule("stagger", f"policy: market entries at least {gap} months apart")
         intervals = [
             self.model.new_fixed_size_interval_var(cv.entry, gap, f"{cid}.stagger")
             for cid, cv in self.clusters.items()
@@ -314,7 +314,9 @@ class CpsatModel:
                 in_year.setdefault(year, []).append(literal)
                 literals.append(literal)
             self.model.add_exactly_one(literals)
-        rule = self.rule("entries_per_year", f"at most {limit} market entries per financial year")
+        rule = self.rule(
+            "entries_per_year", f"policy: at most {limit} market entries per financial year"
+        )
         for literals in in_year.values():
             if len(literals) > limit:
                 self.enforce(self.model.add(sum(literals) <= limit), rule)
@@ -328,7 +330,7 @@ class CpsatModel:
             bound = deadline - self.origin
             rule = self.rule(
                 f"deadline:{cid}",
-                f"{cid} finishes by the programme deadline {month_label(deadline)}",
+                f"{cid}: finishes by the programme deadline {month_label(deadline)}",
                 cv.last_end,
                 "<=",
                 bound,
@@ -437,4 +439,4 @@ def _dep_key(dep: Dependency) -> str:
 def _dep_text(cid: str, dep: Dependency) -> str:
     gap = f" + {dep.lag} months" if dep.lag else ""
     relation = "after" if dep.milestone.edge == "end" else "no earlier than"
-    return f"{cid} {dep.this} {relation} {dep.cluster} {dep.milestone}{gap}"
+    return f"{cid}: {dep.this} {relation} {dep.cluster} {dep.milestone}{gap}"

@@ -51,13 +51,35 @@ def explain_infeasible(scenario: Scenario, time_limit: float = 20.0, seed: int =
         "No plan satisfies every rule. These rules cannot all hold together "
         "(a minimal conflict: drop any one of them and the others can be met):"
     ]
-    lines += [f"  - {rule.text}" for rule in minimal]
+    lines += [f"  - {text}" for text in _grouped(rule.text for rule in minimal)]
     gives = [_give(scenario, built, rule, rules, deadline, seed) for rule in minimal]
-    gives = [text for text in gives if text]
-    if gives:
-        lines.append("What each would have to give, every other rule held:")
-        lines += [f"  - {text}" for text in gives]
+    enough = [text for text in gives if text]
+    if enough:
+        lines.append("Enough on its own, every other rule of the scenario held:")
+        lines += [f"  - {text}" for text in _grouped(enough)]
+    if len(enough) < len(minimal):
+        lines.append(
+            "Relaxing any other rule of the conflict alone is not enough: the scenario has "
+            "further conflicts, so several rules would have to give together."
+            if enough
+            else "No single rule of the conflict can give enough on its own: several rules "
+            "would have to give together."
+        )
     return lines
+
+
+def _grouped(texts) -> list[str]:
+    """``c1: x`` and ``c2: x`` become ``c1, c2: x``; order of first appearance is kept."""
+    groups: dict[str, list[str]] = {}
+    for text in texts:
+        subject, sep, predicate = text.partition(": ")
+        if not sep:
+            subject, predicate = "", text
+        groups.setdefault(predicate, []).append(subject)
+    return [
+        f"{', '.join(subjects)}: {predicate}" if any(subjects) else predicate
+        for predicate, subjects in groups.items()
+    ]
 
 
 def _solve_with(
@@ -122,26 +144,26 @@ def _relax_measure(
     model.clear_assumptions()
     model.clear_objective()
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return f"{rule.text}: no single change to it is enough on its own"
+        return None
     value = round(solver.objective_value)
     qualifier = "" if status == cp_model.OPTIMAL else " (best found, not proven)"
     return _describe(built, rule, value) + qualifier
 
 
 def _describe(built: CpsatModel, rule: Rule, value: int) -> str:
+    """``subject: what would do``, e.g. ``cap SR21: £312m (+£12m) would do``."""
+    subject = rule.text.partition(": ")[0]
     shortfall = value - rule.limit if rule.sense == "<=" else rule.limit - value
     if rule.unit == "money":
-        return (
-            f"{rule.text}: would have to be at least {money_label(value)} "
-            f"(+{money_label(shortfall)})"
-        )
+        return f"{subject}: {money_label(value)} (+{money_label(shortfall)}) would do"
     if rule.unit == "month":
         word = "later" if rule.sense == "<=" else "earlier"
+        what = rule.text.partition(": ")[2].split(" no ")[0].split(" by ")[0]
         return (
-            f"{rule.text}: would have to move to {month_label(built.origin + value)} "
-            f"({shortfall} months {word})"
+            f"{subject}: {what} in {month_label(built.origin + value)} "
+            f"({shortfall} months {word}) would do"
         )
-    return f"{rule.text}: would have to give {shortfall} months"
+    return f"{subject}: {rule.text.partition(': ')[2]}, short by {shortfall} months, would do"
 
 
 def _relax_figure(scenario: Scenario, rule: Rule, deadline: float, seed: int) -> str | None:
@@ -164,9 +186,9 @@ def _relax_figure(scenario: Scenario, rule: Rule, deadline: float, seed: int) ->
         for smaller in range(gap - 1, -1, -1):
             candidates.append(
                 (
-                    f"stagger: entries {smaller} months apart would do"
+                    f"policy: entries {smaller} months apart would do"
                     if smaller
-                    else "stagger: only dropping the stagger rule would do",
+                    else "policy: dropping the stagger rule would do",
                     dataclasses.replace(
                         scenario, policy=_policy(scenario.policy, stagger_months=smaller)
                     ),
@@ -177,7 +199,7 @@ def _relax_figure(scenario: Scenario, rule: Rule, deadline: float, seed: int) ->
         for extra in range(1, len(scenario.clusters) + 1):
             candidates.append(
                 (
-                    f"at most {limit + extra} market entries per financial year would do",
+                    f"policy: at most {limit + extra} market entries per financial year would do",
                     dataclasses.replace(
                         scenario,
                         policy=_policy(scenario.policy, max_entries_per_year=limit + extra),
@@ -196,7 +218,7 @@ def _relax_figure(scenario: Scenario, rule: Rule, deadline: float, seed: int) ->
         )
         if solver.solve(built.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return text
-    return f"{rule.text}: relaxing it alone is not enough" if candidates else None
+    return None
 
 
 def _policy(policy: Policy, **changes: int) -> Policy:
