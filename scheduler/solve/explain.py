@@ -186,7 +186,7 @@ def _relax_figure(scenario: Scenario, rule: Rule, deadline: float, seed: int) ->
         for smaller in range(gap - 1, -1, -1):
             candidates.append(
                 (
-                    f"policy: entries {smaller} months apart would do"
+                    f"policy: entries {smaller} month{'s' if smaller > 1 else ''} apart would do"
                     if smaller
                     else "policy: dropping the stagger rule would do",
                     dataclasses.replace(
