@@ -197,8 +197,8 @@ def _deadlines(plan: Plan, scenario: Scenario) -> list[Binding]:
                 out.append(Binding("depends_on", name, detail, "no slack"))
     deadline = scenario.policy.deadline
     if deadline is not None and plan.clusters:
-        last = max(plan.clusters, key=lambda cp: cp.go_live)
-        if last.go_live == deadline:
+        last = max(plan.clusters, key=lambda cp: cp.finish)
+        if last.finish == deadline:
             detail = f"{last.id} goes live {month_label(deadline)}"
             out.append(
                 Binding("deadline", "programme", detail, f"no slack ({month_label(deadline)})")

@@ -262,10 +262,10 @@ def _terms(comparison: Comparison, a: Subject, b: Subject) -> list[str]:
             continue
         name = _TERM_NAMES.get(term, term)
         if term == "completion":
-            last = max(pb.clusters, key=lambda cp: cp.go_live)
+            last = max(pb.clusters, key=lambda cp: cp.finish)
             out.append(
                 f"Completion moves from {month_label(va)} to {month_label(vb)} "
-                f"({months_text(vb - va, signed=True)}), set by {last.id}'s go-live."
+                f"({months_text(vb - va, signed=True)}), set by the end of {last.id}'s last phase."
             )
             continue
         verb = "rises" if vb > va else "falls"

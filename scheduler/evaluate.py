@@ -154,7 +154,7 @@ def stage_value(stage: tuple[tuple[str, int], ...], terms: Mapping[str, int]) ->
 
 def tranche_of(budget: Budget) -> int:
     """The release unit in pounds, in whole £1k as the model holds it (at least £1k)."""
-    return max(1, to_thousands(budget.tranche)) * 1000
+    return budget.tranche_k * 1000
 
 
 def decisions_from_plan(plan: Plan) -> dict[str, ClusterDecision]:

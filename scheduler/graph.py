@@ -88,7 +88,7 @@ def build_graph(scenario: Scenario, plan: Plan) -> nx.DiGraph:
         return graph
     pairs = _cluster_pairs(scenario, plan)
     if pairs:
-        graph.graph["completion"] = month_label(max(cp.go_live for _, cp in pairs))
+        graph.graph["completion"] = month_label(max(cp.finish for _, cp in pairs))
     for cluster, cluster_plan in pairs:
         _add_milestones(graph, cluster, cluster_plan)
     for cluster, cluster_plan in pairs:
@@ -289,20 +289,20 @@ def critical_chain(
 ) -> list[ChainLink]:
     """The chain of tight rules behind completion, earliest milestone first.
 
-    It ends at the last phase end that sets completion (the latest go-live; ties go to the cluster
+    It ends at the last phase end that sets completion (the latest last-phase end; ties go to the cluster
     first in the scenario) and is empty when the plan has no schedule.
     """
     pairs = _cluster_pairs(scenario, plan)
     if not plan.has_schedule or not pairs:
         return []
-    last = max(pairs, key=lambda pair: pair[1].go_live)  # max keeps the first of equals
+    last = max(pairs, key=lambda pair: pair[1].finish)  # max keeps the first of equals
     return cluster_chain(scenario, plan, last[1].id, graph)
 
 
 def cluster_chain(
     scenario: Scenario, plan: Plan, cluster_id: str, graph: nx.DiGraph | None = None
 ) -> list[ChainLink]:
-    """The chain of tight rules behind one cluster's go-live, earliest milestone first."""
+    """The chain of tight rules behind the end of one cluster's last phase, earliest milestone first."""
     if not plan.has_schedule:
         return []
     graph = build_graph(scenario, plan) if graph is None else graph

@@ -59,7 +59,15 @@ class ClusterPlan:
 
     @property
     def go_live(self) -> int:
-        """Go-live: the last month of the cluster's last phase."""
+        """Go-live: the month the cluster's last legacy system is retired (the end of the phase
+        that replaces it), or the end of its last phase when it has no legacy system."""
+        if self.legacy:
+            return max(system.retired for system in self.legacy)
+        return self.finish
+
+    @property
+    def finish(self) -> int:
+        """The last month of the cluster's last phase (what ``completion`` takes the latest of)."""
         return self.phases[-1].end
 
     def phase(self, phase_id: str) -> PhasePlan:
@@ -157,6 +165,7 @@ class Plan:
                     ],
                     "award": month_label(c.award),
                     "go_live": month_label(c.go_live),
+                    "finish": month_label(c.finish),
                     "phases": [
                         {
                             "id": p.id,

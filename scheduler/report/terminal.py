@@ -182,7 +182,7 @@ def _chain(plan: Plan, chain: Sequence[ChainLink]) -> str:
         return ""
     last = chain[-1]
     rows = [[link.label, link.milestone, link.reason] for link in chain]
-    if last.month == max(c.go_live for c in plan.clusters):
+    if last.month == max(c.finish for c in plan.clusters):
         title = f"Critical chain: what sets completion {last.label}"
     else:
         title = f"Chain behind {last.milestone} {last.label}"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from scheduler.units import fiscal_year, fy_label, fy_months
+from scheduler.units import fiscal_year, fy_label, fy_months, to_thousands
 
 Edge = Literal["start", "end"]
 
@@ -72,6 +72,11 @@ class Budget:
     carry_forward: bool = False
     caps: tuple[Cap, ...] = ()
     covers_extensions: bool = False
+
+    @property
+    def tranche_k(self) -> int:
+        """The tranche in whole £1k, as the model holds it (rounded, at least £1k)."""
+        return max(1, to_thousands(self.tranche))
 
 
 @dataclass(frozen=True)

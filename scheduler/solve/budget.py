@@ -138,7 +138,7 @@ def add_releases(built: CpsatModel) -> None:
     covering multiple: ``S <= R <= S + tranche - 1``. With carry-forward, cumulative cover:
     ``sum_{y'<=y} R[c,y'] >= sum_{y'<=y} S[c,y']`` for every ``y``."""
     budget = built.scenario.budget
-    tranche = to_thousands(budget.tranche) if budget else 1
+    tranche = budget.tranche_k if budget else 1
     carry = budget is not None and budget.carry_forward
     for cid, cv in built.clusters.items():
         total_max = sum(cv.spend_max.values())
@@ -163,7 +163,7 @@ def add_caps(built: CpsatModel) -> None:
     budget = built.scenario.budget
     if budget is None:
         return
-    tranche = to_thousands(budget.tranche)
+    tranche = budget.tranche_k
     for cap in budget.caps:
         terms = [
             tranche * cv.tranches[year]

@@ -22,7 +22,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.scenario.model import Cluster, Dependency, Milestone, Mode, Scenario
 from scheduler.solve.budget import add_caps, add_releases, add_spend, domain_bounds
-from scheduler.units import month_label, to_thousands
+from scheduler.units import month_label
 
 LinearExpr = cp_model.LinearExprT
 
@@ -412,7 +412,7 @@ class CpsatModel:
         if name == "completion":
             return self.completion
         if name == "funding":
-            tranche = to_thousands(self.scenario.budget.tranche) if self.scenario.budget else 1
+            tranche = self.scenario.budget.tranche_k if self.scenario.budget else 1
             return (
                 1000
                 * tranche

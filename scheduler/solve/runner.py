@@ -8,18 +8,22 @@ number of stages left, so time a stage does not need rolls over to the next.
 
 from __future__ import annotations
 
+import contextlib
 import math
+import signal
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import ortools
 from ortools.sat.python import cp_model
 
-from scheduler.plan import CapUse, ClusterPlan, LegacyPlan, PhasePlan, Plan, SolverInfo
+from scheduler.plan import ClusterPlan, LegacyPlan, PhasePlan, Plan, SolverInfo
 from scheduler.scenario.model import Scenario
+from scheduler.solve.common import cap_uses, empty_plan, mode_uses
 from scheduler.solve.cpsat import CpsatModel
 from scheduler.solve.options import SolveOptions
-from scheduler.units import to_thousands
 
 _SOLVED = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
@@ -78,7 +82,8 @@ def solve_cpsat(scenario: Scenario, options: SolveOptions) -> tuple[Plan, SolveS
         else:
             solver.parameters.max_time_in_seconds = max(share, 0.01)
         stage_start = time.monotonic()
-        status = solver.solve(built.model)
+        with _keep_sigint_handler():
+            status = solver.solve(built.model)
         deterministic_time += solver.deterministic_time
         if index == 0 and options.hint is not None:
             solver.log_callback = None
@@ -101,7 +106,7 @@ def solve_cpsat(scenario: Scenario, options: SolveOptions) -> tuple[Plan, SolveS
                     )
                 info = _solver_info(options, started, deterministic_time)
                 stats = SolveStats(build_seconds, tuple(reports), _hint_status(options, hint_lines))
-                return _empty_plan(scenario, kind, info), stats
+                return empty_plan(scenario, kind, info), stats
             proven = False
             break
         proven = proven and status == cp_model.OPTIMAL
@@ -131,6 +136,22 @@ def solve_cpsat(scenario: Scenario, options: SolveOptions) -> tuple[Plan, SolveS
     )
 
 
+@contextlib.contextmanager
+def _keep_sigint_handler() -> Iterator[None]:
+    """CP-SAT catches Ctrl-C during a solve (to stop gracefully with the best plan so far) but
+    leaves its own handler behind; put Python's back so that a later Ctrl-C still raises
+    ``KeyboardInterrupt``. Only the main thread may touch signal handlers."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    handler = signal.getsignal(signal.SIGINT)
+    try:
+        yield
+    finally:
+        if handler is not None:
+            signal.signal(signal.SIGINT, handler)
+
+
 def _hint_status(options: SolveOptions, log_lines: list[str]) -> str:
     """Whether CP-SAT's first solution came from the warm-start hint (read from its search log)."""
     if options.hint is None:
@@ -157,16 +178,6 @@ def _solver_info(options: SolveOptions, started: float, deterministic_time: floa
         seed=options.seed,
         deterministic=options.deterministic,
         deterministic_time=round(deterministic_time, 3) if options.deterministic else None,
-    )
-
-
-def _empty_plan(scenario: Scenario, status: str, info: SolverInfo) -> Plan:
-    return Plan(
-        scenario=scenario.name,
-        status=status,
-        objective={},
-        solver=info,
-        fiscal_year_start=scenario.horizon.fiscal_year_start,
     )
 
 
@@ -207,7 +218,7 @@ def _extract(
     """Read the solver's values into a solver-independent Plan (windows left for the caller)."""
     origin = built.origin
     budget = scenario.budget
-    tranche = to_thousands(budget.tranche) * 1000 if budget else 1000
+    tranche = budget.tranche_k * 1000 if budget else 1000
     clusters = []
     for cluster in scenario.clusters:
         cv = built.clusters[cluster.id]
@@ -221,7 +232,7 @@ def _extract(
                     start=origin + solver.value(pv.start),
                     end=origin + solver.value(pv.end),
                     option=mode.option,
-                    uses=dict(mode.uses),
+                    uses=mode_uses(mode),
                     cost=mode.cost,
                 )
             )
@@ -250,21 +261,7 @@ def _extract(
                 funding={y: v for y, v in sorted(funding.items()) if v},
             )
         )
-    caps = tuple(
-        CapUse(
-            name=cap.name,
-            first_year=cap.first_year,
-            last_year=cap.last_year,
-            amount=cap.amount,
-            released=sum(
-                amount
-                for c in clusters
-                for year, amount in c.funding.items()
-                if cap.first_year <= year <= cap.last_year
-            ),
-        )
-        for cap in (budget.caps if budget else ())
-    )
+    caps = cap_uses(scenario, clusters)
     objective = {
         name: _to_plan_units(built, name, int(solver.value(built.term(name))))
         for name in scenario.objective.reported_terms

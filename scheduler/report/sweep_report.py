@@ -1,0 +1,316 @@
+"""A sweep's rows as a terminal table, a CSV file and a PNG chart, plus the funding-gap findings.
+
+Money in the table is in short labels (exact pounds added where the label rounds); in the CSV it is
+integer pounds. Completion is ``YYYY-MM`` in both. The chart is drawn with matplotlib's Agg
+canvas directly (no pyplot, no display needed).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+from scheduler.report.labels import MONEY_TERMS, MONTH_TERMS, money_text, term_text
+from scheduler.report.table import format_table
+from scheduler.sweep import SweepResult, SweepRow
+from scheduler.sweep_gap import GapFinding, funding_gaps, gap_lines
+from scheduler.units import month_label
+
+__all__ = ["findings", "render_sweep", "sweep_csv_rows", "write_chart", "write_csv", "write_sweep"]
+
+_PLAN = ("optimal", "feasible")
+
+
+def _extra_late(result: SweepResult) -> bool:
+    """Late months get their own column when no objective term already reports them."""
+    return "late_months" not in result.terms
+
+
+def findings(result: SweepResult) -> list[GapFinding]:
+    return funding_gaps(
+        result.spec.columns,
+        result.rows,
+        result.first_stage_label,
+        result.spec.base,
+        result.base.first_stage,
+    )
+
+
+def _value_cell(row: SweepRow, position: int) -> str:
+    value = row.values[position] if position < len(row.values) else None
+    return value.label if value is not None else ""
+
+
+def _short(path: str) -> str:
+    """A column heading: the last two segments of a long path (``SR21.amount``)."""
+    segments = path.split(".")
+    return ".".join(segments[-2:]) if len(segments) > 2 else path
+
+
+def render_table(result: SweepResult) -> str:
+    variants = result.spec.kind == "variants"
+    terms = result.terms
+    shown = [_short(path) for path in result.spec.columns]
+    headers = ["#", *(["variant"] if variants else []), *shown, "status", *terms]
+    headers += ["late months"] if _extra_late(result) else []
+    headers += ["seconds", "hint"]
+    body = []
+    for row in result.rows:
+        r = row.result
+        planned = r.status in _PLAN
+        cells: list[object] = [row.index + 1, *([row.name] if variants else [])]
+        cells += [_value_cell(row, i) for i in range(len(result.spec.columns))]
+        cells.append(r.status)
+        cells += [
+            term_text(t, r.objective[t]) if planned and t in r.objective else "" for t in terms
+        ]
+        if _extra_late(result):
+            cells.append(r.late_months if planned else "")
+        cells += [f"{r.seconds:.2f}", r.hint]
+        body.append(cells)
+    left = 2 if variants else 1
+    align = "r" + "l" * (left - 1) + "r" * len(result.spec.columns) + "l" + "r" * len(terms)
+    align += ("r" if _extra_late(result) else "") + "rl"
+    return format_table(headers, body, align)
+
+
+def render_sweep(result: SweepResult) -> str:
+    """The full text report: heading, table, funding-gap findings, notes."""
+    spec = result.spec
+    base = result.base
+    label = result.first_stage_label
+    lines = [f"Sweep of {spec.source}: {spec.base.name}"]
+    base_text = base.status
+    if base.status in _PLAN and label in base.objective:
+        base_text += f", {label.replace('_', ' ')} {term_text(label, base.objective[label])}"
+    lines.append(f"base scenario (unvaried; its plan is every variant's warm start): {base_text}")
+    done = f"{len(result.rows)} of {len(spec.variants)} variants"
+    lines.append(done + (" (INTERRUPTED: only the finished rows)" if result.interrupted else ""))
+    lines += ["", render_table(result)]
+    gaps = findings(result)
+    if gaps:
+        lines += ["", "The price of the funding gap (measured on the swept amounts only):"]
+        for finding in gaps:
+            lines += ["  " + line for line in gap_lines(finding)]
+    no_plan = [row for row in result.rows if row.result.status not in _PLAN]
+    for row in no_plan:
+        if row.result.explanation:
+            lines += ["", f"#{row.index + 1} {row.name}: {row.result.status}"]
+            lines += ["  " + text for text in row.result.explanation[:6]]
+    return "\n".join(lines)
+
+
+def _csv_term(term: str, value: int) -> object:
+    return month_label(value) if term in MONTH_TERMS else value
+
+
+def sweep_csv_rows(result: SweepResult) -> list[dict[str, object]]:
+    rows = []
+    for row in result.rows:
+        r = row.result
+        planned = r.status in _PLAN
+        record: dict[str, object] = {"index": row.index + 1, "variant": row.name}
+        for position, path in enumerate(result.spec.columns):
+            value = row.values[position] if position < len(row.values) else None
+            if value is None:
+                record[path] = ""
+            elif value.kind in ("money", "int") and value.number is not None:
+                record[path] = value.number
+            else:
+                record[path] = value.label
+        record["status"] = r.status
+        for term in result.terms:
+            value = r.objective.get(term) if planned else None
+            record[term] = "" if value is None else _csv_term(term, value)
+        if _extra_late(result):
+            record["late_months"] = r.late_months if planned else ""
+        record["seconds"] = f"{r.seconds:.3f}"
+        record["hint"] = r.hint
+        record["explanation"] = " | ".join(text.strip() for text in r.explanation)
+        rows.append(record)
+    return rows
+
+
+def write_csv(result: SweepResult, path: str | Path) -> Path:
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    columns = ["index", "variant", *result.spec.columns, "status", *result.terms]
+    columns += ["late_months"] if _extra_late(result) else []
+    columns += ["seconds", "hint", "explanation"]
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(sweep_csv_rows(result))
+    return target
+
+
+# -- chart ----------------------------------------------------------------------------------------
+
+
+def _axis_x(result: SweepResult) -> str:
+    """``value`` when the rows are placed by the first varied column, numeric (a line per value
+    of a second column, if any), else ``index``: one point per row, in order."""
+    columns = result.spec.columns
+    numeric = all(
+        row.values and row.values[0] and row.values[0].number is not None for row in result.rows
+    )
+    grid = result.spec.kind == "grid" and 1 <= len(columns) <= 2
+    return "value" if grid and result.rows and numeric else "index"
+
+
+def _scale(term: str, value: float) -> float:
+    return value / 1_000_000 if term in MONEY_TERMS else value
+
+
+def _unit(term: str) -> str:
+    name = term.replace("_", " ")
+    return f"{name} (£m)" if term in MONEY_TERMS else name
+
+
+def write_chart(result: SweepResult, path: str | Path) -> Path:
+    """A frontier chart: one panel per objective term (late months on a second axis of the first
+    panel when it is extension cost) against the varied value; rows without a plan are marked."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
+    terms = list(result.terms)
+    twin_late = bool(terms) and terms[0] == "extension_cost" and "late_months" not in terms
+    panels = terms + (["late_months"] if _extra_late(result) and not twin_late else [])
+    panels = panels or ["late_months"]
+    mode = _axis_x(result)
+    money_x = mode == "value" and result.rows[0].values[0].kind == "money"  # type: ignore[union-attr]
+
+    def x_of(row: SweepRow) -> float:
+        if mode == "index":
+            return row.index + 1
+        number = row.values[0].number  # type: ignore[union-attr]
+        return number / 1_000_000 if money_x else number  # type: ignore[operator]
+
+    series: dict[str, list[SweepRow]] = {}
+    for row in result.rows:
+        key = "" if len(result.spec.columns) < 2 or mode == "index" else _value_cell(row, 1)
+        series.setdefault(key, []).append(row)
+
+    figure = Figure(figsize=(9, 2.6 * len(panels) + 0.8), layout="constrained")
+    FigureCanvasAgg(figure)
+    axes = figure.subplots(len(panels), 1, sharex=True, squeeze=False)[:, 0]
+    for ax, term in zip(axes, panels, strict=True):
+        for key, members in series.items():
+            planned = [r for r in members if r.result.status in _PLAN]
+            xs = [x_of(r) for r in planned]
+            ys = [_scale(term, _metric(r, term)) for r in planned]
+            label = f"{result.spec.columns[1]}={key}" if key else _unit(term)
+            ax.plot(xs, ys, marker="o", drawstyle="default", label=label)
+            missing = [x_of(r) for r in members if r.result.status not in _PLAN]
+            if missing:
+                ax.plot(
+                    missing,
+                    [0.03] * len(missing),
+                    "x",
+                    color="red",
+                    transform=ax.get_xaxis_transform(),
+                    label="no plan",
+                )
+        ax.set_ylabel(_unit(term))
+        if term in MONTH_TERMS:
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: month_label(round(v))))
+        ax.grid(True, alpha=0.3)
+        if term == panels[0] and twin_late:
+            twin = ax.twinx()
+            for members in series.values():
+                planned = [r for r in members if r.result.status in _PLAN]
+                twin.step(
+                    [x_of(r) for r in planned],
+                    [r.result.late_months for r in planned],
+                    where="mid",
+                    color="grey",
+                    linestyle="--",
+                    label="late months",
+                )
+            twin.set_ylabel("late months (legacy)")
+            twin.legend(loc="upper center", fontsize="small")
+        _mark_gap(ax, result, money_x, labelled=term == panels[0])
+        ax.legend(loc="upper right", fontsize="small")
+    last = axes[-1]
+    if mode == "value":
+        path_name = result.spec.columns[0]
+        last.set_xlabel(path_name)
+        if money_x:
+            last.xaxis.set_major_formatter(FuncFormatter(lambda v, _: money_text(round(v * 1e6))))
+        if result.rows[0].values[0].kind == "month":  # type: ignore[union-attr]
+            last.xaxis.set_major_formatter(FuncFormatter(lambda v, _: month_label(round(v))))
+    else:
+        last.set_xticks([r.index + 1 for r in result.rows])
+        last.set_xticklabels(
+            [r.name for r in result.rows], rotation=30, ha="right", fontsize="small"
+        )
+        last.set_xlabel("variant")
+    figure.suptitle(f"{result.spec.base.name}\nsweep of {', '.join(result.spec.columns)}")
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(target, dpi=110)
+    return target
+
+
+def _metric(row: SweepRow, term: str) -> float:
+    if term == "late_months":
+        return float(row.result.late_months or 0)
+    return float(row.result.objective.get(term, 0))
+
+
+def _mark_gap(ax: Any, result: SweepResult, money_x: bool, labelled: bool) -> None:
+    """On a single cap-amount sweep: where the best is first reached, and the scenario's own cap."""
+    gaps = findings(result)
+    if not money_x or len(gaps) != 1 or len(result.spec.columns) != 1:
+        return
+    gap = gaps[0]
+    if gap.least_best is not None:
+        ax.axvline(
+            gap.least_best / 1e6,
+            color="green",
+            linestyle=":",
+            linewidth=1,
+            label=f"best first reached ({money_text(gap.least_best)})" if labelled else None,
+        )
+    if gap.least_feasible is not None and gap.least_feasible > gap.swept[0]:
+        ax.axvspan(
+            gap.swept[0] / 1e6,
+            gap.least_feasible / 1e6,
+            color="red",
+            alpha=0.08,
+            label="no plan" if labelled else None,
+        )
+    if gap.base_amount is not None:
+        ax.axvline(
+            gap.base_amount / 1e6,
+            color="black",
+            linestyle="--",
+            linewidth=0.8,
+            label=f"scenario's own ({money_text(gap.base_amount)})" if labelled else None,
+        )
+
+
+# -- everything at once ---------------------------------------------------------------------------
+
+
+def write_sweep(result: SweepResult, directory: str | Path) -> list[Path]:
+    """``sweep.txt``, ``sweep.csv``, ``sweep.png`` and ``plans/NNN.json`` into ``directory``."""
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    report = folder / "sweep.txt"
+    report.write_text(render_sweep(result) + "\n", encoding="utf-8")
+    written = [report, write_csv(result, folder / "sweep.csv")]
+    if result.rows:
+        written.append(write_chart(result, folder / "sweep.png"))
+    plans = folder / "plans"
+    plans.mkdir(exist_ok=True)
+    for row in result.rows:
+        if row.result.plan is not None:
+            target = plans / f"{row.index + 1:03d}.json"
+            data = {"variant": row.name, **row.result.plan}
+            target.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", "utf-8")
+            written.append(target)
+    return written

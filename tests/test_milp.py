@@ -1,0 +1,230 @@
+"""The MILP backend (PuLP + CBC) against CP-SAT: same status and same objective on small scenarios.
+
+Both plans go through ``scheduler.pipeline.solve``, so each is also re-checked by the independent
+check; a disagreement in any objective term means one model reads the contract differently.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from builders import Budget, Cap, Objective, Policy, Supplier, cluster, m, phase, scenario
+
+from scheduler.errors import ScenarioError
+from scheduler.pipeline import solve
+from scheduler.scenario.loader import load_scenario
+from scheduler.scenario.model import Dependency, Legacy, Milestone, Scenario
+from scheduler.solve.options import SolveOptions
+
+BASE = Path(__file__).resolve().parents[1] / "scenarios" / "base.yaml"
+OPTIONS = SolveOptions(time_limit=20, workers=2)
+MARKET = Supplier("market", "ERP market", 2)
+INTEGRATORS = Supplier("si", "Integrators", 2, available_from=m("2024-06"))
+CAP = 33_000_000
+
+
+def lifecycle(tender: int = 4, cost: int = 3_000_000) -> tuple:
+    return (
+        phase("tender", tender, cost, {"market": 1}),
+        phase(
+            "implement",
+            options=[(12, 20_000_000, {"si": 1}), (8, 26_000_500, {"si": 2})],
+        ),
+        phase("transition", 2, 1_000_000),
+    )
+
+
+def legacy(expires: str, rate: int, hard: str | None = None) -> tuple[Legacy, ...]:
+    return (Legacy("old", m(expires), "implement", rate, m(hard) if hard else None),)
+
+
+def after(other: str, milestone: str, lag: int = 0) -> tuple[Dependency, ...]:
+    phase_id, edge = milestone.split(".")
+    return (Dependency(other, Milestone(phase_id, edge), lag, Milestone("tender", "start")),)
+
+
+def three_clusters(**overrides) -> Scenario:
+    """Options, two suppliers (one with a window), stagger, a cap, legacy with a hard deadline and
+    a dependency: the base of most cases below."""
+    fields = {
+        "start": "2024-01",
+        "end": "2026-12",
+        "suppliers": (MARKET, INTEGRATORS),
+        "policy": Policy(stagger_months=3),
+        "budget": Budget(tranche=1_000_000, caps=(Cap("SR", 2024, 2024, CAP),)),
+        "benefits": 0,
+    }
+    fields.update(overrides)
+    benefits = fields.pop("benefits")
+    return scenario(
+        cluster(
+            "a",
+            *lifecycle(),
+            legacy=legacy("2025-03", 500_000, "2025-03"),
+            benefits=benefits,
+        ),
+        cluster(
+            "b",
+            *lifecycle(),
+            legacy=legacy("2025-09", 300_000),
+            depends_on=after("a", "tender.end", 2),
+            benefits=benefits // 2,
+        ),
+        cluster(
+            "c",
+            phase("tender", 3, 2_000_000, {"market": 1}),
+            phase("implement", 10, 15_000_500, {"si": 1}),
+            legacy=legacy("2025-12", 200_000),
+            earliest_entry="2024-03",
+            depends_on=(
+                Dependency("b", Milestone("tender", "start"), 5, Milestone("tender", "start")),
+            ),
+            benefits=benefits,
+        ),
+        **fields,
+    )
+
+
+def waits() -> Scenario:
+    """``max_wait`` (enumerated into the MILP patterns), entries per year, a deadline, net cost."""
+    return scenario(
+        cluster(
+            "a",
+            phase("tender", 3, 2_000_000, {"market": 1}),
+            phase("implement", 6, 9_000_000, {"si": 1}, max_wait=3),
+            legacy=legacy("2025-03", 400_000),
+            fixed_entry="2024-05",
+            benefits=700_000,
+        ),
+        cluster(
+            "b",
+            phase("tender", 3, 2_000_000, {"market": 1}),
+            phase("implement", options=[(6, 9_000_000, {"si": 1}), (4, 11_000_000, {"si": 1})]),
+            phase("transition", 2, 500_000, max_wait=2),
+            legacy=legacy("2025-06", 250_000),
+            benefits=300_000,
+        ),
+        start="2024-01",
+        end="2025-12",
+        suppliers=(MARKET, Supplier("si", "SI", 1, available_to=m("2025-09"))),
+        policy=Policy(max_entries_per_year=1, deadline=m("2025-10")),
+        budget=Budget(tranche=2_000_000, caps=(Cap("SR", 2024, 2024, 20_000_000),)),
+        objective=Objective(("net_cost", "late_months", "completion")),
+    )
+
+
+# Each rule binds in at least one case (checked by relaxing it and re-solving with CP-SAT while
+# writing these): the cap, supplier capacity and window, the dependencies and the hard deadline in
+# "default objective"; the caps with carry-forward; stagger in "covers extensions" and "net cost";
+# entries per year in "late months"; the waits in "waits" (infeasible without them).
+CASES = {
+    "default objective": three_clusters,
+    "late months, October years, entries per year": lambda: three_clusters(
+        fy_start=10,
+        policy=Policy(stagger_months=3, max_entries_per_year=1),
+        objective=Objective(("late_months", "delivery_cost", "completion")),
+    ),
+    "carry-forward, funding": lambda: three_clusters(
+        budget=Budget(
+            tranche=5_000_000,
+            carry_forward=True,
+            caps=(
+                Cap("early", 2023, 2023, 5_000_000),
+                Cap("SR", 2024, 2024, 35_000_000),
+                Cap("later", 2025, 2026, 45_000_000),
+            ),
+        ),
+        objective=Objective(("extension_cost", "funding", "completion")),
+    ),
+    "covers extensions, total cost": lambda: three_clusters(
+        budget=Budget(
+            tranche=1_000_000,
+            covers_extensions=True,
+            caps=(Cap("SR", 2024, 2024, 45_000_000), Cap("later", 2025, 2026, 70_000_000)),
+        ),
+        policy=Policy(stagger_months=6),
+        objective=Objective(("total_cost", "completion", "funding")),
+    ),
+    "net cost with benefits": lambda: three_clusters(
+        benefits=900_000,
+        policy=Policy(stagger_months=6),
+        objective=Objective(("net_cost", "funding")),
+    ),
+    "weights": lambda: three_clusters(
+        objective=Objective(
+            ("extension_cost", "delivery_cost", "completion"),
+            (("extension_cost", 3), ("delivery_cost", 1), ("completion", 400_000)),
+        )
+    ),
+    "waits, entries per year, deadline": waits,
+}
+
+
+def run(sc: Scenario, solver: str):
+    outcome = solve(sc, OPTIONS, solver=solver)
+    return outcome.plan, outcome.stats
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_milp_matches_cpsat(name: str) -> None:
+    sc = CASES[name]()
+    cp_plan, _ = run(sc, "cp-sat")
+    milp_plan, milp_stats = run(sc, "milp")
+    assert cp_plan.status == "optimal"
+    assert milp_plan.status == "optimal", milp_stats
+    assert milp_plan.solver.name == "milp-cbc"
+    assert milp_plan.objective == cp_plan.objective
+    assert set(milp_plan.objective) == set(sc.objective.reported_terms)
+    assert [s.value for s in milp_stats.stages] == [s.bound for s in milp_stats.stages]
+    for cp in milp_plan.clusters:
+        assert cp.entry_window[0] <= cp.entry <= cp.entry_window[1]
+
+
+@pytest.mark.parametrize(
+    "sc",
+    [
+        three_clusters(
+            budget=Budget(tranche=1_000_000, caps=(Cap("all", 2023, 2026, 60_000_000),))
+        ),
+        three_clusters(policy=Policy(stagger_months=3, deadline=m("2025-01"))),
+    ],
+    ids=["cap too small", "deadline before any finish"],
+)
+def test_infeasible_agrees(sc: Scenario) -> None:
+    cp_plan, _ = run(sc, "cp-sat")
+    milp_plan, _ = run(sc, "milp")
+    assert cp_plan.status == milp_plan.status == "infeasible"
+    assert milp_plan.clusters == ()
+    assert milp_plan.explanation  # the pipeline explains it (with CP-SAT)
+
+
+def test_deterministic_milp_is_reproducible() -> None:
+    sc = CASES["waits, entries per year, deadline"]()
+    options = SolveOptions(time_limit=20, deterministic=True, seed=7)
+    first = solve(sc, options, solver="milp").plan.to_dict()
+    again = solve(sc, options, solver="milp").plan.to_dict()
+    assert first == again
+    assert first["solver"]["seconds"] is None
+
+
+def test_too_many_wait_patterns_is_refused() -> None:
+    sc = scenario(
+        cluster(
+            "a",
+            phase("p1", 1),
+            *(phase(f"p{i}", 1, max_wait=9) for i in range(2, 7)),
+        ),
+        start="2024-01",
+        end="2030-12",
+    )
+    with pytest.raises(ScenarioError, match="use the cp-sat solver"):
+        run(sc, "milp")
+
+
+def test_base_scenario_matches_cpsat() -> None:
+    sc = load_scenario(BASE)
+    cp_plan, _ = run(sc, "cp-sat")
+    milp_plan, _ = run(sc, "milp")
+    assert cp_plan.status == milp_plan.status == "optimal"
+    assert milp_plan.objective == cp_plan.objective
