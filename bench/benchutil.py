@@ -1,0 +1,112 @@
+"""Helpers shared by the benchmark files: timed solves and PSPLIB instance lists."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from scheduler.pipeline import solve
+from scheduler.psplib_import import makespan_of, read_rcpsp, scenario_yaml
+from scheduler.scenario.loader import load_scenario_text
+from scheduler.scenario.model import Scenario
+from scheduler.solve.options import SolveOptions
+
+WORKERS = int(os.environ.get("SCHEDULER_BENCH_WORKERS", min(2, os.cpu_count() or 1)))
+
+
+@dataclass(frozen=True)
+class Timed:
+    """One solve: model build and solver seconds apart, wall seconds including windows and check."""
+
+    status: str
+    objective: dict
+    build: float
+    solve: float
+    wall: float
+    gaps: tuple[float | None, ...]  # per objective stage: (value - bound) / value
+
+    @property
+    def first_gap(self) -> float | None:
+        return self.gaps[0] if self.gaps else None
+
+
+def gap(value: int | None, bound: int | None) -> float | None:
+    if value is None or bound is None:
+        return None
+    return 0.0 if value == bound else (value - bound) / max(1, abs(value))
+
+
+def timed_solve(scenario: Scenario, time_limit: float, solver: str = "cp-sat") -> Timed:
+    options = SolveOptions(time_limit=time_limit, workers=WORKERS, seed=0)
+    started = time.perf_counter()
+    outcome = solve(scenario, options, solver=solver)
+    wall = time.perf_counter() - started
+    stats = outcome.stats
+    return Timed(
+        status=outcome.plan.status,
+        objective=dict(outcome.plan.objective),
+        build=stats.build_seconds,
+        solve=stats.solve_seconds,
+        wall=wall,
+        gaps=tuple(gap(stage.value, stage.bound) for stage in stats.stages),
+    )
+
+
+def pct(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.2f}%"
+
+
+def load_psplib(path: Path) -> Scenario:
+    return load_scenario_text(scenario_yaml(read_rcpsp(path)), str(path))
+
+
+@dataclass(frozen=True)
+class RcpspRun:
+    name: str
+    status: str
+    makespan: int | None
+    wall: float
+
+
+def solve_psplib(path: Path, time_limit: float) -> RcpspRun:
+    """Import, solve with the pipeline, and read the makespan; wall time includes the import."""
+    started = time.perf_counter()
+    scenario = load_psplib(path)
+    outcome = solve(scenario, SolveOptions(time_limit=time_limit, workers=WORKERS, seed=0))
+    wall = time.perf_counter() - started
+    plan = outcome.plan
+    completion = plan.objective.get("completion") if plan.has_schedule else None
+    makespan = makespan_of(completion) if completion is not None else None
+    return RcpspRun(path.name, plan.status, makespan, wall)
+
+
+def solve_pyjobshop(path: Path, time_limit: float) -> RcpspRun:
+    """The same instance with PyJobShop's OR-Tools backend (its own model, same worker count)."""
+    import pyjobshop
+
+    started = time.perf_counter()
+    data = pyjobshop.read(path, instance_format="psplib")
+    model = pyjobshop.Model.from_data(data)
+    result = model.solve("ortools", time_limit=time_limit, display=False, num_workers=WORKERS)
+    wall = time.perf_counter() - started
+    status = result.status.value if hasattr(result.status, "value") else str(result.status)
+    makespan = round(result.objective) if result.objective is not None else None
+    return RcpspRun(path.name, str(status).lower(), makespan, wall)
+
+
+def instances(root: Path, family: str) -> list[Path]:
+    """The instance files of a family, in PSPLIB order (par, inst)."""
+
+    def key(path: Path) -> tuple[int, int]:
+        par, inst = path.stem[len(family) :].split("_")
+        return int(par), int(inst)
+
+    return sorted((root / "sm" / family).glob("*.sm"), key=key)
+
+
+def sample(paths: list[Path], count: int) -> list[Path]:
+    """``count`` instances evenly spread over the list (fixed, so runs are comparable)."""
+    step = max(1, len(paths) // count)
+    return paths[::step][:count]
