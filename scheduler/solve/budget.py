@@ -9,6 +9,7 @@ import itertools
 import math
 from typing import TYPE_CHECKING
 
+from scheduler.solve.assign import assigned_spend, extension_spend
 from scheduler.units import money_label, monthly_spread, to_thousands
 
 if TYPE_CHECKING:
@@ -41,6 +42,9 @@ def add_spend(built: CpsatModel) -> None:
     for cid, cv in built.clusters.items():
         per_year: dict[int, list[LinearExpr]] = {}
         maxima: dict[int, int] = {}
+        if cv.assignment is not None:
+            _assigned_spend(built, cv, covers_extensions)
+            continue
         if all(phase.max_wait == 0 for phase in cv.cluster.phases[1:]) and _combos(cv) <= 64:
             _cluster_spend(built, cid, cv, per_year, maxima)
         else:
@@ -51,6 +55,22 @@ def add_spend(built: CpsatModel) -> None:
                 _extension_spend(built, cid, cv, legacy, per_year, maxima)
         cv.spend = {year: sum(parts) for year, parts in per_year.items()}
         cv.spend_max = maxima
+
+
+def _assigned_spend(built: CpsatModel, cv: ClusterVars, covers_extensions: bool) -> None:
+    """``S[c,y] = sum spend[e,k,y] x[c,e,k]`` (see :mod:`scheduler.solve.assign`)."""
+    tables = assigned_spend(built, cv)
+    if covers_extensions:
+        for legacy in cv.cluster.legacy:
+            for year, cells in extension_spend(built, cv, legacy).items():
+                table = tables.setdefault(year, {})
+                for pair, amount in cells.items():
+                    table[pair] = table.get(pair, 0) + amount
+    assignment = cv.assignment
+    for year, table in sorted(tables.items()):
+        cv.spend[year] = assignment.weighted(lambda e, k, t=table: t.get((e, k), 0))
+        cv.spend_max[year] = max(table.values())
+    cv.spend_table = tables
 
 
 def _cluster_spend(
@@ -135,7 +155,8 @@ def _extension_spend(
 
 def add_releases(built: CpsatModel) -> None:
     """Releases ``R[c,y] = tranche n[c,y]`` covering spend. Without carry-forward the least
-    covering multiple: ``S <= R <= S + tranche - 1``. With carry-forward, cumulative cover:
+    covering multiple: ``S <= R <= S + tranche - 1`` (for an assigned cluster, exactly
+    ``n[c,y] = sum ceil(spend[e,k,y] / tranche) x[c,e,k]``). With carry-forward, cumulative cover:
     ``sum_{y'<=y} R[c,y'] >= sum_{y'<=y} S[c,y']`` for every ``y``."""
     budget = built.scenario.budget
     tranche = budget.tranche_k if budget else 1
@@ -146,6 +167,12 @@ def add_releases(built: CpsatModel) -> None:
         spent: list[LinearExpr] = []
         for year in built.years:
             spend = cv.spend.get(year, 0)
+            if not carry and cv.assignment is not None:
+                table = cv.spend_table.get(year, {})
+                cv.tranches[year] = cv.assignment.weighted(
+                    lambda e, k, t=table: -(-t.get((e, k), 0) // tranche)
+                )
+                continue
             most = total_max if carry else cv.spend_max.get(year, 0)
             count = built.model.new_int_var(0, -(-most // tranche), f"{cid}.tranches{year}")
             cv.tranches[year] = count

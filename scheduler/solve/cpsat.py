@@ -21,6 +21,12 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from scheduler.scenario.model import Cluster, Dependency, Milestone, Mode, Scenario
+from scheduler.solve.assign import (
+    Assignment,
+    add_assignment,
+    assigned_late,
+    eligible,
+)
 from scheduler.solve.budget import add_caps, add_releases, add_spend, domain_bounds
 from scheduler.units import month_label
 
@@ -47,7 +53,9 @@ class ClusterVars:
     late: dict[str, cp_model.IntVar] = field(default_factory=dict)
     spend: dict[int, LinearExpr] = field(default_factory=dict)  # £1k per financial year
     spend_max: dict[int, int] = field(default_factory=dict)
-    tranches: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    tranches: dict[int, LinearExpr] = field(default_factory=dict)  # tranches released per year
+    spend_table: dict[int, dict[tuple[int, int], int]] = field(default_factory=dict)
+    assignment: Assignment | None = None
 
     @property
     def entry(self) -> cp_model.IntVar:
@@ -195,6 +203,9 @@ class CpsatModel:
             remaining -= phase.shortest
         cluster_vars = ClusterVars(cluster, phases)
         self._add_entry_rules(cluster_vars)
+        if eligible(cluster_vars):
+            lo, hi = domain_bounds(cluster_vars.entry)
+            cluster_vars.assignment = add_assignment(self, cluster_vars, lo, hi)
         return cluster_vars
 
     def _add_entry_rules(self, cv: ClusterVars) -> None:
@@ -366,7 +377,10 @@ class CpsatModel:
                 retired = cv.phases[legacy.replaced_by].end
                 expires = legacy.expires - self.origin
                 late = self.model.new_int_var(0, max(0, self.months - 1 - expires), f"late:{cid}")
-                self.model.add_max_equality(late, [0, retired - expires])
+                if cv.assignment is not None:
+                    self.model.add(late == assigned_late(self, cv, legacy))
+                else:
+                    self.model.add_max_equality(late, [0, retired - expires])
                 cv.late[legacy.name] = late
                 if legacy.hard_deadline is not None:
                     bound = legacy.hard_deadline - self.origin

@@ -165,6 +165,10 @@ def _set_parameters(solver: cp_model.CpSolver, options: SolveOptions) -> None:
     params.num_workers = max(1, options.workers)
     params.random_seed = options.seed
     params.log_search_progress = options.log
+    if options.workers > 1:
+        # The LP worker with full linearisation proves the budget and extension-cost bounds that
+        # the default two-worker portfolio leaves open (see bench/README.md).
+        params.extra_subsolvers.append("max_lp")
     if options.deterministic and options.workers > 1:
         params.interleave_search = True
 
