@@ -9,23 +9,27 @@ number of stages left, so time a stage does not need rolls over to the next.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import ortools
 from ortools.sat.python import cp_model
 
+from scheduler.evaluate import ClusterDecision, decisions_from_plan, evaluate
 from scheduler.plan import ClusterPlan, LegacyPlan, PhasePlan, Plan, SolverInfo
 from scheduler.scenario.model import Scenario
 from scheduler.solve.common import cap_uses, empty_plan, mode_uses
 from scheduler.solve.cpsat import CpsatModel
+from scheduler.solve.greedy import greedy_schedule
 from scheduler.solve.options import SolveOptions
 
 _SOLVED = (cp_model.OPTIMAL, cp_model.FEASIBLE)
+LARGE_MODEL = 50_000  # variables; above this, presolve is cut short so that search starts sooner
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,7 @@ class SolveStats:
     build_seconds: float
     stages: tuple[StageReport, ...]
     hint: str = "none"  # "none" (no warm start), "used" or "not used" (see SolveOptions.hint)
+    fallback: bool = False  # the plan is the starting schedule: the solver found none in time
 
     @property
     def solve_seconds(self) -> float:
@@ -56,11 +61,20 @@ def solve_cpsat(scenario: Scenario, options: SolveOptions) -> tuple[Plan, SolveS
     """Solve ``scenario``; the plan's entry windows are left at ``(entry, entry)`` for the caller."""
     started = time.monotonic()
     built = CpsatModel(scenario)
+    start_from = None
     if options.hint is not None and options.hint.has_schedule:
-        _hint_from_plan(built, options.hint)
+        start_from = decisions_from_plan(options.hint)
+    else:
+        start_from = greedy_schedule(scenario)
+    if start_from is not None:
+        _hint_decisions(built, start_from)
+        _complete_hint(built, options)
     build_seconds = time.monotonic() - started
     solver = cp_model.CpSolver()
     _set_parameters(solver, options)
+    if len(built.model.proto.variables) > LARGE_MODEL:
+        solver.parameters.max_presolve_iterations = 1
+        solver.parameters.cp_model_probing_level = 0
     hint_lines: list[str] = []
     if options.hint is not None:
         solver.parameters.log_search_progress = True
@@ -77,6 +91,8 @@ def solve_cpsat(scenario: Scenario, options: SolveOptions) -> tuple[Plan, SolveS
         built.model.minimize(expression)
         left = options.time_limit - (time.monotonic() - started)
         share = max(left, 0.0) / (len(stages) - index)
+        if index == 0 and len(stages) > 1:
+            share = max(left, 0.0) / 2  # the first plan matters most; unused time rolls over
         if options.deterministic:
             solver.parameters.max_deterministic_time = max(share, 0.01)
         else:
@@ -106,6 +122,15 @@ def solve_cpsat(scenario: Scenario, options: SolveOptions) -> tuple[Plan, SolveS
                     )
                 info = _solver_info(options, started, deterministic_time)
                 stats = SolveStats(build_seconds, tuple(reports), _hint_status(options, hint_lines))
+                if kind == "unknown" and start_from is not None:
+                    note = (
+                        "CP-SAT found no plan within the time limit; this is the starting "
+                        "schedule (greedy or warm start), feasible but not optimised.",
+                    )
+                    fallback = evaluate(scenario, start_from).to_plan(
+                        scenario, "feasible", info, explanation=note
+                    )
+                    return fallback, dataclasses.replace(stats, fallback=True)
                 return empty_plan(scenario, kind, info), stats
             proven = False
             break
@@ -200,20 +225,46 @@ def _hint_from_solution(built: CpsatModel, solver: cp_model.CpSolver) -> None:
     hint.values.extend(solution)
 
 
-def _hint_from_plan(built: CpsatModel, plan: Plan) -> None:
-    """Hint phase starts and option choices from an earlier plan (a warm start)."""
-    for cluster_plan in plan.clusters:
-        cluster_vars = built.clusters.get(cluster_plan.id)
-        if cluster_vars is None:
+def _complete_hint(built: CpsatModel, options: SolveOptions) -> None:
+    """Turn a hint of the decisions into a hint of every variable (spend, releases, late months,
+    ...): solve once with the hinted variables fixed and no presolve, which is quick because
+    propagation alone settles the rest. A complete, feasible hint is CP-SAT's first solution."""
+    solver = cp_model.CpSolver()
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    solver.parameters.cp_model_presolve = False
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = options.seed
+    if options.deterministic:
+        solver.parameters.max_deterministic_time = max(0.05, options.time_limit / 10)
+    else:
+        solver.parameters.max_time_in_seconds = max(0.05, options.time_limit / 10)
+    with _keep_sigint_handler():
+        status = solver.solve(built.model)
+    if status in _SOLVED:
+        _hint_from_solution(built, solver)
+
+
+def _hint_decisions(built: CpsatModel, decisions: Mapping[str, ClusterDecision]) -> None:
+    """Hint phase starts, option literals and assignment literals from a schedule (a warm start
+    from an earlier plan, or the greedy schedule)."""
+    for cluster_id, decision in decisions.items():
+        cv = built.clusters.get(cluster_id)
+        if cv is None or len(decision.phase_starts) != len(cv.phases):
             continue
-        for phase_plan in cluster_plan.phases:
-            phase_vars = cluster_vars.phases.get(phase_plan.id)
-            if phase_vars is None:
-                continue
-            built.model.add_hint(phase_vars.start, phase_plan.start - built.origin)
-            if len(phase_vars.modes) > 1:
-                for mode, literal in zip(phase_vars.modes, phase_vars.chosen, strict=True):
-                    built.model.add_hint(literal, int(mode.option == phase_plan.option))
+        positions = []
+        for pv, start, option in zip(
+            cv.phases.values(), decision.phase_starts, decision.options, strict=True
+        ):
+            built.model.add_hint(pv.start, start - built.origin)
+            position = next((i for i, mode in enumerate(pv.modes) if mode.option == option), 0)
+            positions.append(position)
+            if len(pv.modes) > 1:
+                for i, literal in enumerate(pv.chosen):
+                    built.model.add_hint(literal, int(i == position))
+        if cv.assignment is not None:
+            chosen = (decision.entry - built.origin, tuple(positions))
+            for (e, k), literal in cv.assignment.literals.items():
+                built.model.add_hint(literal, int((e, cv.assignment.combos[k]) == chosen))
 
 
 def _extract(

@@ -1,0 +1,195 @@
+"""A greedy schedule: a quick feasible plan to start the solver from, or to fall back on.
+
+A serial schedule-generation scheme. Clusters are placed one at a time, in an order that respects
+``depends_on`` (fixed entries first, then by earliest entry), each at the earliest market entry and
+first option combination that keeps every rule with the clusters already placed: entry bounds, the
+horizon, the programme deadline, hard deadlines, dependencies, supplier windows and capacity in
+every month, the stagger and entries-per-year policies, and the budget caps (releases are the least
+covering tranches of each year's spend, which also satisfies carry-forward). Phases run back to
+back. It may fail (return ``None``) where a cleverer order would succeed; it never returns a
+schedule that breaks a rule, because the result is re-evaluated before it is used.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+
+import networkx as nx
+
+from scheduler.evaluate import ClusterDecision, evaluate, mode_of
+from scheduler.scenario.model import Cluster, Mode, Scenario
+from scheduler.units import monthly_spread
+
+MAX_COMBINATIONS = 16
+
+
+def greedy_schedule(scenario: Scenario) -> dict[str, ClusterDecision] | None:
+    """Decisions for every cluster that break no rule, or ``None`` if the greedy pass fails."""
+    placer = _Placer(scenario)
+    for cluster in _order(scenario):
+        decision = placer.place(cluster)
+        if decision is None:
+            return None
+    if evaluate(scenario, placer.decisions).violations:
+        return None
+    return placer.decisions
+
+
+def _order(scenario: Scenario) -> list[Cluster]:
+    graph = nx.DiGraph()
+    position = {c.id: i for i, c in enumerate(scenario.clusters)}
+    for cluster in scenario.clusters:
+        graph.add_node(cluster.id)
+        for dep in cluster.depends_on:
+            graph.add_edge(dep.cluster, cluster.id)
+
+    def key(cid: str) -> tuple[int, int, int]:
+        cluster = scenario.cluster(cid)
+        anchor = cluster.fixed_entry if cluster.fixed_entry is not None else cluster.earliest_entry
+        return (cluster.fixed_entry is None, anchor or scenario.horizon.start, position[cid])
+
+    order = nx.lexicographical_topological_sort(graph, key=key)
+    return [scenario.cluster(cid) for cid in order]
+
+
+class _Placer:
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.horizon = scenario.horizon
+        self.decisions: dict[str, ClusterDecision] = {}
+        self.usage: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        self.entries: list[int] = []
+        self.per_year: dict[int, int] = defaultdict(int)
+        budget = scenario.budget
+        self.tranche = budget.tranche_k if budget else 1
+        self.caps = [
+            (cap.first_year, cap.last_year, cap.amount // 1000)
+            for cap in (budget.caps if budget else ())
+        ]
+        self.cap_used = [0] * len(self.caps)
+
+    def place(self, cluster: Cluster) -> ClusterDecision | None:
+        option_sets = [
+            [mode.option for mode in phase.modes] if phase.has_options else [None]
+            for phase in cluster.phases
+        ]
+        combos = list(itertools.islice(itertools.product(*option_sets), MAX_COMBINATIONS))
+        first, last = self._entry_range(cluster)
+        for entry in range(first, last + 1):
+            if not self._policy_allows(entry):
+                continue
+            for options in combos:
+                decision = ClusterDecision.back_to_back(cluster, entry, options)
+                modes = [mode_of(p, o) for p, o in zip(cluster.phases, options, strict=True)]
+                releases = self._releases(decision, modes)
+                if self._fits(cluster, decision, modes) and self._within_caps(releases):
+                    self._commit(cluster, decision, modes, releases)
+                    return decision
+        return None
+
+    def _entry_range(self, cluster: Cluster) -> tuple[int, int]:
+        if cluster.fixed_entry is not None:
+            return cluster.fixed_entry, cluster.fixed_entry
+        first = max(self.horizon.start, cluster.earliest_entry or self.horizon.start)
+        last = self.horizon.end if cluster.latest_entry is None else cluster.latest_entry
+        return first, min(last, self.horizon.end)
+
+    def _policy_allows(self, entry: int) -> bool:
+        policy = self.scenario.policy
+        if policy.stagger_months and any(
+            abs(entry - other) < policy.stagger_months for other in self.entries
+        ):
+            return False
+        limit = policy.max_entries_per_year
+        return limit is None or self.per_year[self.horizon.fiscal_year(entry)] < limit
+
+    def _fits(self, cluster: Cluster, decision: ClusterDecision, modes: list[Mode]) -> bool:
+        ends = [s + m.months - 1 for s, m in zip(decision.phase_starts, modes, strict=True)]
+        if ends[-1] > self.horizon.end:
+            return False
+        deadline = self.scenario.policy.deadline
+        if deadline is not None and ends[-1] > deadline:
+            return False
+        index = {phase.id: i for i, phase in enumerate(cluster.phases)}
+        for legacy in cluster.legacy:
+            if (
+                legacy.hard_deadline is not None
+                and ends[index[legacy.replaced_by]] > legacy.hard_deadline
+            ):
+                return False
+        for dep in cluster.depends_on:
+            other = self.decisions.get(dep.cluster)
+            if other is None:
+                continue  # a dependency on a cluster not yet placed cannot happen in this order
+            this = _milestone(cluster, decision, modes, dep.this.phase, dep.this.edge)
+            theirs_cluster = self.scenario.cluster(dep.cluster)
+            theirs_modes = [
+                mode_of(p, o) for p, o in zip(theirs_cluster.phases, other.options, strict=True)
+            ]
+            that = _milestone(
+                theirs_cluster, other, theirs_modes, dep.milestone.phase, dep.milestone.edge
+            )
+            if this < that + dep.offset:
+                return False
+        for start, mode in zip(decision.phase_starts, modes, strict=True):
+            for supplier_id, units in mode.uses:
+                supplier = self.scenario.supplier(supplier_id)
+                end = start + mode.months - 1
+                if supplier.available_from is not None and start < supplier.available_from:
+                    return False
+                if supplier.available_to is not None and end > supplier.available_to:
+                    return False
+                used = self.usage[supplier_id]
+                if any(used[t] + units > supplier.capacity for t in range(start, end + 1)):
+                    return False
+        return True
+
+    def _releases(self, decision: ClusterDecision, modes: list[Mode]) -> dict[int, int]:
+        """Tranches (in £1k) released per year: the least covering each year's spend."""
+        if not self.caps:
+            return {}
+        spend: dict[int, int] = defaultdict(int)
+        for start, mode in zip(decision.phase_starts, modes, strict=True):
+            for offset, amount in enumerate(monthly_spread(mode.cost, mode.months)):
+                spend[self.horizon.fiscal_year(start + offset)] += amount
+        budget = self.scenario.budget
+        if budget is not None and budget.covers_extensions:
+            return {}  # extension spend depends on retirement; leave caps to the full check
+        return {y: -(-amount // self.tranche) * self.tranche for y, amount in spend.items()}
+
+    def _within_caps(self, releases: dict[int, int]) -> bool:
+        for index, (first, last, amount) in enumerate(self.caps):
+            extra = sum(v for y, v in releases.items() if first <= y <= last)
+            if self.cap_used[index] + extra > amount:
+                return False
+        return True
+
+    def _commit(
+        self,
+        cluster: Cluster,
+        decision: ClusterDecision,
+        modes: list[Mode],
+        releases: dict[int, int],
+    ) -> None:
+        self.decisions[cluster.id] = decision
+        self.entries.append(decision.entry)
+        self.per_year[self.horizon.fiscal_year(decision.entry)] += 1
+        for start, mode in zip(decision.phase_starts, modes, strict=True):
+            for supplier_id, units in mode.uses:
+                used = self.usage[supplier_id]
+                for t in range(start, start + mode.months):
+                    used[t] += units
+        for index, (first, last, _) in enumerate(self.caps):
+            self.cap_used[index] += sum(v for y, v in releases.items() if first <= y <= last)
+
+
+def _milestone(
+    cluster: Cluster, decision: ClusterDecision, modes: list[Mode], phase_id: str, edge: str
+) -> int:
+    index = cluster.phase_index(phase_id)
+    start = decision.phase_starts[index]
+    return start if edge == "start" else start + modes[index].months - 1
+
+
+__all__ = ["greedy_schedule"]

@@ -1,0 +1,44 @@
+"""The greedy starting schedule: it never breaks a rule, it starts the solver, and it is the plan
+of last resort when the solver finds none in time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from test_properties import tiny_scenarios
+
+from scheduler.evaluate import evaluate
+from scheduler.generate import generate_yaml
+from scheduler.pipeline import solve
+from scheduler.scenario.loader import load_scenario, load_scenario_text
+from scheduler.solve.greedy import greedy_schedule
+from scheduler.solve.options import SolveOptions
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("name", ["base.yaml", "actual-2023.yaml"])
+def test_greedy_schedule_of_the_shipped_scenarios_breaks_no_rule(name):
+    scenario = load_scenario(ROOT / "scenarios" / name)
+    decisions = greedy_schedule(scenario)
+    assert decisions is not None
+    assert evaluate(scenario, decisions).violations == []
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tiny_scenarios())
+def test_greedy_schedule_is_none_or_feasible(scenario):
+    decisions = greedy_schedule(scenario)
+    if decisions is not None:
+        assert evaluate(scenario, decisions).violations == []
+
+
+@pytest.mark.slow
+def test_a_thousand_clusters_get_a_checked_plan_even_when_the_solver_runs_out_of_time():
+    scenario = load_scenario_text(generate_yaml(1000, 10, seed=1), "generated.yaml")
+    outcome = solve(scenario, SolveOptions(time_limit=1.0))  # the pipeline re-checks the plan
+    assert outcome.plan.status == "feasible"
+    assert len(outcome.plan.clusters) == 1000
+    assert outcome.stats.fallback
