@@ -24,7 +24,7 @@ from scheduler.plan import ClusterPlan, Plan
 from scheduler.scenario.model import Milestone, Scenario
 from scheduler.units import money_label, month_label
 
-__all__ = ["Binding", "binding_rules", "month_ranges", "supplier_use"]
+__all__ = ["Binding", "binding_rules", "month_ranges"]
 
 KIND_ORDER = (
     "cap",
@@ -83,17 +83,6 @@ def month_ranges(months: list[int]) -> str:
     )
 
 
-def supplier_use(plan: Plan) -> dict[str, dict[int, int]]:
-    """Units of each supplier in use in each month."""
-    use: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for cluster_plan in plan.clusters:
-        for phase in cluster_plan.phases:
-            for supplier, units in phase.uses.items():
-                for month in range(phase.start, phase.end + 1):
-                    use[supplier][month] += units
-    return use
-
-
 def binding_rules(plan: Plan, scenario: Scenario | None = None) -> list[Binding]:
     """The rules at their limit in ``plan`` (empty when it has no schedule), in a stable order."""
     if not plan.has_schedule:
@@ -122,7 +111,7 @@ def _caps(plan: Plan, tranche: int | None) -> list[Binding]:
 
 
 def _suppliers(plan: Plan, scenario: Scenario) -> list[Binding]:
-    use = supplier_use(plan)
+    use = plan.supplier_use()
     out = []
     for supplier in scenario.suppliers:
         months = [m for m, units in use.get(supplier.id, {}).items() if units >= supplier.capacity]

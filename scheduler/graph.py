@@ -249,22 +249,11 @@ def _add_max_entry_edges(
             _add_edge(graph, last_node, node, "max_entries", first_of_year - last_month, reason)
 
 
-def _supplier_use(plan: Plan) -> dict[str, dict[int, int]]:
-    """Units of each supplier in use in each month."""
-    use: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for cluster_plan in plan.clusters:
-        for phase in cluster_plan.phases:
-            for supplier, units in phase.uses.items():
-                for month in range(phase.start, phase.end + 1):
-                    use[supplier][month] += units
-    return use
-
-
 def _add_capacity_edges(graph: nx.DiGraph, scenario: Scenario, plan: Plan) -> None:
     """Phase B using supplier s starts in month t while s was full in t-1 (B would not fit):
     every phase A using s that ends in t-1 is waited for, ``A.end -> B.start``, gap 1."""
     capacity = {s.id: s.capacity for s in scenario.suppliers}
-    use = _supplier_use(plan)
+    use = plan.supplier_use()
     phases = [(cp.id, p) for cp in plan.clusters for p in cp.phases]
     for cluster_id, phase in phases:
         for supplier, units in sorted(phase.uses.items()):

@@ -122,6 +122,17 @@ class Plan:
                 return cluster
         raise KeyError(cluster_id)
 
+    def supplier_use(self) -> dict[str, dict[int, int]]:
+        """Units of each supplier in use in each month."""
+        use: dict[str, dict[int, int]] = {}
+        for cluster_plan in self.clusters:
+            for phase in cluster_plan.phases:
+                for supplier, units in phase.uses.items():
+                    months = use.setdefault(supplier, {})
+                    for month in range(phase.start, phase.end + 1):
+                        months[month] = months.get(month, 0) + units
+        return use
+
     def with_windows(self, windows: dict[str, tuple[int, int]]) -> Plan:
         clusters = tuple(replace(c, entry_window=windows[c.id]) for c in self.clusters)
         return replace(self, clusters=clusters)

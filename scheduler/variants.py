@@ -41,7 +41,7 @@ import yaml
 
 from scheduler.errors import Problem, ScenarioError
 from scheduler.scenario.fields import Reader
-from scheduler.scenario.loader import load_scenario
+from scheduler.scenario.loader import load_scenario, read_text
 from scheduler.scenario.model import Scenario
 from scheduler.scenario.yamlnodes import OVERRIDE_ORIGIN, Node, child_path, parse_yaml, shown
 
@@ -118,21 +118,6 @@ def _plain(node: Node) -> Any:
     return node.value
 
 
-def _read_text(path: Path, source: str) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError([Problem(source, None, "", "no such file")]) from None
-    except IsADirectoryError:
-        raise ScenarioError([Problem(source, None, "", "is a directory, not a file")]) from None
-    except UnicodeDecodeError as exc:
-        message = f"is not UTF-8 text (byte {exc.start})"
-        raise ScenarioError([Problem(source, None, "", message)]) from None
-    except OSError as exc:
-        message = f"cannot be read: {exc.strerror or exc}"
-        raise ScenarioError([Problem(source, None, "", message)]) from None
-
-
 def is_variants_file(path: str | Path) -> bool:
     """True for a readable YAML file whose top level is a mapping with a ``variants`` key."""
     try:
@@ -146,7 +131,7 @@ def is_variants_file(path: str | Path) -> bool:
 def load_variants(path: str | Path) -> VariantSet:
     """Read and check a variants file's structure (not yet the variants' scenarios)."""
     source = str(path)
-    root = parse_yaml(_read_text(Path(path), source), source)
+    root = parse_yaml(read_text(Path(path), source), source)
     reader = Reader(source)
     top = reader.mapping(root, "", TOP_KEYS, required=("base", "variants"))
     if top is None:

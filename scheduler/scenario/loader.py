@@ -46,8 +46,13 @@ TOP_KEYS = (
 def load_scenario(path: str | Path, overrides: Sequence[tuple[str, str]] = ()) -> Scenario:
     """Read and validate a scenario file; ``overrides`` are ``(key.path, yaml value)`` pairs."""
     source = str(path)
+    return load_scenario_text(read_text(Path(path), source), source, overrides)
+
+
+def read_text(path: Path, source: str) -> str:
+    """A file's text; any reason it cannot be read is a :class:`ScenarioError` naming it."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ScenarioError([Problem(source, None, "", "no such file")]) from None
     except IsADirectoryError:
@@ -58,7 +63,6 @@ def load_scenario(path: str | Path, overrides: Sequence[tuple[str, str]] = ()) -
     except OSError as exc:
         message = f"cannot be read: {exc.strerror or exc}"
         raise ScenarioError([Problem(source, None, "", message)]) from None
-    return load_scenario_text(text, source, overrides)
 
 
 def load_scenario_text(

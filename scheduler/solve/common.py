@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from scheduler.plan import CapUse, ClusterPlan, Plan, SolverInfo
+from scheduler.plan import CapUse, ClusterPlan, LegacyPlan, PhasePlan, Plan, SolverInfo
 from scheduler.scenario.model import Mode, Scenario
 
 
@@ -26,6 +26,27 @@ def mode_uses(mode: Mode) -> dict[str, int]:
     for supplier, units in mode.uses:
         total[supplier] += units
     return dict(total)
+
+
+def cluster_plan(
+    cluster_id: str,
+    phases: Sequence[PhasePlan],
+    legacy: Sequence[LegacyPlan],
+    spend: dict[int, int],
+    funding: dict[int, int],
+) -> ClusterPlan:
+    """A cluster's part of a plan, its entry window left at ``(entry, entry)`` for the caller;
+    only the years with a non-zero amount are kept."""
+    entry = phases[0].start
+    return ClusterPlan(
+        id=cluster_id,
+        entry=entry,
+        entry_window=(entry, entry),
+        phases=tuple(phases),
+        legacy=tuple(legacy),
+        spend={year: amount for year, amount in sorted(spend.items()) if amount},
+        funding={year: amount for year, amount in sorted(funding.items()) if amount},
+    )
 
 
 def cap_uses(scenario: Scenario, clusters: Sequence[ClusterPlan]) -> tuple[CapUse, ...]:

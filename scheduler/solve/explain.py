@@ -89,10 +89,7 @@ def _solve_with(
     model = built.model
     model.clear_assumptions()
     model.add_assumptions([rule.literal for rule in rules])
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = seed
-    solver.parameters.max_time_in_seconds = max(0.05, min(_STEP_LIMIT, deadline - time.monotonic()))
+    solver = _step_solver(seed, deadline)
     status = solver.solve(model)
     model.clear_assumptions()
     if status != cp_model.INFEASIBLE:
@@ -136,10 +133,7 @@ def _relax_measure(
         model.minimize(rule.measure)
     else:
         model.maximize(rule.measure)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = seed
-    solver.parameters.max_time_in_seconds = max(0.05, min(_STEP_LIMIT, deadline - time.monotonic()))
+    solver = _step_solver(seed, deadline)
     status = solver.solve(model)
     model.clear_assumptions()
     model.clear_objective()
@@ -210,15 +204,19 @@ def _relax_figure(scenario: Scenario, rule: Rule, deadline: float, seed: int) ->
         if time.monotonic() > deadline:
             return None
         built = CpsatModel(variant)
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        solver.parameters.random_seed = seed
-        solver.parameters.max_time_in_seconds = max(
-            0.05, min(_STEP_LIMIT, deadline - time.monotonic())
-        )
+        solver = _step_solver(seed, deadline)
         if solver.solve(built.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return text
     return None
+
+
+def _step_solver(seed: int, deadline: float) -> cp_model.CpSolver:
+    """One worker (as sufficient assumptions need), and a short limit within the deadline."""
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    solver.parameters.max_time_in_seconds = max(0.05, min(_STEP_LIMIT, deadline - time.monotonic()))
+    return solver
 
 
 def _policy(policy: Policy, **changes: int) -> Policy:

@@ -22,9 +22,9 @@ import warnings
 
 import pulp
 
-from scheduler.plan import ClusterPlan, LegacyPlan, PhasePlan, Plan, SolverInfo
+from scheduler.plan import LegacyPlan, PhasePlan, Plan, SolverInfo
 from scheduler.scenario.model import Scenario
-from scheduler.solve.common import cap_uses, empty_plan, mode_uses
+from scheduler.solve.common import cap_uses, cluster_plan, empty_plan, mode_uses
 from scheduler.solve.milp_model import Candidate, MilpModel
 from scheduler.solve.options import SolveOptions
 from scheduler.solve.runner import SolveStats, StageReport
@@ -204,19 +204,9 @@ def _extract(
                     extension_cost=late * system.extension_cost,
                 )
             )
-        spend = cm.spend[cand]
+        spend = {y: 1000 * v for y, v in cm.spend[cand].items()}
         funding = {y: tranche * _value(n) for y, n in cm.tranches.items()}
-        clusters.append(
-            ClusterPlan(
-                id=cluster.id,
-                entry=phases[0].start,
-                entry_window=(phases[0].start, phases[0].start),
-                phases=tuple(phases),
-                legacy=tuple(legacy),
-                spend={y: 1000 * v for y, v in sorted(spend.items()) if v},
-                funding={y: v for y, v in sorted(funding.items()) if v},
-            )
-        )
+        clusters.append(cluster_plan(cluster.id, phases, legacy, spend, funding))
     caps = cap_uses(scenario, clusters)
     objective = {
         name: terms[name] + (origin if name == "completion" else 0)

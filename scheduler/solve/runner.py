@@ -21,9 +21,9 @@ import ortools
 from ortools.sat.python import cp_model
 
 from scheduler.evaluate import ClusterDecision, decisions_from_plan, evaluate
-from scheduler.plan import ClusterPlan, LegacyPlan, PhasePlan, Plan, SolverInfo
+from scheduler.plan import LegacyPlan, PhasePlan, Plan, SolverInfo
 from scheduler.scenario.model import Scenario
-from scheduler.solve.common import cap_uses, empty_plan, mode_uses
+from scheduler.solve.common import cap_uses, cluster_plan, empty_plan, mode_uses
 from scheduler.solve.cpsat import CpsatModel
 from scheduler.solve.greedy import greedy_schedule
 from scheduler.solve.options import SolveOptions
@@ -303,19 +303,9 @@ def _extract(
                     extension_cost=late * system.extension_cost,
                 )
             )
-        spend = {y: 1000 * solver.value(e) for y, e in cv.spend.items()} if cv.spend else {}
+        spend = {y: 1000 * solver.value(e) for y, e in cv.spend.items()}
         funding = {y: tranche * solver.value(n) for y, n in cv.tranches.items()}
-        clusters.append(
-            ClusterPlan(
-                id=cluster.id,
-                entry=phases[0].start,
-                entry_window=(phases[0].start, phases[0].start),
-                phases=tuple(phases),
-                legacy=tuple(legacy),
-                spend={y: v for y, v in sorted(spend.items()) if v},
-                funding={y: v for y, v in sorted(funding.items()) if v},
-            )
-        )
+        clusters.append(cluster_plan(cluster.id, phases, legacy, spend, funding))
     caps = cap_uses(scenario, clusters)
     objective = {
         name: _to_plan_units(built, name, int(solver.value(built.term(name))))
