@@ -72,6 +72,9 @@ def solve_cpsat(scenario: Scenario, options: SolveOptions) -> tuple[Plan, SolveS
     build_seconds = time.monotonic() - started
     solver = cp_model.CpSolver()
     _set_parameters(solver, options)
+    if options.workers == 1 and any(cv.assignment for cv in built.clusters.values()):
+        # A single worker gets the full linearisation that max_lp brings to a portfolio.
+        solver.parameters.linearization_level = 2
     if len(built.model.proto.variables) > LARGE_MODEL:
         solver.parameters.max_presolve_iterations = 1
         solver.parameters.cp_model_probing_level = 0
