@@ -415,3 +415,26 @@ def test_more_phase_and_supplier_problems(tmp_path: Path) -> None:
         (9, "clusters[0].legacy[0].name", "required but missing"),
         (9, "clusters[0].legacy[1].name", "required but missing"),
     ]
+
+
+def test_a_near_miss_of_a_lifecycle_phase_id_loads_with_a_warning(tmp_path):
+    path = write(
+        tmp_path,
+        """\
+        name: Typo
+        horizon: {start: 2024-01, end: 2027-12}
+        lifecycle:
+          - {id: tender, months: 6}
+          - {id: implement, months: 12}
+        clusters:
+          - id: alpha
+            phases:
+              implment: {months: 6}
+        """,
+    )
+    scenario = load_scenario(path)
+    assert [p.id for p in scenario.clusters[0].phases] == ["tender", "implement", "implment"]
+    assert scenario.warnings == (
+        f"{path}:9: clusters[0].phases.implment: 'implment' is not a lifecycle phase, so it is "
+        "added after them as a new phase; did you mean 'implement'?",
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from collections.abc import Sequence
 
 from scheduler.errors import Problem, ScenarioError
@@ -98,7 +99,11 @@ def parse_overrides(values: Sequence[str]) -> list[tuple[str, str]]:
 
 
 def read_scenario(path: str, overrides: Sequence[str] = ()) -> Scenario:
-    return load_scenario(path, parse_overrides(overrides))
+    """Load a scenario with ``--set`` overrides; its warnings go to stderr."""
+    scenario = load_scenario(path, parse_overrides(overrides))
+    for warning in scenario.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return scenario
 
 
 def check_solve_args(args: argparse.Namespace) -> None:

@@ -34,6 +34,7 @@ class Reader:
     def __init__(self, source: str) -> None:
         self.source = source
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
         self.lines: dict[str, int | None] = {}
 
     def error(self, node: Node | None, path: str, message: str, line: int | None = None) -> None:
@@ -41,6 +42,11 @@ class Reader:
         if line is None and node is not None:
             line = node.line
         self.problems.append(Problem(file, line, path, message))
+
+    def warn(self, node: Node | None, path: str, message: str) -> None:
+        """Something legal that is probably a mistake: reported, but the scenario still loads."""
+        file = node.file if node is not None and node.file else self.source
+        self.warnings.append(Problem(file, node.line if node is not None else None, path, message))
 
     def line_of(self, path: str) -> int | None:
         """The line of ``path``, or of its nearest enclosing key that has one."""

@@ -111,6 +111,7 @@ def _build(root: Node, source: str, problems: list[Problem]) -> Scenario:
         policy=policy,
         objective=objective,
         source=source,
+        warnings=tuple(str(problem) for problem in dict.fromkeys(reader.warnings)),
     )
 
 

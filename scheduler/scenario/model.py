@@ -234,6 +234,7 @@ class Scenario:
     policy: Policy = field(default_factory=Policy)
     objective: Objective = field(default_factory=Objective)
     source: str = ""
+    warnings: tuple[str, ...] = ()  # legal but probably mistaken (``FILE:LINE: key: ...``)
 
     def cluster(self, cluster_id: str) -> Cluster:
         for cluster in self.clusters:

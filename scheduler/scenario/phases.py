@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -108,6 +109,16 @@ def build_phases(
             at = child_path(cluster.key_path("phases"), phase_id)
             node = cluster.get("phases")[0] if cluster.has("phases") else cluster.node
             merged.append((phase_id, fields.merged(Fields(reader, {}, at, node))))
+    known = [phase_id for phase_id, _ in lifecycle]
+    for phase_id, fields in overrides.items():
+        close = difflib.get_close_matches(phase_id, known, n=1, cutoff=0.75)
+        if close:
+            reader.warn(
+                fields.node,
+                fields.path,
+                f"'{phase_id}' is not a lifecycle phase, so it is added after them as a new "
+                f"phase; did you mean '{close[0]}'?",
+            )
     merged.extend(overrides.items())
     if not merged:
         reader.error(
