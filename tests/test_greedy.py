@@ -42,3 +42,14 @@ def test_a_thousand_clusters_get_a_checked_plan_even_when_the_solver_runs_out_of
     assert outcome.plan.status == "feasible"
     assert len(outcome.plan.clusters) == 1000
     assert outcome.stats.fallback
+
+
+def test_a_warm_start_that_breaks_the_variant_is_not_used_as_a_fallback():
+    from scheduler.evaluate import decisions_from_plan
+    from scheduler.solve.runner import _feasible
+
+    base = load_scenario(ROOT / "scenarios" / "base.yaml")
+    actual = load_scenario(ROOT / "scenarios" / "actual-2023.yaml")
+    plan = solve(base, SolveOptions(time_limit=20)).plan
+    assert _feasible(base, decisions_from_plan(plan))
+    assert not _feasible(actual, decisions_from_plan(plan))  # its entries are fixed elsewhere

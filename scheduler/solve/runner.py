@@ -2,8 +2,10 @@
 
 Each objective stage is minimised with the stages before it held at the values found (the recipe
 of OR-Tools issue #1344): minimise stage 1, add ``stage1 <= value``, hint the solution, minimise
-stage 2, and so on. The time limit is shared: each stage may use the time left divided by the
-number of stages left, so time a stage does not need rolls over to the next.
+stage 2, and so on. The time limit is shared: the first of several stages may use half of it,
+each later one the time left divided by the stages left, so unused time rolls over. The solver
+starts from a schedule: the warm start given in the options, else a greedy one, completed into a
+hint of every variable; if it finds no plan in time, a feasible starting schedule is the plan.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 import ortools
 from ortools.sat.python import cp_model
 
-from scheduler.evaluate import ClusterDecision, decisions_from_plan, evaluate
+from scheduler.evaluate import ClusterDecision, DecisionError, decisions_from_plan, evaluate
 from scheduler.plan import LegacyPlan, PhasePlan, Plan, SolverInfo
 from scheduler.scenario.model import Scenario
 from scheduler.solve.common import cap_uses, cluster_plan, empty_plan, mode_uses
@@ -61,13 +63,14 @@ def solve_cpsat(scenario: Scenario, options: SolveOptions) -> tuple[Plan, SolveS
     """Solve ``scenario``; the plan's entry windows are left at ``(entry, entry)`` for the caller."""
     started = time.monotonic()
     built = CpsatModel(scenario)
-    start_from = None
+    warm = None
     if options.hint is not None and options.hint.has_schedule:
-        start_from = decisions_from_plan(options.hint)
-    else:
+        warm = decisions_from_plan(options.hint)
+    start_from = warm if warm is not None and _feasible(scenario, warm) else None
+    if start_from is None:
         start_from = greedy_schedule(scenario)
-    if start_from is not None:
-        _hint_decisions(built, start_from)
+    if warm is not None or start_from is not None:
+        _hint_decisions(built, warm if warm is not None else start_from)
         _complete_hint(built, options)
     build_seconds = time.monotonic() - started
     solver = cp_model.CpSolver()
@@ -226,6 +229,16 @@ def _hint_from_solution(built: CpsatModel, solver: cp_model.CpSolver) -> None:
     hint = built.model.proto.solution_hint
     hint.vars.extend(range(len(solution)))
     hint.values.extend(solution)
+
+
+def _feasible(scenario: Scenario, decisions: Mapping[str, ClusterDecision]) -> bool:
+    """Whether a warm start breaks no rule of this scenario (it may come from another one)."""
+    if set(decisions) != {cluster.id for cluster in scenario.clusters}:
+        return False
+    try:
+        return not evaluate(scenario, decisions).violations
+    except (DecisionError, KeyError, IndexError):
+        return False
 
 
 def _complete_hint(built: CpsatModel, options: SolveOptions) -> None:
