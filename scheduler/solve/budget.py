@@ -5,8 +5,6 @@ Notation as in :mod:`scheduler.solve.cpsat`; all amounts here are whole £1k.
 
 from __future__ import annotations
 
-import itertools
-import math
 from typing import TYPE_CHECKING
 
 from scheduler.solve.assign import assigned_spend, extension_spend
@@ -24,19 +22,15 @@ def domain_bounds(var: cp_model.IntVar) -> tuple[int, int]:
     return domain[0], domain[-1]
 
 
-def _combos(cv: ClusterVars) -> int:
-    return math.prod(len(pv.modes) for pv in cv.phases.values())
-
-
 def add_spend(built: CpsatModel) -> None:
-    """Spend per financial year ``S[c,y]`` in £1k, by table lookup.
+    """Spend per financial year ``S[c,y]`` in £1k; each phase's cost is spread by
+    ``units.monthly_spread``.
 
-    Each phase's cost is spread by ``units.monthly_spread``. When a cluster has no waits, every
-    phase start is ``E[c]`` plus a constant per option combination ``k``, so
-    ``S[c,y] = table[c,y][E[c], k]``: one element constraint per cluster and year, all on the
-    same index. Otherwise per phase: ``S[c,y] = sum_p table[p,y][s[c,p], m]``. When the budget
-    covers extensions, the late months of each legacy system falling in ``y`` times its
-    monthly rate are added (a lookup on the retirement month)."""
+    For a cluster assigned to (entry, option combination), ``S[c,y] = sum spend[e,k,y] x[c,e,k]``
+    (:mod:`scheduler.solve.assign`). Otherwise by table lookup per phase:
+    ``S[c,y] = sum_p table[p,y][s[c,p], m]``. When the budget covers extensions, the late months
+    of each legacy system falling in ``y`` times its monthly rate are added (a lookup on the
+    retirement month)."""
     budget = built.scenario.budget
     covers_extensions = budget is not None and budget.covers_extensions
     for cid, cv in built.clusters.items():
@@ -45,11 +39,8 @@ def add_spend(built: CpsatModel) -> None:
         if cv.assignment is not None:
             _assigned_spend(built, cv, covers_extensions)
             continue
-        if all(phase.max_wait == 0 for phase in cv.cluster.phases[1:]) and _combos(cv) <= 64:
-            _cluster_spend(built, cid, cv, per_year, maxima)
-        else:
-            for pid, pv in cv.phases.items():
-                _phase_spend(built, f"{cid}.{pid}", pv, per_year, maxima)
+        for pid, pv in cv.phases.items():
+            _phase_spend(built, f"{cid}.{pid}", pv, per_year, maxima)
         if covers_extensions:
             for legacy in cv.cluster.legacy:
                 _extension_spend(built, cid, cv, legacy, per_year, maxima)
@@ -71,35 +62,6 @@ def _assigned_spend(built: CpsatModel, cv: ClusterVars, covers_extensions: bool)
         cv.spend[year] = assignment.weighted(lambda e, k, t=table: t.get((e, k), 0))
         cv.spend_max[year] = max(table.values())
     cv.spend_table = tables
-
-
-def _cluster_spend(
-    built: CpsatModel, cid: str, cv: ClusterVars, per_year: dict, maxima: dict
-) -> None:
-    phases = list(cv.phases.values())
-    combos = list(itertools.product(*(range(len(pv.modes)) for pv in phases)))
-    lo, hi = domain_bounds(cv.entry)
-    width = len(combos)
-    tables: dict[int, list[int]] = {}
-    for entry in range(lo, hi + 1):
-        for k, combo in enumerate(combos):
-            start = entry
-            for pv, choice in zip(phases, combo, strict=True):
-                mode = pv.modes[choice]
-                for offset, amount in enumerate(monthly_spread(mode.cost, mode.months)):
-                    t = start + offset
-                    if amount and t < built.months:
-                        table = tables.setdefault(built.fy_of[t], [0] * ((hi - lo + 1) * width))
-                        table[(entry - lo) * width + k] += amount
-                start += mode.months
-    radix = 1
-    combo_index: LinearExpr = 0
-    for pv in reversed(phases):
-        combo_index += radix * pv.mode_index()
-        radix *= len(pv.modes)
-    index = (cv.entry - lo) * width + combo_index
-    for year, table in sorted(tables.items()):
-        _lookup(built, f"{cid}.spend{year}", index, table, year, per_year, maxima)
 
 
 def _lookup(
