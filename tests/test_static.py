@@ -144,3 +144,125 @@ def test_earliest_starts_follow_dependencies() -> None:
     assert result["b"].starts == (m("2023-01"), m("2023-06"))
     assert result["b"].finish == m("2023-10") and result["b"].pushed
     assert earliest_starts(horizon, [b, a], acyclic=False)["b"].finish == m("2023-06")
+
+
+WINDOWS = """\
+name: t
+horizon: {start: 2022-04, end: 2030-03}
+suppliers:
+  - {id: ibm, from: 2024-04, to: 2027-09}
+  - {id: acc, from: 2029-01}
+lifecycle:
+  - {id: tender, months: 14}
+  - {id: implement, months: 36, uses: [ibm]}
+clusters:
+  - {id: free}
+"""
+
+
+def test_phase_that_cannot_start_inside_its_supplier_window(tmp_path: Path) -> None:
+    clusters = "  - id: late\n    earliest_entry: 2023-12\n    phases:\n      implement: {}\n"
+    assert problems(tmp_path, clusters, WINDOWS) == [
+        (
+            14,
+            "clusters[1].phases.implement",
+            "needs 'ibm' (available 2024-04..2027-09) for 36 months, "
+            "but cannot start before 2025-02",
+        )
+    ]
+
+
+def test_supplier_window_without_an_override_points_at_the_cluster(tmp_path: Path) -> None:
+    head = WINDOWS.replace("months: 36, uses", "months: 43, uses")
+    assert problems(tmp_path, "", head) == [
+        (
+            10,
+            "clusters[0].phases.implement",
+            "needs 'ibm' (available 2024-04..2027-09) for 43 months, "
+            "but it is available for only 42",
+        )
+    ]
+
+
+def test_every_option_outside_its_supplier_window(tmp_path: Path) -> None:
+    clusters = (
+        "  - id: opts\n"
+        "    earliest_entry: 2023-12\n"
+        "    phases:\n"
+        "      - id: implement\n"
+        "        options: [{supplier: acc, months: 20}, {months: 33, name: fast}]\n"
+    )
+    assert problems(tmp_path, clusters, WINDOWS) == [
+        (
+            14,
+            "clusters[1].phases[0]",
+            "no option can run: option 'acc' needs 'acc' (available from 2029-01) for 20 "
+            "months, but the horizon ends 2030-03; option 'fast' needs 'ibm' (available "
+            "2024-04..2027-09) for 33 months, but cannot start before 2025-02",
+        )
+    ]
+
+
+def test_suppliers_whose_windows_never_overlap_long_enough(tmp_path: Path) -> None:
+    clusters = "  - id: both\n    phases: {implement: {months: 15, uses: [ibm, acc]}}\n"
+    assert problems(tmp_path, clusters, WINDOWS) == [
+        (
+            12,
+            "clusters[1].phases.implement",
+            "needs 'acc' (available from 2029-01) and 'ibm' (available 2024-04..2027-09) at "
+            "once for 15 months, but they never overlap so long",
+        )
+    ]
+
+
+def test_phase_that_just_fits_its_supplier_window() -> None:
+    text = WINDOWS + (
+        "  - id: late\n"
+        "    earliest_entry: 2023-08\n"
+        "    phases:\n"
+        "      implement: {}\n"
+        "  - id: opts\n"
+        "    phases:\n"
+        "      implement: {uses: [], options: [{supplier: acc, months: 15}, {months: 99}]}\n"
+    )
+    scenario = load_scenario_text(text)
+    assert [c.id for c in scenario.clusters] == ["free", "late", "opts"]
+
+
+CAPS = """\
+name: t
+horizon: {start: 2022-04, end: 2030-03}
+budget:
+  tranche: £5m
+  caps:
+    - {name: all, from: 2022-23, to: 2029-30, amount: 1bn}
+    - {name: SR21, from: 2022-23, to: 2024-25, amount: £389m}
+lifecycle:
+  - {id: tender, months: 12, cost: £12m}
+  - {id: implement, months: 24, cost: £240m}
+clusters:
+  - {id: synergy, fixed_entry: 2022-04}
+  - {id: overseas, fixed_entry: 2023-04}
+  - {id: free}
+  - {id: waits, fixed_entry: 2022-04, phases: {implement: {max_wait: 2}}}
+"""
+
+
+def test_cap_below_what_the_fixed_entries_need(tmp_path: Path) -> None:
+    # synergy: £12m (£15m released) in 2022-23, then £120m in each of 2023-24 and 2024-25;
+    # overseas: £12m (£15m) in 2023-24 and £120m in 2024-25: £390m released inside SR21.
+    assert problems(tmp_path, "", CAPS) == [
+        (
+            7,
+            "budget.caps[1].amount",
+            "cap SR21 of £389m is below the £390m that the fixed entries alone need "
+            "(overseas, synergy)",
+        )
+    ]
+
+
+def test_cap_that_the_fixed_entries_just_fit() -> None:
+    scenario = load_scenario_text(CAPS.replace("£389m", "£390m"))
+    assert scenario.budget is not None and scenario.budget.caps[1].amount == 390_000_000
+    with_carry = CAPS.replace("tranche: £5m", "tranche: £5m\n  carry_forward: true")
+    assert load_scenario_text(with_carry.replace("£389m", "£384m")).budget is not None

@@ -98,7 +98,7 @@ def _build(root: Node, source: str, problems: list[Problem]) -> Scenario:
     drafts = read_clusters(reader, top, lifecycle, suppliers, horizon)
     resolve_dependencies(reader, drafts)
     objective = _objective(reader, top)
-    check_static(reader, drafts, horizon, policy)
+    check_static(reader, drafts, horizon, policy, suppliers=suppliers.valid.values(), budget=budget)
     if reader.problems or horizon is None:
         raise ScenarioError(reader.unique())
     return Scenario(

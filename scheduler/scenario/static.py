@@ -6,15 +6,17 @@ a problem reported here is a certain infeasibility, never a guess.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import networkx as nx
 
 from scheduler.scenario.clusters import ClusterDraft
 from scheduler.scenario.fields import Reader
-from scheduler.scenario.model import Cluster, Horizon, Policy
+from scheduler.scenario.model import Budget, Cluster, Horizon, Mode, Policy, Supplier
 from scheduler.scenario.yamlnodes import child_path, item_path
-from scheduler.units import month_label
+from scheduler.units import money_label, month_label, monthly_spread
 
 __all__ = ["Earliest", "check_static", "dependency_cycles", "earliest_starts"]
 
@@ -174,13 +176,178 @@ def _entry_reachable(reader: Reader, draft: ClusterDraft, earliest: Earliest) ->
     reader.error(None, path, message, reader.line_of(path))
 
 
-def check_static(
-    reader: Reader, drafts: list[ClusterDraft], horizon: Horizon | None, policy: Policy
+def _phase_path(draft: ClusterDraft, phase_id: str) -> str:
+    """The key path of a cluster's phase: its item in a list of phases, else ``phases.<id>``."""
+    entry = draft.fields.get("phases")
+    if entry is not None and entry[0].is_seq:
+        for index, item in enumerate(entry[0].value):
+            ident = item.value.get("id") if item.is_map else None
+            if ident is not None and ident.value == phase_id:
+                return item_path(entry[1], index)
+    return child_path(draft.fields.key_path("phases"), phase_id)
+
+
+def _window(supplier: Supplier) -> str:
+    first, last = supplier.available_from, supplier.available_to
+    if first is not None and last is not None:
+        return f"{month_label(first)}..{month_label(last)}"
+    if first is not None:
+        return f"from {month_label(first)}"
+    return f"until {month_label(last)}" if last is not None else "always"
+
+
+def _mode_blocked(
+    mode: Mode, start: int, horizon: Horizon, suppliers: dict[str, Supplier]
+) -> str | None:
+    """Why ``mode`` cannot run when its phase starts no earlier than ``start`` (its suppliers'
+    windows or the horizon); ``None`` when it may run."""
+    months = mode.months
+    if start + months - 1 > horizon.end:
+        end = month_label(horizon.end)
+        return f"needs {months} months from {month_label(start)} but the horizon ends {end}"
+    for supplier_id, _ in mode.uses:
+        supplier = suppliers.get(supplier_id)
+        if supplier is None:
+            continue
+        first, last = supplier.available_from, supplier.available_to
+        needs = f"needs '{supplier_id}' (available {_window(supplier)}) for {months} months"
+        if first is not None and last is not None and last - first + 1 < months:
+            return f"{needs}, but it is available for only {last - first + 1}"
+        if last is not None and start + months - 1 > last:
+            return f"{needs}, but cannot start before {month_label(start)}"
+        if first is not None and first + months - 1 > horizon.end:
+            return f"{needs}, but the horizon ends {month_label(horizon.end)}"
+    windowed = [
+        supplier
+        for supplier in (suppliers.get(sid) for sid, _ in mode.uses)
+        if supplier is not None
+        and (supplier.available_from is not None or supplier.available_to is not None)
+    ]
+    froms = [s.available_from for s in windowed if s.available_from is not None]
+    tos = [s.available_to for s in windowed if s.available_to is not None]
+    if max([start, *froms]) + months - 1 > min([horizon.end, *tos]):
+        named = " and ".join(f"'{s.id}' (available {_window(s)})" for s in windowed)
+        return f"needs {named} at once for {months} months, but they never overlap so long"
+    return None
+
+
+def _supplier_windows(
+    reader: Reader,
+    draft: ClusterDraft,
+    earliest: Earliest,
+    horizon: Horizon,
+    suppliers: dict[str, Supplier],
 ) -> None:
-    """Record every certain infeasibility among the clusters that were read without problems."""
+    """A phase none of whose modes fits inside the windows of the suppliers it uses."""
+    cluster = draft.cluster
+    assert cluster is not None
+    for index, phase in enumerate(cluster.phases):
+        start = earliest.starts[index]
+        if start + phase.shortest - 1 > horizon.end:
+            return  # the cluster cannot fit at all: reported by _fit
+        reasons = [_mode_blocked(mode, start, horizon, suppliers) for mode in phase.modes]
+        texts = [reason for reason in reasons if reason is not None]
+        if len(texts) < len(reasons):
+            continue
+        # The shortest mode fits the horizon, so a supplier's window blocks at least that one.
+        if phase.has_options:
+            parts = [
+                f"option {mode.label!r} {text}"
+                for mode, text in zip(phase.modes, texts, strict=True)
+            ]
+            message = "no option can run: " + "; ".join(parts)
+        else:
+            message = texts[0]
+        path = _phase_path(draft, phase.id)
+        reader.error(None, path, message, reader.line_of(path))
+
+
+def _fixed_releases(cluster: Cluster, horizon: Horizon, tranche_k: int) -> dict[int, int] | None:
+    """The least releases (£1k) per financial year of a cluster whose every start is fixed, or
+    ``None`` when its entry, option choices or waits are still open."""
+    if cluster.fixed_entry is None:
+        return None
+    if any(phase.has_options or len(phase.modes) != 1 for phase in cluster.phases):
+        return None
+    if any(phase.max_wait for phase in cluster.phases[1:]):
+        return None
+    spend: dict[int, int] = {}
+    start = cluster.fixed_entry
+    for phase in cluster.phases:
+        mode = phase.modes[0]
+        for offset, amount in enumerate(monthly_spread(mode.cost, mode.months)):
+            month = start + offset
+            if amount and horizon.start <= month <= horizon.end:
+                year = horizon.fiscal_year(month)
+                spend[year] = spend.get(year, 0) + amount
+        start += mode.months
+    return {year: -(-amount // tranche_k) * tranche_k for year, amount in spend.items()}
+
+
+_CAP_ITEM = re.compile(r"budget\.caps\[(\d+)\]")
+
+
+def _caps(
+    reader: Reader, drafts: list[ClusterDraft], horizon: Horizon, budget: Budget | None
+) -> None:
+    """A cap below what the fully fixed clusters (fixed entry, no options, no waits) release."""
+    if budget is None or budget.carry_forward or not budget.caps:
+        return
+    items = {int(match.group(1)) for key in reader.lines if (match := _CAP_ITEM.fullmatch(key))}
+    if items != set(range(len(budget.caps))):
+        return  # a cap was not read, so positions in the file are unknown: reported elsewhere
+    fixed: list[tuple[str, dict[int, int]]] = []
+    for draft in drafts:
+        cluster = draft.cluster
+        if cluster is None:
+            continue
+        releases = _fixed_releases(cluster, horizon, budget.tranche_k)
+        if releases:
+            fixed.append((cluster.id, releases))
+    for index, cap in enumerate(budget.caps):
+        path = child_path(item_path("budget.caps", index), "amount")
+        item = item_path("budget.caps", index)
+        if any(p.key == item or p.key.startswith(item + ".") for p in reader.problems):
+            continue
+        needs: list[tuple[str, int]] = []
+        for cluster_id, releases in fixed:
+            inside = sum(
+                amount
+                for year, amount in releases.items()
+                if cap.first_year <= year <= cap.last_year
+            )
+            if inside:
+                needs.append((cluster_id, inside))
+        need = 1000 * sum(amount for _, amount in needs)
+        if need <= cap.amount // 1000 * 1000:
+            continue
+        shown, wanted = money_label(cap.amount), money_label(need)
+        if shown == wanted:
+            shown, wanted = f"£{cap.amount:,}", f"£{need:,}"
+        names = ", ".join(sorted(cluster_id for cluster_id, _ in needs))
+        message = (
+            f"cap {cap.name} of {shown} is below the {wanted} that the fixed entries alone need "
+            f"({names})"
+        )
+        reader.error(None, path, message, reader.line_of(path))
+
+
+def check_static(
+    reader: Reader,
+    drafts: list[ClusterDraft],
+    horizon: Horizon | None,
+    policy: Policy,
+    *,
+    suppliers: Iterable[Supplier] = (),
+    budget: Budget | None = None,
+) -> None:
+    """Record every certain infeasibility among the clusters that were read without problems.
+
+    ``suppliers`` (the valid ones) and ``budget`` enable the supplier-window and cap checks."""
     acyclic = _cycles(reader, drafts)
     if horizon is None:
         return
+    windows = {supplier.id: supplier for supplier in suppliers}
     built = [draft for draft in drafts if draft.cluster is not None]
     clusters = [draft.cluster for draft in built if draft.cluster is not None]
     earliest = earliest_starts(horizon, clusters, acyclic)
@@ -191,3 +358,5 @@ def check_static(
         _legacy(reader, draft, earliest[cluster.id])
         _deadline(reader, policy, cluster, earliest[cluster.id])
         _entry_reachable(reader, draft, earliest[cluster.id])
+        _supplier_windows(reader, draft, earliest[cluster.id], horizon, windows)
+    _caps(reader, built, horizon, budget)
