@@ -8,6 +8,7 @@ what holds an entry (stagger, a supplier's capacity, a dependency), the scenario
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -278,14 +279,18 @@ def _terms(comparison: Comparison, a: Subject, b: Subject) -> list[str]:
     return out
 
 
-def _extension_reasons(a: Subject, b: Subject) -> list[str]:
+def _paired(a: Subject, b: Subject) -> Iterator[tuple[ClusterPlan, ClusterPlan]]:
+    """The clusters of ``b``'s plan that ``a``'s plan also has, as (a's, b's) pairs."""
     pa, pb = a.plan, b.plan
     assert pa is not None and pb is not None
-    out = []
     for cb in pb.clusters:
-        if not has_cluster(pa, cb.id):
-            continue
-        ca = pa.cluster(cb.id)
+        if has_cluster(pa, cb.id):
+            yield pa.cluster(cb.id), cb
+
+
+def _extension_reasons(a: Subject, b: Subject) -> list[str]:
+    out = []
+    for ca, cb in _paired(a, b):
         legacy_a = {item.name: item for item in ca.legacy}
         for item in cb.legacy:
             old = legacy_a.get(item.name)
@@ -314,13 +319,8 @@ def _replaced_by(scenario: Scenario | None, cid: str, name: str) -> str | None:
 
 
 def _cost_reasons(a: Subject, b: Subject) -> list[str]:
-    pa, pb = a.plan, b.plan
-    assert pa is not None and pb is not None
     out = []
-    for cb in pb.clusters:
-        if not has_cluster(pa, cb.id):
-            continue
-        ca = pa.cluster(cb.id)
+    for ca, cb in _paired(a, b):
         delta = sum(p.cost for p in cb.phases) - sum(p.cost for p in ca.phases)
         if delta:
             out.append(f"{cb.id} {signed_money(delta)}")
