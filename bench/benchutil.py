@@ -7,10 +7,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from scheduler.instances.from_psplib import makespan_of, read_rcpsp, scenario_yaml
 from scheduler.pipeline import solve
-from scheduler.psplib_import import makespan_of, read_rcpsp, scenario_yaml
-from scheduler.scenario.loader import load_scenario_text
-from scheduler.scenario.model import Scenario
+from scheduler.scenario.data import Scenario
+from scheduler.scenario.load import load_scenario_text
 from scheduler.solve.options import SolveOptions
 
 WORKERS = int(os.environ.get("SCHEDULER_BENCH_WORKERS", min(2, os.cpu_count() or 1)))

@@ -1,6 +1,6 @@
 """CP-SAT against the MILP backend (``solver="milp"``) on the same scenarios, as a ratio of times.
 
-Skipped while :mod:`scheduler.solve.milp` does not exist. A small generated programme runs in the
+Skipped while :mod:`scheduler.solve.milp.backend` does not exist. A small generated programme runs in the
 fast subset (equal objectives asserted when both prove optimality); a medium one in full mode.
 """
 
@@ -11,11 +11,13 @@ import importlib.util
 import pytest
 from benchutil import timed_solve
 
-from scheduler.generate import generate_yaml
-from scheduler.scenario.loader import load_scenario_text
+from scheduler.instances.generate import generate_yaml
+from scheduler.scenario.load import load_scenario_text
 
-HAVE_MILP = importlib.util.find_spec("scheduler.solve.milp") is not None
-pytestmark = pytest.mark.skipif(not HAVE_MILP, reason="scheduler.solve.milp not available yet")
+HAVE_MILP = importlib.util.find_spec("scheduler.solve.milp.backend") is not None
+pytestmark = pytest.mark.skipif(
+    not HAVE_MILP, reason="scheduler.solve.milp.backend not available yet"
+)
 
 CASES = {
     "small": (3, 6, 1, 20.0),  # clusters, years, seed, time limit (s)

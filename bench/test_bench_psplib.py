@@ -12,7 +12,7 @@ import time
 import pytest
 from benchutil import instances, sample, solve_psplib, solve_pyjobshop
 
-from scheduler.psplib_import import read_bounds, read_optima
+from scheduler.instances.from_psplib import read_bounds, read_optima
 
 LIMIT = 10.0  # seconds per instance
 FAST_J30 = ("j301_1.sm", "j3025_3.sm", "j3046_10.sm")

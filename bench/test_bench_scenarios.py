@@ -11,8 +11,8 @@ import pytest
 from benchutil import pct, timed_solve
 from conftest import REPO
 
-from scheduler.generate import generate_yaml
-from scheduler.scenario.loader import load_scenario, load_scenario_text
+from scheduler.instances.generate import generate_yaml
+from scheduler.scenario.load import load_scenario, load_scenario_text
 
 YEARS = 10
 SEED = 1

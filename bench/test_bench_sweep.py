@@ -19,9 +19,9 @@ import time
 import pytest
 from conftest import REPO
 
-from scheduler.executors import dask_runner, local_runner
 from scheduler.solve.options import SolveOptions
-from scheduler.sweep import grid_spec, parse_vary, rows_of, run_sweep
+from scheduler.whatif.executors import dask_runner, local_runner
+from scheduler.whatif.sweep import grid_spec, parse_vary, rows_of, run_sweep
 
 OPTIONS = SolveOptions(time_limit=20.0, workers=1, deterministic=True)
 VARY = "budget.caps.SR21.amount=£250m..£400m/£50m"

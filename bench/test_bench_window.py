@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from test_window import large_plan, naive_windows
 
-from scheduler.window import entry_windows
+from scheduler.analysis.window import entry_windows
 
 
 def test_entry_windows_thousand_clusters(benchmark):

@@ -6,14 +6,14 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from scheduler.check import check_plan
+from scheduler.analysis.window import entry_windows
 from scheduler.errors import PlanCheckError
 from scheduler.plan import Plan
-from scheduler.scenario.model import Scenario
+from scheduler.rules.check import check_plan
+from scheduler.scenario.data import Scenario
+from scheduler.solve.cpsat.backend import SolveStats, solve_cpsat
 from scheduler.solve.explain import explain_infeasible
 from scheduler.solve.options import SolveOptions
-from scheduler.solve.runner import SolveStats, solve_cpsat
-from scheduler.window import entry_windows
 
 SOLVERS = ("cp-sat", "milp")
 
@@ -30,7 +30,7 @@ def solve(scenario: Scenario, options: SolveOptions, solver: str = "cp-sat") -> 
     """Solve ``scenario``; a plan with a schedule is given its entry windows and re-checked by
     :func:`scheduler.check.check_plan`, and a failed check raises :class:`PlanCheckError`."""
     if solver == "milp":
-        from scheduler.solve.milp import solve_milp
+        from scheduler.solve.milp.backend import solve_milp
 
         plan, stats = solve_milp(scenario, options)
     elif solver == "cp-sat":

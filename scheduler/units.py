@@ -150,3 +150,20 @@ def monthly_spread(cost: int, months: int) -> tuple[int, ...]:
     """
     base, extra = divmod(to_thousands(cost), months)
     return tuple(base + 1 if index < extra else base for index in range(months))
+
+
+def money_text(pounds: int) -> str:
+    """``£300m``; with the exact pounds when the short label rounds: ``£4.29m (£4,285,000)``."""
+    label = money_label(pounds)
+    return label if parse_money(label) == pounds else f"{label} (£{pounds:,})"
+
+
+def millions(pounds: int) -> str:
+    """Pounds as £m to three decimals (exact to £1k), ``-`` for zero: ``295.000``."""
+    return f"{pounds / 1_000_000:,.3f}" if pounds else "-"
+
+
+def window_text(window: tuple[int, int]) -> str:
+    """A window of months: ``2023-04`` for one month, ``2023-04..2023-09`` for several."""
+    low, high = window
+    return month_label(low) if low == high else f"{month_label(low)}..{month_label(high)}"

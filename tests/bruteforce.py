@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import itertools
 
-from scheduler.evaluate import ClusterDecision, evaluate, mode_of
-from scheduler.scenario.model import Cluster, Scenario
+from scheduler.rules.evaluate import ClusterDecision, evaluate, mode_of
+from scheduler.scenario.data import Cluster, Scenario
 
 LIMIT = 200_000
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from scheduler.evaluate import ClusterDecision, evaluate
+from scheduler.analysis.window import entry_windows
 from scheduler.plan import Plan
-from scheduler.scenario.model import (
+from scheduler.rules.evaluate import ClusterDecision, evaluate
+from scheduler.scenario.data import (
     Budget,
     Cap,
     Cluster,
@@ -19,7 +20,6 @@ from scheduler.scenario.model import (
     Supplier,
 )
 from scheduler.units import parse_month
-from scheduler.window import entry_windows
 
 __all__ = [
     "Budget",

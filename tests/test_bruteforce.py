@@ -6,8 +6,8 @@ import pytest
 from bruteforce import brute_force, cluster_candidates
 from builders import Budget, Cap, Objective, Policy, Supplier, cluster, m, phase, plan_of, scenario
 
-from scheduler.check import check_plan
-from scheduler.scenario.model import Dependency, Legacy, Milestone
+from scheduler.rules.check import check_plan
+from scheduler.scenario.data import Dependency, Legacy, Milestone
 
 
 def solved(sc):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.cli import main
+from scheduler.cli.main import main
 from scheduler.units import parse_month
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -150,10 +150,10 @@ def test_infeasible_scenario_exits_3_and_names_the_conflicting_rules(tmp_path, c
 
 
 def test_no_plan_in_time_exits_4(monkeypatch, capsys):
-    import scheduler.commands.solve as solve_command
+    import scheduler.cli.solve as solve_command
     from scheduler.pipeline import Outcome
     from scheduler.plan import Plan, SolverInfo
-    from scheduler.solve.runner import SolveStats
+    from scheduler.solve.cpsat.backend import SolveStats
 
     def no_plan(scenario, options, solver="cp-sat"):
         return Outcome(Plan(scenario.name, "unknown", {}, SolverInfo()), SolveStats(0.0, ()))
@@ -181,7 +181,7 @@ def test_check_command_reports_a_broken_plan_file(tmp_path, capsys):
 
 def test_help_documents_exit_statuses(capsys):
     with pytest.raises(SystemExit):
-        from scheduler.cli import build_parser
+        from scheduler.cli.main import build_parser
 
         build_parser().parse_args(["--help"])
     out = capsys.readouterr().out

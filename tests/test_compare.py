@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from builders import Budget, Cap, Policy, Supplier, cluster, m, phase, plan_of, scenario
 
-from scheduler.bindings import binding_rules, month_ranges
-from scheduler.cli import main
-from scheduler.compare import Subject, compare
+from scheduler.analysis.bindings import binding_rules, month_ranges
+from scheduler.cli.main import main
 from scheduler.report.compare_report import render_comparison, render_markdown
+from scheduler.whatif.compare import Subject, compare
 
 ROOT = Path(__file__).resolve().parents[1]
 

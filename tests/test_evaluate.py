@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from builders import Budget, Cap, Objective, Policy, Supplier, cluster, m, phase, scenario
 
-from scheduler.evaluate import ClusterDecision, DecisionError, evaluate, tranche_of
-from scheduler.scenario.model import Dependency, Legacy, Milestone
+from scheduler.rules.evaluate import ClusterDecision, DecisionError, evaluate, tranche_of
+from scheduler.scenario.data import Dependency, Legacy, Milestone
 
 
 def run(sc, entries, releases=None, options=None, waits=None):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from builders import Budget, Cap, Policy, Supplier, cluster, m, phase, scenario
 
-from scheduler.scenario.model import Legacy
+from scheduler.scenario.data import Legacy
 from scheduler.solve.explain import explain_infeasible
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from scheduler.cli import main
-from scheduler.generate import generate, generate_yaml
+from scheduler.cli.main import main
+from scheduler.instances.generate import generate, generate_yaml
 from scheduler.pipeline import solve
-from scheduler.scenario.loader import load_scenario, load_scenario_text
+from scheduler.scenario.load import load_scenario, load_scenario_text
 from scheduler.solve.options import SolveOptions
 
 

@@ -8,17 +8,15 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from scheduler.graph import (
+from scheduler.analysis.graph import (
     ChainLink,
     build_graph,
     cluster_chain,
     critical_chain,
-    write_dot,
-    write_graphml,
-    write_node_link,
 )
 from scheduler.plan import ClusterPlan, PhasePlan, Plan, SolverInfo
-from scheduler.scenario.model import (
+from scheduler.report.graph_files import write_dot, write_graphml, write_node_link
+from scheduler.scenario.data import (
     Cluster,
     Dependency,
     Horizon,

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from test_properties import tiny_scenarios
 
-from scheduler.evaluate import evaluate
-from scheduler.generate import generate_yaml
+from scheduler.instances.generate import generate_yaml
 from scheduler.pipeline import solve
-from scheduler.scenario.loader import load_scenario, load_scenario_text
+from scheduler.rules.evaluate import evaluate
+from scheduler.scenario.load import load_scenario, load_scenario_text
 from scheduler.solve.greedy import greedy_schedule
 from scheduler.solve.options import SolveOptions
 
@@ -45,8 +45,8 @@ def test_a_thousand_clusters_get_a_checked_plan_even_when_the_solver_runs_out_of
 
 
 def test_a_warm_start_that_breaks_the_variant_is_not_used_as_a_fallback():
-    from scheduler.evaluate import decisions_from_plan
-    from scheduler.solve.runner import _feasible
+    from scheduler.rules.evaluate import decisions_from_plan
+    from scheduler.solve.cpsat.backend import _feasible
 
     base = load_scenario(ROOT / "scenarios" / "base.yaml")
     actual = load_scenario(ROOT / "scenarios" / "actual-2023.yaml")

@@ -8,8 +8,7 @@ from textwrap import dedent
 import pytest
 
 from scheduler.errors import ScenarioError
-from scheduler.scenario.loader import load_scenario, load_scenario_text
-from scheduler.scenario.model import (
+from scheduler.scenario.data import (
     DEFAULT_OBJECTIVE,
     Budget,
     Cap,
@@ -20,6 +19,7 @@ from scheduler.scenario.model import (
     Policy,
     Supplier,
 )
+from scheduler.scenario.load import load_scenario, load_scenario_text
 from scheduler.units import parse_month as m
 
 FULL = """\

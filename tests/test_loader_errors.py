@@ -9,7 +9,7 @@ import pytest
 from test_loader import one, problems, write
 
 from scheduler.errors import ScenarioError
-from scheduler.scenario.loader import load_scenario
+from scheduler.scenario.load import load_scenario
 
 SMALL = """\
 name: t

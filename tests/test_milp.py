@@ -13,8 +13,8 @@ from builders import Budget, Cap, Objective, Policy, Supplier, cluster, m, phase
 
 from scheduler.errors import ScenarioError
 from scheduler.pipeline import solve
-from scheduler.scenario.loader import load_scenario
-from scheduler.scenario.model import Dependency, Legacy, Milestone, Scenario
+from scheduler.scenario.data import Dependency, Legacy, Milestone, Scenario
+from scheduler.scenario.load import load_scenario
 from scheduler.solve.options import SolveOptions
 
 BASE = Path(__file__).resolve().parents[1] / "scenarios" / "base.yaml"

@@ -9,10 +9,9 @@ from builders import cluster, phase, scenario
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from scheduler.evaluate import stage_value
 from scheduler.pipeline import solve
-from scheduler.scenario.model import (
-    OBJECTIVE_TERMS,
+from scheduler.rules.evaluate import stage_value
+from scheduler.scenario.data import (
     Budget,
     Cap,
     Dependency,
@@ -23,6 +22,7 @@ from scheduler.scenario.model import (
     Supplier,
 )
 from scheduler.solve.options import SolveOptions
+from scheduler.terms import OBJECTIVE_TERMS
 from scheduler.units import month
 
 START = month(2024, 4)

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.cli import main
+from scheduler.cli.main import main
 from scheduler.errors import ScenarioError
-from scheduler.pipeline import solve
-from scheduler.psplib_import import (
+from scheduler.instances.from_psplib import (
     makespan_of,
     read_bounds,
     read_optima,
@@ -18,7 +17,8 @@ from scheduler.psplib_import import (
     scenario_dict,
     scenario_yaml,
 )
-from scheduler.scenario.loader import load_scenario, load_scenario_text
+from scheduler.pipeline import solve
+from scheduler.scenario.load import load_scenario, load_scenario_text
 from scheduler.solve.options import SolveOptions
 
 REPO = Path(__file__).resolve().parents[1]

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.graph import critical_chain
+from scheduler.analysis.graph import critical_chain
 from scheduler.plan import CapUse, ClusterPlan, LegacyPlan, PhasePlan, Plan, SolverInfo
 from scheduler.report.csv import CSV_COLUMNS, write_plan_csv
 from scheduler.report.table import format_table
 from scheduler.report.terminal import render_plan
-from scheduler.scenario.model import (
+from scheduler.scenario.data import (
     Budget,
     Cap,
     Cluster,

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from scheduler.errors import ScenarioError
-from scheduler.scenario.loader import load_scenario, load_scenario_text
-from scheduler.scenario.model import Cluster, Dependency, Horizon, Milestone, Mode, Phase
+from scheduler.scenario.data import Cluster, Dependency, Horizon, Milestone, Mode, Phase
+from scheduler.scenario.load import load_scenario, load_scenario_text
 from scheduler.scenario.static import earliest_starts
 from scheduler.units import parse_month as m
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.cli import main
+from scheduler.cli.main import main
 from scheduler.errors import ScenarioError
-from scheduler.executors import local_runner
-from scheduler.scenario.loader import load_scenario_text
+from scheduler.scenario.load import load_scenario_text
 from scheduler.solve.options import SolveOptions
-from scheduler.sweep import (
+from scheduler.whatif.executors import local_runner
+from scheduler.whatif.sweep import (
     Axis,
     SweepRow,
     Value,
@@ -25,7 +25,7 @@ from scheduler.sweep import (
     run_sweep,
     serial_runner,
 )
-from scheduler.sweep_gap import funding_gaps, gap_lines
+from scheduler.whatif.sweep_gap import funding_gaps, gap_lines
 
 # Three clusters, a three-year horizon and a cap that binds: at £0 the work cannot all fit after
 # the cap's years (infeasible), more money buys earlier retirements (less extension cost).
@@ -273,7 +273,7 @@ def test_local_processes_give_the_same_rows_for_any_jobs(spec, serial_rows, jobs
 
 def test_dask_local_cluster_gives_the_same_rows(spec, serial_rows) -> None:
     distributed = pytest.importorskip("distributed")
-    from scheduler.executors import dask_runner
+    from scheduler.whatif.executors import dask_runner
 
     started = time.monotonic()
     with distributed.LocalCluster(
@@ -349,7 +349,7 @@ def test_cli_sweep_of_a_variants_file(small, tmp_path, capsys) -> None:
 
 
 def test_cli_ctrl_c_writes_the_finished_rows_and_exits_130(small, tmp_path, monkeypatch) -> None:
-    import scheduler.commands.sweep as command
+    import scheduler.cli.sweep as command
 
     def interrupted(jobs):
         def run(fn, items):

@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 
 from scheduler.errors import ScenarioError
-from scheduler.scenario.yamlnodes import parse_yaml
-from scheduler.variants import (
+from scheduler.scenario.variants import (
     BASE_NAME,
     is_variants_file,
     load_variant_scenarios,
     load_variants,
     render_value,
 )
+from scheduler.scenario.yamlnodes import parse_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = ROOT / "scenarios" / "base.yaml"

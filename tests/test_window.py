@@ -7,7 +7,9 @@ import random
 import pytest
 from builders import Budget, Cap, Objective, Policy, Supplier, cluster, m, phase, plan_of, scenario
 
-from scheduler.evaluate import (
+from scheduler.analysis.window import entry_windows
+from scheduler.plan import Plan
+from scheduler.rules.evaluate import (
     ClusterDecision,
     decisions_from_plan,
     evaluate,
@@ -16,9 +18,7 @@ from scheduler.evaluate import (
     stage_value,
     tranche_of,
 )
-from scheduler.plan import Plan
-from scheduler.scenario.model import (
-    OBJECTIVE_TERMS,
+from scheduler.scenario.data import (
     Cluster,
     Dependency,
     Horizon,
@@ -26,7 +26,7 @@ from scheduler.scenario.model import (
     Milestone,
     Scenario,
 )
-from scheduler.window import entry_windows
+from scheduler.terms import OBJECTIVE_TERMS
 
 
 def naive_windows(sc: Scenario, plan: Plan) -> dict[str, tuple[int, int]]:
@@ -351,7 +351,7 @@ def test_why_not_earlier_names_the_cap_that_holds_an_entry():
         budget=Budget(caps=(Cap("Year one", 2024, 2024, 3_000_000),)),
     )
     plan = plan_of(sc, {"alpha": "2025-03"})
-    from scheduler.window import why_not_earlier
+    from scheduler.analysis.window import why_not_earlier
 
     assert why_not_earlier(sc, plan, "alpha") == (
         "a month earlier would break: cap Year one (2024-25..2024-25): released £6m, cap £3m"

@@ -8,12 +8,11 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable, Sequence
 
-from scheduler.compare import ClusterFacts, Comparison
-from scheduler.compare_entries import months_text, signed_money
-from scheduler.compare_summary import Story
-from scheduler.report.labels import MONEY_TERMS, millions, term_text
 from scheduler.report.table import format_table
-from scheduler.units import fy_label, month_label
+from scheduler.terms import MONEY_TERMS, term_text
+from scheduler.units import fy_label, millions, month_label
+from scheduler.whatif.compare_entries import months_text, signed_money
+from scheduler.whatif.compare_types import ClusterFacts, Comparison, Story
 
 __all__ = ["render_comparison", "render_markdown", "sections", "story_text"]
 

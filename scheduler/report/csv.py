@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from scheduler.graph import uses_text
+from scheduler.analysis.graph import uses_text
 from scheduler.plan import Plan
-from scheduler.report.labels import option_label
-from scheduler.scenario.model import Scenario
+from scheduler.rules.schedule import option_label
+from scheduler.scenario.data import Scenario
 from scheduler.units import month_label
 
 __all__ = ["CSV_COLUMNS", "plan_rows", "write_plan_csv"]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scheduler.graph import build_graph, critical_chain, write_dot, write_graphml, write_node_link
+from scheduler.analysis.graph import build_graph, critical_chain
 from scheduler.plan import Plan
 from scheduler.report.csv import write_plan_csv
+from scheduler.report.graph_files import write_dot, write_graphml, write_node_link
 from scheduler.report.terminal import render_plan
-from scheduler.scenario.model import Scenario
+from scheduler.scenario.data import Scenario
 
 
 def write_json(plan: Plan, path: str | Path) -> Path:

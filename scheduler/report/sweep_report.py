@@ -12,11 +12,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from scheduler.report.labels import MONEY_TERMS, MONTH_TERMS, money_text, term_text
 from scheduler.report.table import format_table
-from scheduler.sweep import SweepResult, SweepRow
-from scheduler.sweep_gap import GapFinding, funding_gaps, gap_lines
-from scheduler.units import month_label
+from scheduler.terms import MONEY_TERMS, MONTH_TERMS, term_text
+from scheduler.units import money_text, month_label
+from scheduler.whatif.sweep import SweepResult, SweepRow
+from scheduler.whatif.sweep_gap import GapFinding, funding_gaps, gap_lines
 
 __all__ = ["findings", "render_sweep", "sweep_csv_rows", "write_chart", "write_csv", "write_sweep"]
 

@@ -8,18 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from scheduler.graph import ChainLink, critical_chain
+from scheduler.analysis.graph import ChainLink, critical_chain
 from scheduler.plan import ClusterPlan, Plan
-from scheduler.report.labels import (
-    millions,
-    option_label,
-    term_gap,
-    term_text,
-    window_text,
-)
 from scheduler.report.table import format_table
-from scheduler.scenario.model import Scenario
-from scheduler.units import month_label
+from scheduler.rules.schedule import option_label
+from scheduler.scenario.data import Scenario
+from scheduler.terms import term_gap, term_text
+from scheduler.units import millions, month_label, window_text
 
 __all__ = ["render_plan"]
 

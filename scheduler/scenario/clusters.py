@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from scheduler.scenario.data import Cluster, Dependency, Horizon, Legacy, Milestone
 from scheduler.scenario.fields import Fields, Reader, did_you_mean
-from scheduler.scenario.model import Cluster, Dependency, Horizon, Legacy, Milestone
 from scheduler.scenario.phases import Suppliers, build_phases
 from scheduler.scenario.yamlnodes import Node
 from scheduler.units import month_label

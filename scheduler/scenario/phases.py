@@ -7,8 +7,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from scheduler.scenario.data import Mode, Phase, Supplier
 from scheduler.scenario.fields import Fields, Reader, did_you_mean
-from scheduler.scenario.model import Mode, Phase, Supplier
 from scheduler.scenario.yamlnodes import Node, child_path, shown
 
 __all__ = ["PHASE_ID", "Suppliers", "build_phases", "read_lifecycle"]

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import networkx as nx
 
 from scheduler.scenario.clusters import ClusterDraft
+from scheduler.scenario.data import Budget, Cluster, Horizon, Mode, Policy, Supplier
 from scheduler.scenario.fields import Reader
-from scheduler.scenario.model import Budget, Cluster, Horizon, Mode, Policy, Supplier
 from scheduler.scenario.yamlnodes import child_path, item_path
 from scheduler.units import money_label, month_label, monthly_spread
 

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from scheduler.plan import CapUse, ClusterPlan, LegacyPlan, PhasePlan, Plan, SolverInfo
-from scheduler.scenario.model import Mode, Scenario
+from scheduler.scenario.data import Mode, Scenario
 
 
 def empty_plan(scenario: Scenario, status: str, info: SolverInfo) -> Plan:

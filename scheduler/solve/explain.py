@@ -17,8 +17,8 @@ import time
 
 from ortools.sat.python import cp_model
 
-from scheduler.scenario.model import Policy, Scenario
-from scheduler.solve.cpsat import CpsatModel, Rule
+from scheduler.scenario.data import Policy, Scenario
+from scheduler.solve.cpsat.model import CpsatModel, Rule
 from scheduler.units import money_label, month_label
 
 _STEP_LIMIT = 2.0  # seconds per feasibility question

@@ -17,8 +17,8 @@ from collections import defaultdict
 
 import networkx as nx
 
-from scheduler.evaluate import ClusterDecision, evaluate, mode_of
-from scheduler.scenario.model import Cluster, Mode, Scenario
+from scheduler.rules.evaluate import ClusterDecision, evaluate, mode_of
+from scheduler.scenario.data import Cluster, Mode, Scenario
 from scheduler.units import monthly_spread
 
 MAX_COMBINATIONS = 16

@@ -1,0 +1,118 @@
+"""Options and helpers shared by the sub-commands: exit codes, scenario loading, solve options."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from scheduler.errors import Problem, ScenarioError
+from scheduler.scenario.data import Scenario
+from scheduler.scenario.load import load_scenario
+from scheduler.solve.options import SolveOptions
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_BAD_INPUT = 2
+EXIT_INFEASIBLE = 3
+EXIT_NO_PLAN = 4
+EXIT_CHECK_FAILED = 5
+
+EXIT_CODES_HELP = """\
+exit status:
+  0  a plan was found (optimal or feasible) and passed the independent check
+  1  internal error (a bug: please report it with the scenario)
+  2  bad input: the scenario, plan or options have problems (each named FILE:LINE: key)
+  3  infeasible: no plan satisfies every rule (the output explains which rules conflict)
+  4  no plan within the time limit (not proven infeasible; try a longer --time-limit)
+  5  a plan failed the independent check (a bug: please report it)
+"""
+
+
+def add_scenario_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="override a scenario value, e.g. --set budget.caps.SR21.amount=£403m "
+        "(lists of named items are addressed by id or name); may be repeated",
+    )
+
+
+def add_solve_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("solver")
+    group.add_argument(
+        "--time-limit",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="wall-clock limit for the whole solve, all objective stages (default 60)",
+    )
+    group.add_argument("--seed", type=int, default=0, help="random seed of the solver (default 0)")
+    group.add_argument(
+        "--workers",
+        type=int,
+        default=min(2, os.cpu_count() or 1),
+        help="solver threads (default: 2, or 1 on a one-core machine)",
+    )
+    group.add_argument(
+        "--deterministic",
+        action="store_true",
+        help="byte-identical plans on rerun: deterministic parallel search with the time limit "
+        "counted in the solver's deterministic time, and no wall-clock figure in the plan",
+    )
+    group.add_argument(
+        "--solver",
+        choices=("cp-sat", "milp"),
+        default="cp-sat",
+        help="cp-sat (default) or milp (PuLP/CBC, for cross-checking small scenarios)",
+    )
+    group.add_argument("--log", action="store_true", help="print the solver's search log")
+
+
+def solve_options(args: argparse.Namespace) -> SolveOptions:
+    return SolveOptions(
+        time_limit=args.time_limit,
+        workers=args.workers,
+        seed=args.seed,
+        deterministic=args.deterministic,
+        log=args.log,
+    )
+
+
+def parse_overrides(values: Sequence[str]) -> list[tuple[str, str]]:
+    """``PATH=VALUE`` strings into pairs; a malformed one is a bad-input problem."""
+    pairs = []
+    problems = []
+    for value in values:
+        path, sep, text = value.partition("=")
+        if not sep or not path.strip():
+            problems.append(Problem("--set", None, value, "expected PATH=VALUE"))
+        else:
+            pairs.append((path.strip(), text))
+    if problems:
+        raise ScenarioError(problems)
+    return pairs
+
+
+def read_scenario(path: str, overrides: Sequence[str] = ()) -> Scenario:
+    """Load a scenario with ``--set`` overrides; its warnings go to stderr."""
+    scenario = load_scenario(path, parse_overrides(overrides))
+    for warning in scenario.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return scenario
+
+
+def check_solve_args(args: argparse.Namespace) -> None:
+    problems = []
+    if args.time_limit <= 0:
+        problems.append(
+            Problem("--time-limit", None, "", f"must be positive, got {args.time_limit}")
+        )
+    if args.workers < 1:
+        problems.append(Problem("--workers", None, "", f"must be at least 1, got {args.workers}"))
+    if problems:
+        raise ScenarioError(problems)

@@ -1,0 +1,83 @@
+"""The command line: parse arguments, run one sub-command, turn errors into exit codes.
+
+The CLI holds no logic of its own: each sub-command lives in :mod:`scheduler.commands`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from scheduler.cli import check, compare, generate, import_psplib, solve, sweep
+from scheduler.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_CHECK_FAILED,
+    EXIT_CODES_HELP,
+    EXIT_INTERNAL,
+)
+from scheduler.errors import PlanCheckError, ScenarioError
+
+COMMANDS = (solve, check, sweep, compare, generate, import_psplib)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m scheduler",
+        description="Procurement scheduling optimiser: market-entry windows, supplier options and "
+        "funding tranches for the shared-services clusters, on OR-Tools CP-SAT. "
+        "'python -m scheduler SCENARIO' is short for 'python -m scheduler solve SCENARIO'.",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for command in COMMANDS:
+        command.add_parser(subparsers)
+    for sub in subparsers.choices.values():
+        sub.epilog = EXIT_CODES_HELP
+        sub.formatter_class = argparse.RawDescriptionHelpFormatter
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    names = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    if args_list and args_list[0] not in names and not args_list[0].startswith("-"):
+        args_list.insert(0, "solve")
+    try:
+        args = parser.parse_args(args_list)
+    except SystemExit as exit_:
+        return EXIT_BAD_INPUT if exit_.code not in (0, None) else 0
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return EXIT_BAD_INPUT
+    try:
+        return args.run(args)
+    except ScenarioError as error:
+        count = len(error.problems)
+        print(f"error: {count} problem(s) in the input:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except PlanCheckError as error:
+        print(
+            "error: the plan failed the independent check (a bug; please report it):",
+            file=sys.stderr,
+        )
+        for violation in error.violations:
+            print(f"  - {violation}", file=sys.stderr)
+        return EXIT_CHECK_FAILED
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:
+        if os.environ.get("SCHEDULER_DEBUG"):
+            raise
+        print(
+            f"internal error: {type(error).__name__}: {error}. This is a bug in scheduler; "
+            "rerun with SCHEDULER_DEBUG=1 for the traceback and report it with the scenario.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL

@@ -1,0 +1,206 @@
+"""``python -m scheduler sweep SCENARIO --vary PATH=SPEC ...`` or ``sweep VARIANTS.yaml``.
+
+Solve every variant (a grid of ``--vary`` axes, or a variants file's variants) on local worker
+processes or a Dask cluster, and report one row per variant: table, CSV, chart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from scheduler.cli.common import (
+    EXIT_INTERNAL,
+    EXIT_OK,
+    add_scenario_options,
+    check_solve_args,
+    parse_overrides,
+)
+from scheduler.errors import Problem, ScenarioError
+from scheduler.report.sweep_report import render_sweep, write_chart, write_csv, write_sweep
+from scheduler.solve.options import SolveOptions
+from scheduler.whatif.executors import cpu_count, dask_runner, local_runner, start_method
+from scheduler.whatif.sweep import SweepSpec, grid_spec, parse_vary, run_sweep, variants_spec
+
+EXIT_INTERRUPTED = 130
+
+DESCRIPTION = """\
+Solve many variants of a scenario and report one row per variant: the varied values, status,
+every objective term, late months, solve seconds and whether the warm start was used.
+
+  sweep SCENARIO --vary PATH=FROM..TO/STEP   a range of money, whole numbers or months:
+        --vary budget.caps.SR21.amount=£250m..£450m/£25m
+        --vary policy.stagger_months=0..6/1     --vary policy.deadline=2028-03..2029-03/3
+  sweep SCENARIO --vary PATH=a,b,c           a list of values (any YAML values)
+  sweep VARIANTS.yaml                        the variants of a variants file
+
+Several --vary make a grid (every combination; the first --vary varies slowest). Ranges include
+TO when a step lands on it. The unvaried scenario is solved first and its plan is the warm-start
+hint of every variant. Sweeps solve deterministically by default, so rows do not depend on
+--jobs or --dask. When a cap amount (budget.caps.NAME.amount) is varied, the report gives the
+price of the funding gap, measured on the swept amounts only.
+"""
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "sweep",
+        help="solve a grid of variants (--vary) or a variants file; table, CSV and chart",
+        description=DESCRIPTION,
+    )
+    parser.add_argument("scenario", help="scenario file, or a variants file (with variants:)")
+    parser.add_argument(
+        "--vary",
+        action="append",
+        default=[],
+        metavar="PATH=SPEC",
+        help="vary a scenario value over FROM..TO/STEP or a,b,c; may be repeated (a grid)",
+    )
+    add_scenario_options(parser)
+    output = parser.add_argument_group("output")
+    output.add_argument("--csv", metavar="FILE", help="write the rows as CSV (money in pounds)")
+    output.add_argument("--chart", metavar="FILE.png", help="write a PNG chart of the sweep")
+    output.add_argument(
+        "--out",
+        metavar="DIR",
+        help="write sweep.txt, sweep.csv, sweep.png and every variant's plan (plans/NNN.json)",
+    )
+    output.add_argument(
+        "--quiet", action="store_true", help="no progress bar and no notes on stderr"
+    )
+    run_group = parser.add_argument_group("execution")
+    run_group.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="local worker processes, each solving one variant at a time "
+        "(default: cores // --workers)",
+    )
+    run_group.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run the variants on an existing Dask distributed cluster, e.g. tcp://host:8786 "
+        "(its workers must have scheduler installed)",
+    )
+    solver = parser.add_argument_group("solver (per variant)")
+    solver.add_argument(
+        "--time-limit",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="limit per variant, all objective stages (default 60; in the solver's "
+        "deterministic time unless --wall-clock)",
+    )
+    solver.add_argument(
+        "--workers", type=int, default=1, help="solver threads per variant (default 1)"
+    )
+    solver.add_argument("--seed", type=int, default=0, help="random seed of the solver (default 0)")
+    solver.add_argument(
+        "--wall-clock",
+        dest="deterministic",
+        action="store_false",
+        help="count the time limit in wall-clock seconds; rows may then depend on machine load",
+    )
+    solver.add_argument("--solver", choices=("cp-sat", "milp"), default="cp-sat")
+    parser.set_defaults(run=run, deterministic=True, log=False)
+
+
+def _spec(args: argparse.Namespace) -> SweepSpec:
+    from scheduler.scenario.variants import is_variants_file
+
+    sets = parse_overrides(args.overrides)
+    if is_variants_file(args.scenario):
+        if args.vary:
+            message = "cannot be combined with a variants file; add variants to the file instead"
+            raise ScenarioError([Problem("--vary", None, "", message)])
+        return variants_spec(args.scenario, sets)
+    if not args.vary:
+        message = "nothing to sweep: give --vary PATH=FROM..TO/STEP (or a variants file)"
+        raise ScenarioError([Problem("--vary", None, "", message)])
+    axes, problems = [], []
+    for argument in args.vary:
+        try:
+            axes.append(parse_vary(argument))
+        except ScenarioError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise ScenarioError(problems)
+    return grid_spec(args.scenario, sets, axes)
+
+
+def _check(args: argparse.Namespace) -> None:
+    check_solve_args(args)
+    if args.jobs is not None and args.jobs < 1:
+        raise ScenarioError([Problem("--jobs", None, "", f"must be at least 1, got {args.jobs}")])
+    if args.jobs is not None and args.dask:
+        message = "--jobs is for local workers; a Dask cluster has its own workers"
+        raise ScenarioError([Problem("--dask", None, "", message)])
+
+
+def _note(args: argparse.Namespace, text: str) -> None:
+    if not args.quiet:
+        print(text, file=sys.stderr)
+
+
+def run(args: argparse.Namespace) -> int:
+    _check(args)
+    spec = _spec(args)
+    cores = cpu_count()
+    if args.dask:
+        runner, where = dask_runner(args.dask), f"Dask cluster {args.dask}"
+    else:
+        jobs = args.jobs or max(1, cores // args.workers)
+        runner, where = local_runner(jobs), f"{jobs} local process(es), {start_method()}"
+        if jobs * args.workers > cores:
+            print(
+                f"warning: --jobs {jobs} x --workers {args.workers} = {jobs * args.workers} solver "
+                f"threads on {cores} core(s): oversubscribed, every solve will be slower "
+                "(rows are unaffected when solving deterministically)",
+                file=sys.stderr,
+            )
+    options = SolveOptions(
+        time_limit=args.time_limit,
+        workers=args.workers,
+        seed=args.seed,
+        deterministic=args.deterministic,
+    )
+    _note(args, f"solving the base scenario, then {len(spec.variants)} variant(s) on {where}")
+    from tqdm import tqdm
+
+    bar = tqdm(
+        total=len(spec.variants),
+        file=sys.stderr,
+        unit="variant",
+        desc="sweep",
+        disable=args.quiet or not sys.stderr.isatty(),
+    )
+    with bar:
+        result = run_sweep(
+            spec, options, runner, args.solver, on_row=lambda _: bar.update(1), executor=where
+        )
+    print(render_sweep(result))
+    written = []
+    if args.csv:
+        written.append(write_csv(result, args.csv))
+    if args.chart and result.rows:
+        written.append(write_chart(result, args.chart))
+    if args.out:
+        written += write_sweep(result, args.out)
+    rate = result.throughput
+    _note(
+        args,
+        f"{len(result.rows)} variant(s) in {result.seconds:.1f} s"
+        + (f" ({rate:.2f} variants/s)" if rate else "")
+        + f" on {where}; wrote {len(written)} file(s)",
+    )
+    if result.interrupted:
+        print(
+            f"interrupted: {len(result.rows)} of {len(spec.variants)} variants finished; "
+            "the rows written are those",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
+    if any(row.result.status == "error" for row in result.rows):
+        return EXIT_INTERNAL
+    return EXIT_OK

@@ -1,0 +1,240 @@
+"""The validated scenario: frozen dataclasses, nothing but data.
+
+Every month is an ordinal from :mod:`scheduler.units` (``year * 12 + month - 1``); every amount of
+money is integer pounds; every financial year is the calendar year it starts in. The loader
+(:mod:`scheduler.scenario.load`) is the only producer of these objects from files; tests and the
+generator may build them directly. Cross-references are by id (cluster, phase, supplier), never by
+position.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from scheduler.units import fiscal_year, fy_label, fy_months, to_thousands
+
+Edge = Literal["start", "end"]
+
+DEFAULT_OBJECTIVE = ("extension_cost", "delivery_cost", "completion")
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """Months ``start .. end`` inclusive; financial years begin in month ``fiscal_year_start``."""
+
+    start: int
+    end: int
+    fiscal_year_start: int = 4
+
+    @property
+    def months(self) -> int:
+        return self.end - self.start + 1
+
+    def fiscal_year(self, month: int) -> int:
+        return fiscal_year(month, self.fiscal_year_start)
+
+    def fiscal_years(self) -> tuple[int, ...]:
+        """Every financial year that overlaps the horizon, in order."""
+        first = self.fiscal_year(self.start)
+        last = self.fiscal_year(self.end)
+        return tuple(range(first, last + 1))
+
+    def fy_months(self, year: int) -> tuple[int, int]:
+        return fy_months(year, self.fiscal_year_start)
+
+    def fy_label(self, year: int) -> str:
+        return fy_label(year, self.fiscal_year_start)
+
+
+@dataclass(frozen=True)
+class Cap:
+    """Sum of releases to all clusters over financial years ``first_year .. last_year`` <= amount."""
+
+    name: str
+    first_year: int
+    last_year: int
+    amount: int
+
+
+@dataclass(frozen=True)
+class Budget:
+    tranche: int = 1_000
+    carry_forward: bool = False
+    caps: tuple[Cap, ...] = ()
+    covers_extensions: bool = False
+
+    @property
+    def tranche_k(self) -> int:
+        """The tranche in whole £1k, as the model holds it (rounded, at least £1k)."""
+        return max(1, to_thousands(self.tranche))
+
+
+@dataclass(frozen=True)
+class Supplier:
+    """A capacity-limited resource; it exists only in months ``available_from .. available_to``."""
+
+    id: str
+    name: str
+    capacity: int
+    available_from: int | None = None
+    available_to: int | None = None
+
+
+@dataclass(frozen=True)
+class Policy:
+    stagger_months: int = 0
+    max_entries_per_year: int | None = None
+    deadline: int | None = None
+
+
+@dataclass(frozen=True)
+class Mode:
+    """One way of running a phase: how long it takes, what it costs and what it occupies.
+
+    A phase without ``options`` has exactly one mode with ``option`` ``None``; a phase with options
+    has one mode per option, ``option`` being its 0-based index in the file.
+    """
+
+    months: int
+    cost: int
+    uses: tuple[tuple[str, int], ...] = ()
+    option: int | None = None
+    label: str = ""
+
+    def units_of(self, supplier: str) -> int:
+        return sum(units for sid, units in self.uses if sid == supplier)
+
+
+@dataclass(frozen=True)
+class Phase:
+    """A phase of a cluster's lifecycle. It may start up to ``max_wait`` months after the previous
+    phase ends (0: back to back; ignored on the first phase, whose start is the market entry)."""
+
+    id: str
+    modes: tuple[Mode, ...]
+    max_wait: int = 0
+
+    @property
+    def has_options(self) -> bool:
+        return self.modes[0].option is not None
+
+    @property
+    def shortest(self) -> int:
+        return min(mode.months for mode in self.modes)
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """The ``start`` or ``end`` month of a phase (``end`` is the phase's last month, inclusive)."""
+
+    phase: str
+    edge: Edge
+
+    def __str__(self) -> str:
+        return f"{self.phase}.{self.edge}"
+
+
+@dataclass(frozen=True)
+class Dependency:
+    """``this >= other + lag (+1 when other is an .end)``, ``other`` being a milestone of ``cluster``."""
+
+    cluster: str
+    milestone: Milestone
+    lag: int
+    this: Milestone
+
+    @property
+    def offset(self) -> int:
+        """The minimum gap in months between the other milestone and this one."""
+        return self.lag + (1 if self.milestone.edge == "end" else 0)
+
+
+@dataclass(frozen=True)
+class Legacy:
+    """A legacy system (or outsourcing contract) retired at the end of phase ``replaced_by``."""
+
+    name: str
+    expires: int
+    replaced_by: str
+    extension_cost: int = 0
+    hard_deadline: int | None = None
+
+
+@dataclass(frozen=True)
+class Cluster:
+    id: str
+    phases: tuple[Phase, ...]
+    name: str = ""
+    lead: str = ""
+    departments: tuple[str, ...] = ()
+    users: int | None = None
+    earliest_entry: int | None = None
+    latest_entry: int | None = None
+    fixed_entry: int | None = None
+    legacy: tuple[Legacy, ...] = ()
+    depends_on: tuple[Dependency, ...] = ()
+    benefits: int = 0
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+    def phase(self, phase_id: str) -> Phase:
+        for phase in self.phases:
+            if phase.id == phase_id:
+                return phase
+        raise KeyError(phase_id)
+
+    def phase_index(self, phase_id: str) -> int:
+        for index, phase in enumerate(self.phases):
+            if phase.id == phase_id:
+                return index
+        raise KeyError(phase_id)
+
+
+@dataclass(frozen=True)
+class Objective:
+    """Lexicographic terms, most important first, or (when ``weights`` is set) one weighted sum."""
+
+    terms: tuple[str, ...] = DEFAULT_OBJECTIVE
+    weights: tuple[tuple[str, int], ...] | None = None
+
+    @property
+    def stages(self) -> tuple[tuple[tuple[str, int], ...], ...]:
+        """The optimisation stages: each a weighted sum of terms, solved in order."""
+        if self.weights is not None:
+            return (self.weights,)
+        return tuple(((term, 1),) for term in self.terms)
+
+    @property
+    def reported_terms(self) -> tuple[str, ...]:
+        if self.weights is not None:
+            return tuple(term for term, _ in self.weights)
+        return self.terms
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    horizon: Horizon
+    clusters: tuple[Cluster, ...]
+    description: str = ""
+    budget: Budget | None = None
+    suppliers: tuple[Supplier, ...] = ()
+    policy: Policy = field(default_factory=Policy)
+    objective: Objective = field(default_factory=Objective)
+    source: str = ""
+    warnings: tuple[str, ...] = ()  # legal but probably mistaken (``FILE:LINE: key: ...``)
+
+    def cluster(self, cluster_id: str) -> Cluster:
+        for cluster in self.clusters:
+            if cluster.id == cluster_id:
+                return cluster
+        raise KeyError(cluster_id)
+
+    def supplier(self, supplier_id: str) -> Supplier:
+        for supplier in self.suppliers:
+            if supplier.id == supplier_id:
+                return supplier
+        raise KeyError(supplier_id)

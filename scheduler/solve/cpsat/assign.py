@@ -1,0 +1,144 @@
+"""Time-indexed assignment of a cluster to (market entry, option combination).
+
+When no phase of a cluster may wait, its whole schedule is fixed by its entry month ``e`` and its
+option combination ``k`` (one option per phase). One literal ``x[c,e,k]`` per pair that fits in the
+horizon, exactly one of them true, then makes every quantity of the cluster *linear*:
+
+- ``E[c] = sum e x``, ``s[c,p] = sum (e + offset[k,p]) x``, ``x[c,p,m] = sum_{k: k_p = m} x``;
+- spend ``S[c,y] = sum spend[e,k,y] x`` (£1k, ``units.monthly_spread`` over the schedule);
+- releases without carry-forward ``n[c,y] = sum ceil(spend[e,k,y] / tranche) x``: the least
+  covering number of tranches, exactly, with no integer rounding variable;
+- late months ``late[c,l] = sum max(0, retire[e,k,l] - expires) x``.
+
+These are the convex hull of the cluster's own choices, so the LP relaxation sees the budget and
+extension costs exactly where a lookup or a rounding variable would only see bounds; the interval
+variables stay, linked to these sums, for the scheduling propagators. Spend per year is read from
+prefix sums of each combination's monthly profile, so building is linear in (entries x combinations
+x years).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from scheduler.scenario.data import Legacy
+from scheduler.solve.cpsat.variables import Assignment, ClusterVars, LinearExpr, ModelCore
+from scheduler.units import monthly_spread, to_thousands
+
+MAX_COMBINATIONS = 64
+
+
+def eligible(cv: ClusterVars) -> bool:
+    """Whether to assign a cluster to (entry, option combination): only when its schedule is a
+    function of them (no waits, few combinations) and money or lateness is at stake (it has costs
+    or legacy systems). A pure scheduling cluster (no cost, no legacy, e.g. a PSPLIB activity) is
+    better served by the interval propagators alone: the literals only slow the search down."""
+    cluster = cv.cluster
+    stakes = cluster.legacy or any(mode.cost for phase in cluster.phases for mode in phase.modes)
+    if not stakes:
+        return False
+    phases = cluster.phases
+    combinations = 1
+    for phase in phases:
+        combinations *= len(phase.modes)
+    return all(phase.max_wait == 0 for phase in phases[1:]) and combinations <= MAX_COMBINATIONS
+
+
+def add_assignment(built: ModelCore, cv: ClusterVars, entry_lo: int, entry_hi: int) -> Assignment:
+    """Create ``x[c,e,k]`` and link it to the entry, the phase starts and the option literals."""
+    model = built.model
+    phases = list(cv.phases.values())
+    combos = list(itertools.product(*(range(len(pv.modes)) for pv in phases)))
+    offsets, lengths = [], []
+    for combo in combos:
+        starts, at = [], 0
+        for pv, choice in zip(phases, combo, strict=True):
+            starts.append(at)
+            at += pv.modes[choice].months
+        offsets.append(starts)
+        lengths.append(at)
+    literals = {
+        (e, k): model.new_bool_var(f"{cv.cluster.id}.x{e}_{k}")
+        for e in range(entry_lo, entry_hi + 1)
+        for k in range(len(combos))
+        if e + lengths[k] <= built.months
+    }
+    if not literals:  # nothing fits: the horizon rule alone makes the model infeasible
+        model.add_bool_or([])
+    model.add_exactly_one(literals.values())
+    assignment = Assignment(literals, combos, offsets, lengths)
+    for index, pv in enumerate(phases):
+        model.add(pv.start == assignment.weighted(lambda e, k, i=index: e + offsets[k][i]))
+        if len(pv.modes) > 1:
+            for choice, literal in enumerate(pv.chosen):
+                chosen = [lit for (_, k), lit in literals.items() if combos[k][index] == choice]
+                model.add(literal == sum(chosen))
+    return assignment
+
+
+def assigned_late(built: ModelCore, cv: ClusterVars, legacy: Legacy) -> LinearExpr:
+    """``sum max(0, retire[e,k] - expires) x``: the exact late months of one legacy system."""
+    assignment = cv.assignment
+    phase = cv.cluster.phase_index(legacy.replaced_by)
+    expires = legacy.expires - built.origin
+    phases = list(cv.phases.values())
+
+    def late(e: int, k: int) -> int:
+        mode = phases[phase].modes[assignment.combos[k][phase]]
+        retired = e + assignment.offsets[k][phase] + mode.months - 1
+        return max(0, retired - expires)
+
+    return assignment.weighted(late)
+
+
+def assigned_spend(built: ModelCore, cv: ClusterVars) -> dict[int, dict[tuple[int, int], int]]:
+    """``spend[y][(e, k)]`` in £1k for every financial year ``y`` with some spend."""
+    assignment = cv.assignment
+    phases = list(cv.phases.values())
+    prefix_by_combo = []
+    for k, combo in enumerate(assignment.combos):
+        profile: list[int] = []
+        for pv, choice in zip(phases, combo, strict=True):
+            mode = pv.modes[choice]
+            profile.extend(monthly_spread(mode.cost, mode.months))
+        prefix = [0]
+        for amount in profile:
+            prefix.append(prefix[-1] + amount)
+        prefix_by_combo.append((prefix, assignment.lengths[k]))
+    bounds = {}
+    for year in built.years:
+        first, last = built.scenario.horizon.fy_months(year)
+        bounds[year] = (first - built.origin, last - built.origin)
+    spend: dict[int, dict[tuple[int, int], int]] = {}
+    for e, k in assignment.literals:
+        prefix, length = prefix_by_combo[k]
+        for year, (first, last) in bounds.items():
+            lo, hi = max(first - e, 0), min(last - e, length - 1)
+            if lo <= hi:
+                amount = prefix[hi + 1] - prefix[lo]
+                if amount:
+                    spend.setdefault(year, {})[(e, k)] = amount
+    return spend
+
+
+def extension_spend(
+    built: ModelCore, cv: ClusterVars, legacy: Legacy
+) -> dict[int, dict[tuple[int, int], int]]:
+    """``extension[y][(e, k)]``: £1k of extension cost falling in year ``y`` (late months inside
+    the horizon times the monthly rate), for a budget that covers extensions."""
+    rate = to_thousands(legacy.extension_cost)
+    assignment = cv.assignment
+    phase = cv.cluster.phase_index(legacy.replaced_by)
+    phases = list(cv.phases.values())
+    expires = legacy.expires - built.origin
+    out: dict[int, dict[tuple[int, int], int]] = {}
+    if rate == 0:
+        return out
+    for e, k in assignment.literals:
+        mode = phases[phase].modes[assignment.combos[k][phase]]
+        retired = e + assignment.offsets[k][phase] + mode.months - 1
+        for t in range(max(0, expires + 1), min(retired, built.months - 1) + 1):
+            year = built.fy_of[t]
+            cell = out.setdefault(year, {})
+            cell[(e, k)] = cell.get((e, k), 0) + rate
+    return out

@@ -1,0 +1,343 @@
+"""The plain-language summary of a :class:`~scheduler.whatif.compare.Comparison`: for every input against
+the first, what changed (market entries, options, objective terms, binding rules, caps) and why
+(what holds each moved entry, which dates and options move each legacy retirement and cost).
+
+Reasons come from the plans and scenarios only: the milestone graph of :mod:`scheduler.analysis.graph` says
+what holds an entry (stagger, a supplier's capacity, a dependency), the scenario what is fixed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from scheduler.analysis.graph import build_graph
+from scheduler.plan import ClusterPlan, Plan
+from scheduler.scenario.data import Scenario
+from scheduler.units import money_label, month_label
+from scheduler.whatif.compare_entries import (
+    entry_list,
+    entry_points,
+    has_cluster,
+    join_names,
+    months_text,
+    signed_money,
+    spread,
+    story_group,
+)
+from scheduler.whatif.compare_types import Comparison, Story, Subject
+
+__all__ = ["Story", "summarise"]
+
+_TERM_NAMES = {
+    "extension_cost": "extension cost",
+    "delivery_cost": "delivery cost",
+    "total_cost": "total cost",
+    "net_cost": "net cost",
+    "late_months": "late months",
+    "completion": "completion",
+    "funding": "funding released",
+}
+_MONEY = {"extension_cost", "delivery_cost", "total_cost", "net_cost", "funding"}
+
+
+def summarise(comparison: Comparison) -> list[Story]:
+    """One story per input after the first, comparing it with the first."""
+    subjects = comparison.subjects
+    return [_pair(comparison, subjects[0], subject) for subject in subjects[1:]]
+
+
+def _pair(comparison: Comparison, a: Subject, b: Subject) -> Story:
+    plan_a, plan_b = a.plan, b.plan
+    if plan_a is None or plan_b is None or not plan_a.has_schedule or not plan_b.has_schedule:
+        missing = [s for s in (a, b) if s.plan is None or not s.plan.has_schedule]
+        texts = []
+        for subject in missing:
+            status = subject.plan.status if subject.plan else "not solved"
+            lines = subject.plan.explanation if subject.plan else ()
+            why = " ".join(line.strip() for line in lines[:8])
+            texts.append(f"{subject.label} has no plan ({status})" + (f": {why}" if why else "."))
+        return Story(b.label, a.label, "cannot be compared.", tuple(texts))
+    graphs = {id(s): build_graph(s.scenario, s.plan) for s in (a, b) if s.scenario and s.plan}
+    points = entry_points(comparison, a, b, graphs)
+    points += _options(comparison, a, b)
+    points += _terms(comparison, a, b)
+    points += _caps(plan_a, plan_b, a.label, b.label)
+    points += _bindings(comparison, a, b)
+    if not points:
+        return Story(b.label, a.label, "the same plan (same entries, options and objective).")
+    return Story(b.label, a.label, _headline(comparison, a, b), tuple(points))
+
+
+def _headline(comparison: Comparison, a: Subject, b: Subject) -> str:
+    pa, pb = a.plan, b.plan
+    assert pa is not None and pb is not None
+    group, changed, _ = story_group(comparison, a, b)
+    parts = []
+    if len(group) >= 2:
+        span_a, span_b = spread(pa, group), spread(pb, group)
+        first = month_label(min(pb.cluster(c).entry for c in group))
+        last = month_label(max(pb.cluster(c).entry for c in group))
+        verb = "bunches" if span_b < span_a else "spreads"
+        stagger = a.scenario.policy.stagger_months if a.scenario else 0
+        how = "staggers them over" if span_b < span_a and stagger else "has them over"
+        parts.append(
+            f"{b.label} {verb} the market entries of {join_names(group)} into "
+            f"{months_text(span_b)} ({first}..{last}) where {a.label} {how} "
+            f"{months_text(span_a)} ({entry_list(pa, group)})"
+        )
+    elif changed:
+        moves = [
+            f"{cid} from {month_label(pa.cluster(cid).entry)} to {month_label(pb.cluster(cid).entry)}"
+            for cid in changed
+        ]
+        parts.append(f"{b.label} moves the market entry of {join_names(moves)}")
+    effects = []
+    for term in comparison.terms:
+        va, vb = pa.objective.get(term), pb.objective.get(term)
+        if va is None or vb is None or va == vb:
+            continue
+        name = _TERM_NAMES.get(term, term)
+        if term == "completion":
+            when = "later" if vb > va else "earlier"
+            effects.append(f"completion is {months_text(abs(vb - va))} {when} ({month_label(vb)})")
+            continue
+        amount = money_label(abs(vb - va)) if term in _MONEY else str(abs(vb - va))
+        effects.append(f"the {name} {'rises' if vb > va else 'falls'} by {amount}")
+    text = "; ".join(parts)
+    if effects:
+        text += (": " if text else "") + join_names(effects)
+        because = _main_causes(
+            a, b, pa.objective.get("extension_cost"), pb.objective.get("extension_cost")
+        )
+        if because:
+            text += f", mostly because {because}"
+    return (text or "the same objective with a different schedule") + "."
+
+
+def _main_causes(a: Subject, b: Subject, va: int | None, vb: int | None) -> str:
+    """The largest contributions to the extension cost's change, in the same direction."""
+    if va is None or vb is None or va == vb:
+        return ""
+    items = []
+    assert a.plan is not None and b.plan is not None
+    for cb in b.plan.clusters:
+        if not has_cluster(a.plan, cb.id):
+            continue
+        old = {item.name: item for item in a.plan.cluster(cb.id).legacy}
+        for item in cb.legacy:
+            if item.name in old and item.extension_cost != old[item.name].extension_cost:
+                delta = item.extension_cost - old[item.name].extension_cost
+                moved = item.retired - old[item.name].retired
+                if (delta > 0) == (vb > va):
+                    when = "later" if moved > 0 else "earlier"
+                    text = f"{cb.id} retires its legacy {months_text(abs(moved))} {when}"
+                    items.append((abs(delta), f"{text} ({signed_money(delta)})"))
+    items.sort(key=lambda item: -item[0])
+    return join_names([text for _, text in items[:2]])
+
+
+# -- options, terms, caps, bindings --------------------------------------------------------------
+
+
+def _options(comparison: Comparison, a: Subject, b: Subject) -> list[str]:
+    out = []
+    for cid in comparison.cluster_ids:
+        fa, fb = (
+            comparison.facts(_index(comparison, a), cid),
+            comparison.facts(_index(comparison, b), cid),
+        )
+        if fa is None or fb is None:
+            continue
+        la, lb = dict(fa.options), dict(fb.options)
+        for phase_id in la:
+            if phase_id in lb and la[phase_id] != lb[phase_id]:
+                pa = a.plan.cluster(cid).phase(phase_id)  # type: ignore[union-attr]
+                pb = b.plan.cluster(cid).phase(phase_id)  # type: ignore[union-attr]
+                text = (
+                    f"{cid} runs {phase_id} {lb[phase_id]} instead of {la[phase_id]} "
+                    f"({pb.months} months instead of {pa.months}, {money_label(pb.cost)} "
+                    f"instead of {money_label(pa.cost)})"
+                )
+                full = _full_caps_over(b, pb.start, pb.end) if pb.cost < pa.cost else []
+                if full:
+                    text += f", with the {join_names(full)} cap full in {b.label} over those years"
+                out.append(text + ".")
+    return out
+
+
+def _full_caps_over(subject: Subject, start: int, end: int) -> list[str]:
+    """Caps that bind in ``subject`` and cover some financial year of months ``start..end``."""
+    plan, scenario = subject.plan, subject.scenario
+    if plan is None or scenario is None:
+        return []
+    tranche = scenario.budget.tranche if scenario.budget else 1
+    first, last = scenario.horizon.fiscal_year(start), scenario.horizon.fiscal_year(end)
+    return [
+        cap.name
+        for cap in plan.caps
+        if cap.amount - cap.released < tranche and cap.first_year <= last and cap.last_year >= first
+    ]
+
+
+def _index(comparison: Comparison, subject: Subject) -> int:
+    return next(i for i, s in enumerate(comparison.subjects) if s is subject)
+
+
+def _retire_parts(a: Subject, b: Subject, ca: ClusterPlan, cb: ClusterPlan, upto: str) -> str:
+    """Why a retirement moved: the entry, each phase's length (with option changes), waits."""
+    parts = []
+    total = 0
+    if cb.entry != ca.entry:
+        parts.append(f"entry {months_text(cb.entry - ca.entry, signed=True)}")
+        total += cb.entry - ca.entry
+    for phase_a in ca.phases:
+        try:
+            phase_b = cb.phase(phase_a.id)
+        except KeyError:
+            continue
+        delta = phase_b.months - phase_a.months
+        if delta:
+            label = phase_a.id
+            if phase_a.option != phase_b.option and b.scenario and a.scenario:
+                from scheduler.rules.schedule import option_label
+
+                label += f" {option_label(b.scenario, cb.id, phase_b)}"
+                label += f" not {option_label(a.scenario, ca.id, phase_a)}"
+            parts.append(f"{label} {months_text(delta, signed=True)}")
+            total += delta
+        if phase_a.id == upto:
+            break
+    retired_delta = cb.phase(upto).end - ca.phase(upto).end if _has_phase(cb, upto) else total
+    if retired_delta != total:
+        parts.append(f"waits {months_text(retired_delta - total, signed=True)}")
+    return ", ".join(parts)
+
+
+def _has_phase(cp: ClusterPlan, phase_id: str) -> bool:
+    return any(p.id == phase_id for p in cp.phases)
+
+
+def _term_value(term: str, value: int) -> str:
+    if term == "completion":
+        return month_label(value)
+    if term in _MONEY:
+        return money_label(value)
+    return str(value)
+
+
+def _terms(comparison: Comparison, a: Subject, b: Subject) -> list[str]:
+    pa, pb = a.plan, b.plan
+    assert pa is not None and pb is not None
+    out = []
+    for term in comparison.terms:
+        if term not in pa.objective or term not in pb.objective:
+            continue
+        va, vb = pa.objective[term], pb.objective[term]
+        if va == vb:
+            continue
+        name = _TERM_NAMES.get(term, term)
+        if term == "completion":
+            last = max(pb.clusters, key=lambda cp: cp.finish)
+            out.append(
+                f"Completion moves from {month_label(va)} to {month_label(vb)} "
+                f"({months_text(vb - va, signed=True)}), set by the end of {last.id}'s last phase."
+            )
+            continue
+        verb = "rises" if vb > va else "falls"
+        delta = signed_money(vb - va)[1:] if term in _MONEY else str(abs(vb - va))
+        text = f"The {name} {verb} by {delta} (from {_term_value(term, va)} to {_term_value(term, vb)})"
+        reasons = _extension_reasons(a, b) if term == "extension_cost" else []
+        if term in ("delivery_cost", "total_cost", "net_cost"):
+            reasons = _cost_reasons(a, b)
+        out.append(text + (": " + "; ".join(reasons) if reasons else "") + ".")
+    return out
+
+
+def _paired(a: Subject, b: Subject) -> Iterator[tuple[ClusterPlan, ClusterPlan]]:
+    """The clusters of ``b``'s plan that ``a``'s plan also has, as (a's, b's) pairs."""
+    pa, pb = a.plan, b.plan
+    assert pa is not None and pb is not None
+    for cb in pb.clusters:
+        if has_cluster(pa, cb.id):
+            yield pa.cluster(cb.id), cb
+
+
+def _extension_reasons(a: Subject, b: Subject) -> list[str]:
+    out = []
+    for ca, cb in _paired(a, b):
+        legacy_a = {item.name: item for item in ca.legacy}
+        for item in cb.legacy:
+            old = legacy_a.get(item.name)
+            if old is None or old.extension_cost == item.extension_cost:
+                continue
+            moved = item.retired - old.retired
+            when = "later" if moved > 0 else "earlier"
+            upto = _replaced_by(b.scenario, cb.id, item.name) or cb.phases[-1].id
+            parts = _retire_parts(a, b, ca, cb, upto)
+            out.append(
+                f"{cb.id} retires its {item.name} {month_label(item.retired)}, "
+                f"{months_text(abs(moved))} {when} ({parts}; "
+                f"{signed_money(item.extension_cost - old.extension_cost)})"
+            )
+    return out
+
+
+def _replaced_by(scenario: Scenario | None, cid: str, name: str) -> str | None:
+    if scenario is None:
+        return None
+    try:
+        cluster = scenario.cluster(cid)
+    except KeyError:
+        return None
+    return next((item.replaced_by for item in cluster.legacy if item.name == name), None)
+
+
+def _cost_reasons(a: Subject, b: Subject) -> list[str]:
+    out = []
+    for ca, cb in _paired(a, b):
+        delta = sum(p.cost for p in cb.phases) - sum(p.cost for p in ca.phases)
+        if delta:
+            out.append(f"{cb.id} {signed_money(delta)}")
+    return out
+
+
+def _caps(pa: Plan, pb: Plan, la: str, lb: str) -> list[str]:
+    caps_a = {cap.name: cap for cap in pa.caps}
+    out = []
+    for cap in pb.caps:
+        old = caps_a.get(cap.name)
+        if old is None or old.released == cap.released:
+            continue
+        out.append(
+            f"The {cap.name} cap releases {money_label(cap.released)} of {money_label(cap.amount)} "
+            f"in {lb} (headroom {money_label(cap.amount - cap.released)}) against "
+            f"{money_label(old.released)} of {money_label(old.amount)} in {la}."
+        )
+    return out
+
+
+def _bindings(comparison: Comparison, a: Subject, b: Subject) -> list[str]:
+    ia, ib = _index(comparison, a), _index(comparison, b)
+    rules_a, rules_b = comparison.bindings[ia] or (), comparison.bindings[ib] or ()
+    keys_a, keys_b = {r.key for r in rules_a}, {r.key for r in rules_b}
+    skip = {"fixed_entry", "earliest_entry"}
+    only_b = [r for r in rules_b if r.key not in keys_a and r.kind not in skip]
+    only_a = [r for r in rules_a if r.key not in keys_b and r.kind not in skip]
+    out = []
+    if only_b:
+        items = "; ".join(f"{r.title} ({r.detail})" for r in only_b)
+        out.append(f"Binding in {b.label} only: {items}.")
+    if only_a:
+        items = "; ".join(f"{r.title} ({r.detail})" for r in only_a)
+        out.append(f"Binding in {a.label} only: {items}.")
+    moved = [
+        f"{r.title} ({a.label} {old.detail}; {b.label} {r.detail})"
+        for r in rules_b
+        for old in rules_a
+        if r.key == old.key and r.kind == "supplier" and r.detail != old.detail
+    ]
+    if moved:
+        out.append(f"Binding in both, at different times: {'; '.join(moved)}.")
+    if not comparison.rules_known(ia) or not comparison.rules_known(ib):
+        out.append("(Binding rules other than caps need the scenario of a plan JSON: --scenario.)")
+    return out
