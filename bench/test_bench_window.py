@@ -9,7 +9,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from test_window import large_plan, naive_windows
+from bruteforce import naive_windows
+from builders import large_plan
 
 from scheduler.analysis.window import entry_windows
 

@@ -10,7 +10,15 @@ from __future__ import annotations
 
 import itertools
 
-from scheduler.rules.evaluate import ClusterDecision, evaluate, mode_of
+from scheduler.plan import Plan
+from scheduler.rules.evaluate import (
+    ClusterDecision,
+    decisions_from_plan,
+    evaluate,
+    mode_of,
+    releases_from_plan,
+    stage_value,
+)
 from scheduler.scenario.data import Cluster, Scenario
 
 LIMIT = 200_000
@@ -68,3 +76,30 @@ def brute_force(
         if best is None or values < best:
             best, best_decisions = values, decisions
     return (list(best) if best is not None else None), best_decisions
+
+
+def naive_windows(sc: Scenario, plan: Plan) -> dict[str, tuple[int, int]]:
+    """The windows by calling evaluate() for every candidate shift of every cluster."""
+    carry = sc.budget is not None and sc.budget.carry_forward
+    decisions = decisions_from_plan(plan)
+    releases = releases_from_plan(plan) if carry else None
+    stage = sc.objective.stages[0]
+    base = stage_value(stage, evaluate(sc, decisions, releases).objective)
+    out = {}
+    for cid, decision in decisions.items():
+
+        def ok(d: int, cid: str = cid, decision: ClusterDecision = decision) -> bool:
+            shifted = {**decisions, cid: decision.shifted(d)}
+            others = {k: v for k, v in releases.items() if k != cid} if carry else None
+            ev = evaluate(sc, shifted, others)
+            return ev.feasible and stage_value(stage, ev.objective) <= base
+
+        first = last = decision.entry
+        d = 1
+        while d <= sc.horizon.months and ok(d):
+            last, d = decision.entry + d, d + 1
+        d = -1
+        while -d <= sc.horizon.months and ok(d):
+            first, d = decision.entry + d, d - 1
+        out[cid] = (first, last)
+    return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping
 
 from scheduler.analysis.window import entry_windows
@@ -12,6 +13,7 @@ from scheduler.scenario.data import (
     Cap,
     Cluster,
     Horizon,
+    Legacy,
     Mode,
     Objective,
     Phase,
@@ -107,3 +109,35 @@ def plan_of(
             decisions[c.id] = ClusterDecision.back_to_back(c, entry)
     plan = evaluate(sc, decisions, releases).to_plan(sc)
     return plan.with_windows(entry_windows(sc, plan)) if windows else plan
+
+
+def large_plan(clusters: int = 1000, seed: int = 7) -> tuple[Scenario, Plan]:
+    rng = random.Random(seed)
+    start = m("2024-04")
+    horizon = Horizon(start, start + 119)
+    suppliers = tuple(Supplier(f"s{i}", f"S{i}", 60) for i in range(10))
+    built, decisions = [], {}
+    for index in range(clusters):
+        legacy = (Legacy("old", start + rng.randint(40, 110), "p2", 10_000),)
+        c = cluster(
+            f"c{index}",
+            phase("p0", rng.randint(3, 9), 3_000_000, {rng.choice(suppliers).id: 1}),
+            phase("p1", rng.randint(6, 18), 20_000_000, {rng.choice(suppliers).id: 1}),
+            phase("p2", rng.randint(2, 6), 2_000_000),
+            legacy=legacy,
+            benefits=10_000,
+        )
+        built.append(c)
+        decisions[c.id] = ClusterDecision.back_to_back(c, start + rng.randint(0, 80))
+    caps = tuple(Cap(f"cap{y}", y, y + 1, 10**12) for y in range(2024, 2034, 2))
+    sc = Scenario(
+        "large",
+        horizon,
+        tuple(built),
+        budget=Budget(5_000_000, caps=caps),
+        suppliers=suppliers,
+        objective=Objective(("net_cost", "completion")),
+    )
+    ev = evaluate(sc, decisions)
+    assert ev.feasible, ev.violations[:3]
+    return sc, ev.to_plan(sc)

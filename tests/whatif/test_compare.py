@@ -15,7 +15,7 @@ from scheduler.cli.main import main
 from scheduler.report.compare_report import render_comparison, render_markdown
 from scheduler.whatif.compare import Subject, compare
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def small():

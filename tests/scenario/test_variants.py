@@ -17,7 +17,7 @@ from scheduler.scenario.variants import (
 )
 from scheduler.scenario.yamlnodes import parse_yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BASE = ROOT / "scenarios" / "base.yaml"
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
-from test_loader import one, problems, write
+from loading import one, problems, write
 
 from scheduler.errors import ScenarioError
 from scheduler.scenario.load import load_scenario

@@ -6,6 +6,7 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
+from loading import one, write
 
 from scheduler.errors import ScenarioError
 from scheduler.scenario.data import (
@@ -72,25 +73,6 @@ clusters:
   - id: matrix
 objective: {weights: {extension_cost: 2, delivery_cost: 1}}
 """
-
-
-def write(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "s.yaml"
-    path.write_text(dedent(text), encoding="utf-8")
-    return path
-
-
-def problems(tmp_path: Path, text: str) -> list[tuple[int | None, str, str]]:
-    """Every problem of a scenario that must not load, as (line, key, message)."""
-    with pytest.raises(ScenarioError) as caught:
-        load_scenario(write(tmp_path, text))
-    return [(p.line, p.key, p.message) for p in caught.value.problems]
-
-
-def one(tmp_path: Path, text: str) -> tuple[int | None, str, str]:
-    found = problems(tmp_path, text)
-    assert len(found) == 1, found
-    return found[0]
 
 
 def test_full_scenario_every_key(tmp_path: Path) -> None:

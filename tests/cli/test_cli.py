@@ -14,7 +14,7 @@ import pytest
 from scheduler.cli.main import main
 from scheduler.units import parse_month
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BASE = ROOT / "scenarios" / "base.yaml"
 ACTUAL = ROOT / "scenarios" / "actual-2023.yaml"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from test_properties import tiny_scenarios
+from strategies import tiny_scenarios
 
 from scheduler.instances.generate import generate_yaml
 from scheduler.pipeline import solve
@@ -16,7 +16,7 @@ from scheduler.scenario.load import load_scenario, load_scenario_text
 from scheduler.solve.greedy import greedy_schedule
 from scheduler.solve.options import SolveOptions
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("name", ["base.yaml", "actual-2023.yaml"])

@@ -17,7 +17,7 @@ from scheduler.scenario.data import Dependency, Legacy, Milestone, Scenario
 from scheduler.scenario.load import load_scenario
 from scheduler.solve.options import SolveOptions
 
-BASE = Path(__file__).resolve().parents[1] / "scenarios" / "base.yaml"
+BASE = Path(__file__).resolve().parents[2] / "scenarios" / "base.yaml"
 OPTIONS = SolveOptions(time_limit=20, workers=2)
 MARKET = Supplier("market", "ERP market", 2)
 INTEGRATORS = Supplier("si", "Integrators", 2, available_from=m("2024-06"))

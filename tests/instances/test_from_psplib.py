@@ -21,7 +21,7 @@ from scheduler.pipeline import solve
 from scheduler.scenario.load import load_scenario, load_scenario_text
 from scheduler.solve.options import SolveOptions
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 PSPLIB = Path(os.environ.get("SCHEDULER_SHARED_DATA", REPO / ".." / "shared" / "data")) / "psplib"
 J30 = PSPLIB / "sm" / "j30"
 needs_data = pytest.mark.skipif(not J30.is_dir(), reason=f"PSPLIB data not found at {PSPLIB}")

@@ -5,17 +5,27 @@ from __future__ import annotations
 import random
 
 import pytest
-from builders import Budget, Cap, Objective, Policy, Supplier, cluster, m, phase, plan_of, scenario
+from bruteforce import naive_windows
+from builders import (
+    Budget,
+    Cap,
+    Objective,
+    Policy,
+    Supplier,
+    cluster,
+    large_plan,
+    m,
+    phase,
+    plan_of,
+    scenario,
+)
 
 from scheduler.analysis.window import entry_windows
 from scheduler.plan import Plan
 from scheduler.rules.evaluate import (
     ClusterDecision,
-    decisions_from_plan,
     evaluate,
     jit_releases,
-    releases_from_plan,
-    stage_value,
     tranche_of,
 )
 from scheduler.scenario.data import (
@@ -27,34 +37,6 @@ from scheduler.scenario.data import (
     Scenario,
 )
 from scheduler.terms import OBJECTIVE_TERMS
-
-
-def naive_windows(sc: Scenario, plan: Plan) -> dict[str, tuple[int, int]]:
-    """The windows by calling evaluate() for every candidate shift of every cluster."""
-    carry = sc.budget is not None and sc.budget.carry_forward
-    decisions = decisions_from_plan(plan)
-    releases = releases_from_plan(plan) if carry else None
-    stage = sc.objective.stages[0]
-    base = stage_value(stage, evaluate(sc, decisions, releases).objective)
-    out = {}
-    for cid, decision in decisions.items():
-
-        def ok(d: int, cid: str = cid, decision: ClusterDecision = decision) -> bool:
-            shifted = {**decisions, cid: decision.shifted(d)}
-            others = {k: v for k, v in releases.items() if k != cid} if carry else None
-            ev = evaluate(sc, shifted, others)
-            return ev.feasible and stage_value(stage, ev.objective) <= base
-
-        first = last = decision.entry
-        d = 1
-        while d <= sc.horizon.months and ok(d):
-            last, d = decision.entry + d, d + 1
-        d = -1
-        while -d <= sc.horizon.months and ok(d):
-            first, d = decision.entry + d, d - 1
-        out[cid] = (first, last)
-    return out
-
 
 # -- hand-made cases ----------------------------------------------------------------------------
 
@@ -292,38 +274,6 @@ def test_incremental_windows_equal_naive_windows():
 
 
 # -- speed --------------------------------------------------------------------------------------
-
-
-def large_plan(clusters: int = 1000, seed: int = 7) -> tuple[Scenario, Plan]:
-    rng = random.Random(seed)
-    start = m("2024-04")
-    horizon = Horizon(start, start + 119)
-    suppliers = tuple(Supplier(f"s{i}", f"S{i}", 60) for i in range(10))
-    built, decisions = [], {}
-    for index in range(clusters):
-        legacy = (Legacy("old", start + rng.randint(40, 110), "p2", 10_000),)
-        c = cluster(
-            f"c{index}",
-            phase("p0", rng.randint(3, 9), 3_000_000, {rng.choice(suppliers).id: 1}),
-            phase("p1", rng.randint(6, 18), 20_000_000, {rng.choice(suppliers).id: 1}),
-            phase("p2", rng.randint(2, 6), 2_000_000),
-            legacy=legacy,
-            benefits=10_000,
-        )
-        built.append(c)
-        decisions[c.id] = ClusterDecision.back_to_back(c, start + rng.randint(0, 80))
-    caps = tuple(Cap(f"cap{y}", y, y + 1, 10**12) for y in range(2024, 2034, 2))
-    sc = Scenario(
-        "large",
-        horizon,
-        tuple(built),
-        budget=Budget(5_000_000, caps=caps),
-        suppliers=suppliers,
-        objective=Objective(("net_cost", "completion")),
-    )
-    ev = evaluate(sc, decisions)
-    assert ev.feasible, ev.violations[:3]
-    return sc, ev.to_plan(sc)
 
 
 @pytest.mark.parametrize("objective", [("extension_cost",), ("funding", "net_cost")])
