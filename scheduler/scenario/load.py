@@ -7,6 +7,7 @@ collected, with its file, line and key path, into one :class:`ScenarioError`.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -22,6 +23,12 @@ from scheduler.scenario.data import (
     Supplier,
 )
 from scheduler.scenario.fields import Fields, Reader, did_you_mean
+from scheduler.scenario.history import (
+    history_warnings,
+    read_released,
+    read_status_date,
+    read_targets,
+)
 from scheduler.scenario.phases import Suppliers, read_lifecycle
 from scheduler.scenario.static import check_static
 from scheduler.scenario.yamlnodes import Node, apply_overrides, parse_yaml, shown
@@ -40,6 +47,8 @@ TOP_KEYS = (
     "lifecycle",
     "clusters",
     "objective",
+    "status_date",
+    "targets",
 )
 
 
@@ -91,14 +100,30 @@ def _build(root: Node, source: str, problems: list[Problem]) -> Scenario:
     description = top.text("description", "") or ""
     horizon = _horizon(top)
     fy_start = horizon.fiscal_year_start if horizon else 4
+    status = read_status_date(top, horizon)
     budget = _budget(top, fy_start)
     suppliers = _suppliers(reader, top)
     policy = _policy(top)
     lifecycle = read_lifecycle(reader, top)
-    drafts = read_clusters(reader, top, lifecycle, suppliers, horizon)
+    drafts = read_clusters(reader, top, lifecycle, suppliers, horizon, status)
     resolve_dependencies(reader, drafts)
+    ids = [draft.id for draft in drafts if draft.id is not None]
+    if budget is not None:
+        released = read_released(top, ids, status, fy_start)
+        budget = dataclasses.replace(budget, released=released)
+    targets = read_targets(top, ids)
     objective = _objective(reader, top)
-    check_static(reader, drafts, horizon, policy, suppliers=suppliers.valid.values(), budget=budget)
+    check_static(
+        reader,
+        drafts,
+        horizon,
+        policy,
+        suppliers=suppliers.valid.values(),
+        budget=budget,
+        status=status,
+    )
+    if horizon is not None and status is not None and not reader.problems:
+        history_warnings(reader, drafts, horizon, policy, suppliers.valid, budget, status)
     if reader.problems or horizon is None:
         raise ScenarioError(reader.unique())
     return Scenario(
@@ -112,6 +137,8 @@ def _build(root: Node, source: str, problems: list[Problem]) -> Scenario:
         objective=objective,
         source=source,
         warnings=tuple(str(problem) for problem in dict.fromkeys(reader.warnings)),
+        status_date=status,
+        targets=targets,
     )
 
 
@@ -133,7 +160,7 @@ def _horizon(top: Fields) -> Horizon | None:
 
 
 def _budget(top: Fields, fy_start: int) -> Budget | None:
-    known = ("tranche", "carry_forward", "caps", "covers_extensions")
+    known = ("tranche", "carry_forward", "caps", "covers_extensions", "released")
     fields = top.mapping("budget", known)
     if fields is None:
         return None

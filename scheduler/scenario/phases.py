@@ -17,6 +17,9 @@ PHASE_ID = re.compile(r"[A-Za-z0-9_-]+")
 PHASE_ID_RULE = "letters, digits, '-' or '_'"
 PHASE_FIELDS = ("months", "cost", "uses", "options", "max_wait")
 OPTION_KEYS = ("name", "label", "months", "cost", "supplier", "units", "uses")
+# what a cluster's phase may say about its history (read by :mod:`.actuals`)
+ACTUAL_KEYS = ("actual_start", "actual_end", "remaining_months", "option", "actual_cost")
+CLUSTER_PHASE_FIELDS = (*PHASE_FIELDS, *ACTUAL_KEYS)
 
 
 @dataclass
@@ -69,7 +72,7 @@ def _overrides(reader: Reader, cluster: Fields) -> list[tuple[str, Fields]]:
     result: list[tuple[str, Fields]] = []
     if node.is_seq:
         for item, item_at in cluster.items("phases"):
-            fields = reader.mapping(item, item_at, ("id", *PHASE_FIELDS), required=("id",))
+            fields = reader.mapping(item, item_at, ("id", *CLUSTER_PHASE_FIELDS), required=("id",))
             phase_id = fields.identifier("id", PHASE_ID, PHASE_ID_RULE) if fields else None
             if fields is not None and phase_id is not None:
                 result.append((phase_id, fields))
@@ -80,7 +83,7 @@ def _overrides(reader: Reader, cluster: Fields) -> list[tuple[str, Fields]]:
             if not PHASE_ID.fullmatch(phase_id):
                 reader.error(child, at, f"a phase id must be {PHASE_ID_RULE}, got {phase_id!r}")
                 continue
-            fields = reader.mapping(child, at, PHASE_FIELDS)
+            fields = reader.mapping(child, at, CLUSTER_PHASE_FIELDS)
             if phases is not None and fields is not None:
                 result.append((phase_id, fields))
     else:
@@ -97,10 +100,17 @@ def _overrides(reader: Reader, cluster: Fields) -> list[tuple[str, Fields]]:
 
 
 def build_phases(
-    reader: Reader, cluster: Fields, lifecycle: list[tuple[str, Fields]], suppliers: Suppliers
+    reader: Reader,
+    cluster: Fields,
+    lifecycle: list[tuple[str, Fields]],
+    suppliers: Suppliers,
+    given: dict[str, Fields] | None = None,
 ) -> tuple[Phase, ...]:
-    """The lifecycle overridden field by field by the cluster's phases, then the new phases."""
+    """The lifecycle overridden field by field by the cluster's phases, then the new phases;
+    ``given`` (when passed) receives the cluster's own fields of each phase, by id."""
     overrides = dict(_overrides(reader, cluster))
+    if given is not None:
+        given.update(overrides)
     merged: list[tuple[str, Fields]] = []
     for phase_id, fields in lifecycle:
         if phase_id in overrides:
