@@ -197,10 +197,11 @@ def _add_lifecycle_edges(
         u, v = node_id(cluster.id, before.id, "end"), node_id(cluster.id, after.id, "start")
         gap = 1
         done = _actual_of(cluster, before.id)
-        if status is not None and before.actual and not after.actual and done is not None:
-            if not done.running and status - before.end > 1:
-                gap = status - before.end
-                reason = f"nothing new starts before the status date {month_label(status)}"
+        finished = done is not None and not done.running
+        waits = status is not None and before.actual and not after.actual and finished
+        if waits and status - before.end > 1:
+            gap = status - before.end
+            reason = f"nothing new starts before the status date {month_label(status)}"
         _add_edge(graph, u, v, "lifecycle", gap, reason)
 
 

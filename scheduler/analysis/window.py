@@ -10,9 +10,10 @@ the least just-in-time releases covering its shifted spend (:func:`evaluate.jit_
 Shifting only ``c`` changes only ``c``'s part of every rule and term, so each candidate ``d`` is
 checked incrementally against precomputed totals of the other clusters (supplier usage per month,
 entries sorted and per financial year, cap totals, completion, milestones); rules that are linear
-in ``d`` (entry bounds, horizon, deadline, supplier availability, hard deadlines, dependencies, the status date)
-become a static range ``lo <= d <= hi``. A cluster with actuals is history: its window is its entry. The result equals calling :func:`evaluate.evaluate` for
-every candidate shift (see ``tests/test_window.py``), for a plan that breaks no rule.
+in ``d`` (entry bounds, horizon, deadline, supplier availability, hard deadlines, dependencies,
+the status date) become a static range ``lo <= d <= hi``. A cluster with actuals is history: its
+window is its entry. The result equals calling :func:`evaluate.evaluate` for every candidate shift
+(see ``tests/test_window.py``), for a plan that breaks no rule.
 """
 
 from __future__ import annotations

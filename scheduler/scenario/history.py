@@ -38,14 +38,13 @@ __all__ = [
 def read_status_date(top: Fields, horizon: Horizon | None) -> int | None:
     """``status_date``: a month inside the horizon (the plan is made as at its start)."""
     status = top.month("status_date")
-    if status is not None and horizon is not None:
-        if not horizon.start <= status <= horizon.end:
-            top.error(
-                "status_date",
-                f"{month_label(status)} is outside the horizon "
-                f"{month_label(horizon.start)} to {month_label(horizon.end)}",
-            )
-            return None
+    if status is not None and horizon is not None and not horizon.start <= status <= horizon.end:
+        top.error(
+            "status_date",
+            f"{month_label(status)} is outside the horizon "
+            f"{month_label(horizon.start)} to {month_label(horizon.end)}",
+        )
+        return None
     return status
 
 
@@ -286,15 +285,15 @@ def _dependencies(warner: _Warner, clusters: list[Cluster]) -> None:
 def _deadlines(warner: _Warner, clusters: list[Cluster], policy: Policy) -> None:
     for cluster in clusters:
         last = cluster.phases[-1]
-        if policy.deadline is not None and last.actual is not None:
-            if last.actual.end > policy.deadline:
-                warner.warn(
-                    cluster,
-                    last,
-                    f"{cluster.id} ends {month_label(last.actual.end)}, after the programme "
-                    f"deadline {month_label(policy.deadline)}",
-                    "actual_end" if not last.actual.running else "remaining_months",
-                )
+        deadline = policy.deadline
+        if deadline is not None and last.actual is not None and last.actual.end > deadline:
+            warner.warn(
+                cluster,
+                last,
+                f"{cluster.id} ends {month_label(last.actual.end)}, after the programme "
+                f"deadline {month_label(deadline)}",
+                "actual_end" if not last.actual.running else "remaining_months",
+            )
         for system in cluster.legacy:
             phase = cluster.phase(system.replaced_by)
             if phase.actual is None or system.hard_deadline is None:

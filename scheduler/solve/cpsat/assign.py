@@ -22,8 +22,8 @@ from __future__ import annotations
 import itertools
 
 from scheduler.scenario.data import Legacy
-from scheduler.solve.history import phase_offsets
 from scheduler.solve.cpsat.variables import Assignment, ClusterVars, LinearExpr, ModelCore
+from scheduler.solve.history import phase_offsets
 from scheduler.units import monthly_spread, to_thousands
 
 MAX_COMBINATIONS = 64

@@ -8,8 +8,8 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 
 from scheduler.solve.cpsat.assign import assigned_spend, extension_spend
-from scheduler.solve.history import cap_room
 from scheduler.solve.cpsat.variables import ClusterVars, LinearExpr, ModelCore, PhaseVars
+from scheduler.solve.history import cap_room
 from scheduler.units import money_label, monthly_spread, to_thousands
 
 

@@ -26,18 +26,18 @@ from scheduler.solve.cpsat.assign import (
     eligible,
 )
 from scheduler.solve.cpsat.budget import add_caps, add_releases, add_spend, domain_bounds
-from scheduler.solve.history import (
-    entries_left,
-    history_gap,
-    history_load,
-    last_past_entry,
-)
 from scheduler.solve.cpsat.variables import (
     ClusterVars,
     LinearExpr,
     ModelCore,
     PhaseVars,
     Rule,
+)
+from scheduler.solve.history import (
+    entries_left,
+    history_gap,
+    history_load,
+    last_past_entry,
 )
 from scheduler.units import month_label
 
