@@ -10,6 +10,7 @@ bind only where at least one side is still a decision, so the plan still solves.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 
 from scheduler.errors import Problem
@@ -194,7 +195,7 @@ def _entries(warner: _Warner, clusters: list[Cluster], policy: Policy, horizon: 
         (c.phases[0].actual.start, c.id, c) for c in clusters if c.phases[0].actual is not None
     )
     gap = policy.stagger_months
-    for (first, a, _), (second, b, cluster) in zip(past, past[1:], strict=False):
+    for (first, a, _), (second, b, cluster) in itertools.pairwise(past):
         if gap and second - first < gap:
             warner.warn(
                 cluster,
