@@ -11,6 +11,7 @@ from scheduler.errors import PlanCheckError
 from scheduler.plan import Plan
 from scheduler.rules.check import check_plan
 from scheduler.scenario.data import Scenario
+from scheduler.solve.common import with_history
 from scheduler.solve.cpsat.backend import SolveStats, solve_cpsat
 from scheduler.solve.explain import explain_infeasible
 from scheduler.solve.options import SolveOptions
@@ -27,7 +28,8 @@ class Outcome:
 
 
 def solve(scenario: Scenario, options: SolveOptions, solver: str = "cp-sat") -> Outcome:
-    """Solve ``scenario``; a plan with a schedule is given its entry windows and re-checked by
+    """Solve ``scenario``; a plan is given what its status date adds (``with_history``), a plan
+    with a schedule its entry windows, and it is re-checked by
     :func:`scheduler.check.check_plan`, and a failed check raises :class:`PlanCheckError`."""
     if solver == "milp":
         from scheduler.solve.milp.backend import solve_milp
@@ -37,6 +39,7 @@ def solve(scenario: Scenario, options: SolveOptions, solver: str = "cp-sat") -> 
         plan, stats = solve_cpsat(scenario, options)
     else:
         raise ValueError(f"unknown solver {solver!r}; choose one of {', '.join(SOLVERS)}")
+    plan = with_history(scenario, plan)
     if plan.has_schedule:
         plan = plan.with_windows(entry_windows(scenario, plan))
         violations = check_plan(scenario, plan)

@@ -30,7 +30,23 @@ exit status:
 """
 
 
+class _StatusDate(argparse.Action):
+    """``--status-date YYYY-MM``: the same as ``--set status_date=YYYY-MM``."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        overrides = list(getattr(namespace, "overrides", None) or [])
+        overrides.append(f"status_date={values}")
+        namespace.overrides = overrides
+
+
 def add_scenario_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--status-date",
+        action=_StatusDate,
+        metavar="YYYY-MM",
+        help="re-plan as at the start of this month: months before it are history (the "
+        "scenario's actuals; an actual on or after it is an error); same as --set status_date=",
+    )
     parser.add_argument(
         "--set",
         dest="overrides",

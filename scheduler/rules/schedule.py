@@ -82,23 +82,22 @@ def sequence_rules(scenario: Scenario, runs: Mapping[str, tuple[Run, ...]]) -> l
         cid, cr = cluster.id, runs[cluster.id]
         entry = cr[0].start
         out += history_rules(scenario, cr)
-        if cluster.has_actuals:
-            pass  # the entry is history: the entry bounds are the loader's warnings
-        elif cluster.earliest_entry is not None and entry < cluster.earliest_entry:
-            out.append(
-                f"{cid}: enters the market {month_label(entry)}, "
-                f"before its earliest entry {month_label(cluster.earliest_entry)}"
-            )
-        if cluster.latest_entry is not None and entry > cluster.latest_entry:
-            out.append(
-                f"{cid}: enters the market {month_label(entry)}, "
-                f"after its latest entry {month_label(cluster.latest_entry)}"
-            )
-        if cluster.fixed_entry is not None and entry != cluster.fixed_entry:
-            out.append(
-                f"{cid}: enters the market {month_label(entry)}, "
-                f"not at its fixed entry {month_label(cluster.fixed_entry)}"
-            )
+        if not cluster.has_actuals:  # else the entry is history: bounds are the loader's warnings
+            if cluster.earliest_entry is not None and entry < cluster.earliest_entry:
+                out.append(
+                    f"{cid}: enters the market {month_label(entry)}, "
+                    f"before its earliest entry {month_label(cluster.earliest_entry)}"
+                )
+            if cluster.latest_entry is not None and entry > cluster.latest_entry:
+                out.append(
+                    f"{cid}: enters the market {month_label(entry)}, "
+                    f"after its latest entry {month_label(cluster.latest_entry)}"
+                )
+            if cluster.fixed_entry is not None and entry != cluster.fixed_entry:
+                out.append(
+                    f"{cid}: enters the market {month_label(entry)}, "
+                    f"not at its fixed entry {month_label(cluster.fixed_entry)}"
+                )
         for before, run in itertools.pairwise(cr):
             if run.history:
                 continue  # history: a wait it broke is the loader's warning

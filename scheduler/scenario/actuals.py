@@ -31,11 +31,15 @@ def read_actuals(
     """The phases with their actuals read and checked against each other and the status date."""
     result: list[Phase] = []
     previous: Phase | None = None
+    broken = False  # the previous phase's actuals had problems (reported there)
     for phase in phases:
         fields = overrides.get(phase.id)
         actual = None
-        if fields is not None and any(fields.has(key) for key in ACTUAL_KEYS):
-            actual = _phase_actual(reader, phase, fields, status, horizon, previous)
+        given = fields is not None and any(fields.has(key) for key in ACTUAL_KEYS)
+        if given:  # after a phase whose actuals are broken, its order is not checked
+            before = None if broken else previous
+            actual = _phase_actual(reader, phase, fields, status, horizon, before)
+        broken = given and actual is None
         if actual is not None:
             mode = replace(
                 actual.planned,

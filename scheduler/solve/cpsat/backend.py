@@ -25,7 +25,7 @@ from ortools.sat.python import cp_model
 from scheduler.plan import LegacyPlan, PhasePlan, Plan, SolverInfo
 from scheduler.rules.evaluate import ClusterDecision, DecisionError, decisions_from_plan, evaluate
 from scheduler.scenario.data import Scenario
-from scheduler.solve.common import cap_uses, cluster_plan, empty_plan, mode_uses, with_history
+from scheduler.solve.common import cap_uses, cluster_plan, empty_plan, mode_uses
 from scheduler.solve.cpsat.model import CpsatModel
 from scheduler.solve.greedy import greedy_schedule
 from scheduler.solve.options import SolveOptions
@@ -327,7 +327,7 @@ def _extract(
         name: _to_plan_units(built, name, int(solver.value(built.term(name))))
         for name in scenario.objective.reported_terms
     }
-    plan = Plan(
+    return Plan(
         scenario=scenario.name,
         status="feasible",
         objective=objective,
@@ -337,4 +337,3 @@ def _extract(
         bounds=dict(bounds),
         fiscal_year_start=scenario.horizon.fiscal_year_start,
     )
-    return with_history(scenario, plan)

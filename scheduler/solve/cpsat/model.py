@@ -72,8 +72,10 @@ class CpsatModel(ModelCore):
     def _earliest_entry(self, cluster: Cluster) -> int:
         """The readiness bound on the entry month, used to tighten domains (not when relaxable),
         and the status date for a cluster without actuals (always: history is no rule)."""
+        if cluster.has_actuals:
+            return max(0, cluster.phases[0].actual.start - self.origin)
         status = self.scenario.status_date
-        floor = 0 if status is None or cluster.has_actuals else max(0, status - self.origin)
+        floor = 0 if status is None else max(0, status - self.origin)
         if self.relaxable or cluster.earliest_entry is None:
             return floor
         return max(floor, cluster.earliest_entry - self.origin)
@@ -151,6 +153,9 @@ class CpsatModel(ModelCore):
         cluster = cv.cluster
         if cluster.has_actuals:
             return  # the entry is history
+        status = self.scenario.status_date
+        if status is not None:  # nothing new starts before the status date (no rule: a fact)
+            self.model.add(cv.entry >= status - self.origin)
         last, gap = last_past_entry(self.scenario), self.scenario.policy.stagger_months
         if last is not None and gap > 0:  # a future entry keeps its distance from past ones
             rule = self.rule("stagger", f"policy: market entries at least {gap} months apart")

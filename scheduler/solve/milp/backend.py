@@ -24,7 +24,7 @@ import pulp
 
 from scheduler.plan import LegacyPlan, PhasePlan, Plan, SolverInfo
 from scheduler.scenario.data import Scenario
-from scheduler.solve.common import cap_uses, cluster_plan, empty_plan, mode_uses, with_history
+from scheduler.solve.common import cap_uses, cluster_plan, empty_plan, mode_uses
 from scheduler.solve.cpsat.backend import SolveStats, StageReport
 from scheduler.solve.milp.model import Candidate, MilpModel
 from scheduler.solve.options import SolveOptions
@@ -212,7 +212,7 @@ def _extract(
         name: terms[name] + (origin if name == "completion" else 0)
         for name in scenario.objective.reported_terms
     }
-    plan = Plan(
+    return Plan(
         scenario=scenario.name,
         status="feasible",
         objective=objective,
@@ -222,4 +222,3 @@ def _extract(
         bounds=dict(bounds),
         fiscal_year_start=scenario.horizon.fiscal_year_start,
     )
-    return with_history(scenario, plan)
