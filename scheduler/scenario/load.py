@@ -23,6 +23,7 @@ from scheduler.scenario.data import (
 )
 from scheduler.scenario.fields import Fields, Reader, did_you_mean
 from scheduler.scenario.phases import Suppliers, read_lifecycle
+from scheduler.scenario.risk import read_risk
 from scheduler.scenario.static import check_static
 from scheduler.scenario.yamlnodes import Node, apply_overrides, parse_yaml, shown
 from scheduler.terms import OBJECTIVE_TERMS
@@ -40,6 +41,7 @@ TOP_KEYS = (
     "lifecycle",
     "clusters",
     "objective",
+    "risk",
 )
 
 
@@ -98,6 +100,7 @@ def _build(root: Node, source: str, problems: list[Problem]) -> Scenario:
     drafts = read_clusters(reader, top, lifecycle, suppliers, horizon)
     resolve_dependencies(reader, drafts)
     objective = _objective(reader, top)
+    risk = read_risk(reader, top, drafts)
     check_static(reader, drafts, horizon, policy, suppliers=suppliers.valid.values(), budget=budget)
     if reader.problems or horizon is None:
         raise ScenarioError(reader.unique())
@@ -111,6 +114,7 @@ def _build(root: Node, source: str, problems: list[Problem]) -> Scenario:
         policy=policy,
         objective=objective,
         source=source,
+        risk=risk,
         warnings=tuple(str(problem) for problem in dict.fromkeys(reader.warnings)),
     )
 
