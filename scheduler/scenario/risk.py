@@ -74,9 +74,9 @@ def _probability(fields: Fields, key: str, default: float, above_zero: bool = Fa
     if entry is None:
         return default
     value = _number(entry[0])
-    low = "above 0" if above_zero else "0"
+    rule = "above 0 and at most 1" if above_zero else "from 0 to 1"
     if value is None or value > 1 or value < 0 or (above_zero and value == 0):
-        fields.error(key, f"must be a probability, a number from {low} to 1, got {shown(entry[0])}")
+        fields.error(key, f"must be a probability, a number {rule}, got {shown(entry[0])}")
         return default
     return value
 
@@ -97,7 +97,9 @@ def read_range(reader: Reader, node: Node, path: str) -> Range | None:
         elif match:
             values[key], percent[key] = float(match.group(1)), True
         else:
-            fields.error(key, f"expected months (like 44) or a percentage (like +20%), got {shown(item)}")
+            fields.error(
+                key, f"expected months (like 44) or a percentage (like +20%), got {shown(item)}"
+            )
     if len(values) < 3:
         return None
     if len(set(percent.values())) > 1:

@@ -88,7 +88,9 @@ def _spend(
         if not planned:
             continue
         d = months[j]
-        total = (2 * planned * d + job.months) // (2 * job.months) if cost == "pro_rata" else planned
+        total = (
+            (2 * planned * d + job.months) // (2 * job.months) if cost == "pro_rata" else planned
+        )
         total = np.broadcast_to(total, d.shape)
         s = schedule.start[j]
         for year in range(first, last + 1):
@@ -118,9 +120,7 @@ def _spend(
     return out
 
 
-def _releases(
-    scenario: Scenario, spend: dict[str, dict[int, np.ndarray]]
-) -> dict[str, np.ndarray]:
+def _releases(scenario: Scenario, spend: dict[str, dict[int, np.ndarray]]) -> dict[str, np.ndarray]:
     budget = scenario.budget
     if budget is None or not budget.caps:
         return {}

@@ -22,7 +22,10 @@ import numpy as np
 from scheduler.analysis.risk.jobs import Job
 from scheduler.scenario.data import Range, Risk
 
-__all__ = ["Draws", "round_half_up", "sample", "triangular_cdf", "triangular_inverse"]
+__all__ = ["MAX_SEED", "Draws", "round_half_up", "sample", "triangular_cdf", "triangular_inverse"]
+
+
+MAX_SEED = 2**63 - 1
 
 
 @dataclass(frozen=True)

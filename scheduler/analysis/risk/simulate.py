@@ -119,7 +119,9 @@ def run_samples(
     ``plan`` under each."""
     risk = scenario.risk or Risk()
     jobs = plan_jobs(scenario, plan)
-    draws = sample(risk, jobs, risk.runs if runs is None else runs, risk.seed if seed is None else seed)
+    draws = sample(
+        risk, jobs, risk.runs if runs is None else runs, risk.seed if seed is None else seed
+    )
     schedule = retime(Network.build(scenario, jobs), draws.months)
     return Runs(jobs, draws, schedule, outcomes(scenario, jobs, schedule, draws.months, risk.cost))
 
@@ -189,7 +191,13 @@ def simulate(
         limit = cap.amount // 1000 * 1000
         used = next(c.released for c in plan.caps if c.name == cap.name)
         caps.append(
-            CapRisk(cap.name, cap.amount, used, float(np.mean(released > limit)), percentile(released, 0.8))
+            CapRisk(
+                cap.name,
+                cap.amount,
+                used,
+                float(np.mean(released > limit)),
+                percentile(released, 0.8),
+            )
         )
     planned_spend: dict[int, int] = {}
     for cp in plan.clusters:
@@ -197,9 +205,13 @@ def simulate(
             planned_spend[year] = planned_spend.get(year, 0) + amount
     years = sorted(set(out.spend) | set(planned_spend))
     spend = tuple(
-        (year, planned_spend.get(year, 0), percentile(out.spend[year], 0.8) if year in out.spend else 0)
+        (
+            year,
+            planned_spend.get(year, 0),
+            percentile(out.spend[year], 0.8) if year in out.spend else 0,
+        )
         for year in years
-        if planned_spend.get(year, 0) or (year in out.spend and out.spend[year].any())
+        if planned_spend.get(year, 0) or (year in out.spend and percentile(out.spend[year], 0.8))
     )
     events = tuple(
         (event.name, float(draws.events[e].mean())) for e, event in enumerate(risk.events)

@@ -26,6 +26,7 @@ supplier order, a ``.start`` dependency).
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -82,7 +83,7 @@ class Network:
         stagger = scenario.policy.stagger_months
         stagger_prev = [NONE] * len(jobs)
         if stagger > 0:
-            for (_, before), (_, after) in zip(firsts, firsts[1:], strict=False):
+            for (_, before), (_, after) in itertools.pairwise(firsts):
                 stagger_prev[after] = before
         earlier_on: list[list[int]] = [[] for _ in jobs]
         for j, job in enumerate(jobs):
