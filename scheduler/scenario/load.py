@@ -100,7 +100,7 @@ def _build(root: Node, source: str, problems: list[Problem]) -> Scenario:
     drafts = read_clusters(reader, top, lifecycle, suppliers, horizon)
     resolve_dependencies(reader, drafts)
     objective = _objective(reader, top)
-    risk = read_risk(reader, top, drafts)
+    risk = read_risk(reader, top, drafts, [phase_id for phase_id, _ in lifecycle])
     check_static(reader, drafts, horizon, policy, suppliers=suppliers.valid.values(), budget=budget)
     if reader.problems or horizon is None:
         raise ScenarioError(reader.unique())

@@ -11,7 +11,7 @@ import math
 import re
 
 from scheduler.scenario.clusters import ClusterDraft
-from scheduler.scenario.data import Cluster, Range, Risk, RiskEvent
+from scheduler.scenario.data import Range, Risk, RiskEvent
 from scheduler.scenario.fields import Fields, Reader, did_you_mean
 from scheduler.scenario.yamlnodes import Node, child_path, shown
 
@@ -25,22 +25,26 @@ MAX_RUNS = 1_000_000  # memory: the simulation holds runs x months of supplier u
 _PERCENT = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*%\s*$")
 
 
-def read_risk(reader: Reader, top: Fields, drafts: list[ClusterDraft]) -> Risk | None:
+def read_risk(
+    reader: Reader, top: Fields, drafts: list[ClusterDraft], lifecycle: list[str]
+) -> Risk | None:
     """The scenario's :class:`Risk`, or ``None`` when it has no risk section and no cluster gives
-    a phase ``risk``."""
+    a phase ``risk``. ``lifecycle`` is the lifecycle's phase ids."""
     clusters = [draft.cluster for draft in drafts if draft.cluster is not None]
     cluster_phases = _cluster_ranges(reader, drafts)
     fields = top.mapping("risk", RISK_KEYS)
     if fields is None:
         return Risk(cluster_phases=tuple(cluster_phases)) if cluster_phases else None
-    phase_ids = list(dict.fromkeys(p.id for cluster in clusters for p in cluster.phases))
+    phase_ids = list(
+        dict.fromkeys([*lifecycle, *(p.id for cluster in clusters for p in cluster.phases)])
+    )
     return Risk(
         runs=_runs(fields),
         seed=fields.integer("seed", 0, minimum=0) or 0,
         phases=tuple(_lifecycle_ranges(reader, fields, phase_ids)),
         cluster_phases=tuple(cluster_phases),
         cost=_cost(fields),
-        events=tuple(_events(reader, fields, clusters)),
+        events=tuple(_events(reader, fields, drafts)),
         target=_probability(fields, "target", 0.8, above_zero=True),
     )
 
@@ -172,9 +176,11 @@ def _cluster_ranges(reader: Reader, drafts: list[ClusterDraft]) -> list[tuple[st
     return result
 
 
-def _events(reader: Reader, fields: Fields, clusters: list[Cluster]) -> list[RiskEvent]:
+def _events(reader: Reader, fields: Fields, drafts: list[ClusterDraft]) -> list[RiskEvent]:
+    """Events; a cluster with problems of its own still counts as a name (its phases unknown)."""
     result = []
-    by_id = {cluster.id: cluster for cluster in clusters}
+    known = [draft.id for draft in drafts if draft.id is not None]
+    by_id = {draft.id: draft.cluster for draft in drafts if draft.cluster is not None}
     for node, path in fields.items("events"):
         item = reader.mapping(
             node, path, EVENT_KEYS, required=("name", "probability", "delay_months", "phase")
@@ -188,12 +194,13 @@ def _events(reader: Reader, fields: Fields, clusters: list[Cluster]) -> list[Ris
         phase = item.text("phase", "") or ""
         named = []
         for cluster_id, child, at in item.texts("clusters"):
-            if cluster_id not in by_id:
-                hint = did_you_mean(cluster_id, by_id) or f" (clusters: {', '.join(by_id)})"
+            if cluster_id not in known:
+                hint = did_you_mean(cluster_id, known) or f" (clusters: {', '.join(known)})"
                 reader.error(child, at, f"unknown cluster '{cluster_id}'{hint}")
             else:
                 named.append(cluster_id)
-        targets = [by_id[cid] for cid in named] if item.has("clusters") else clusters
+        chosen = named if item.has("clusters") else list(by_id)
+        targets = [by_id[cid] for cid in chosen if cid in by_id]
         for cluster in targets:
             ids = [p.id for p in cluster.phases]
             if phase and phase not in ids:

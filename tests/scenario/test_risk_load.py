@@ -173,3 +173,9 @@ def test_an_override_sets_a_range_bound(tmp_path: Path) -> None:
     path = write(tmp_path, SMALL)
     risk = load_scenario(path, [("risk.phases.implement.high", "60%")]).risk
     assert risk.range_of("beta", "implement") == Range(-10, 0, 60, percent=True)
+
+
+def test_an_event_naming_a_cluster_with_its_own_problem_adds_none(tmp_path: Path) -> None:
+    text = SMALL.replace("  - id: beta\n", "  - id: beta\n    users: many\n")
+    (problem,) = problems(tmp_path, text)
+    assert problem[1] == "clusters[1].users"
