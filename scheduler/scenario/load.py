@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from scheduler.errors import Problem, ScenarioError
+from scheduler.scenario.checks import duplicate_id, not_before, unknown_term
 from scheduler.scenario.clusters import read_clusters, resolve_dependencies
 from scheduler.scenario.data import (
     Budget,
@@ -21,7 +22,7 @@ from scheduler.scenario.data import (
     Scenario,
     Supplier,
 )
-from scheduler.scenario.fields import Fields, Reader, did_you_mean
+from scheduler.scenario.fields import Fields, Reader
 from scheduler.scenario.phases import Suppliers, read_lifecycle
 from scheduler.scenario.static import check_static
 from scheduler.scenario.yamlnodes import Node, apply_overrides, parse_yaml, shown
@@ -184,15 +185,15 @@ def _suppliers(reader: Reader, top: Fields) -> Suppliers:
             continue
         before = len(reader.problems)
         if supplier_id in seen:
-            message = f"duplicate supplier id '{supplier_id}' (also {seen[supplier_id]})"
-            fields.error("id", message)
+            fields.error("id", duplicate_id("supplier id", supplier_id, seen[supplier_id]))
         else:
             seen[supplier_id] = path
             result.ids.append(supplier_id)
         capacity = fields.integer("capacity", 1, minimum=1)
         first, last = fields.month("from"), fields.month("to")
-        if first is not None and last is not None and last < first:
-            fields.error("to", f"{month_label(last)} is before from {month_label(first)}")
+        wrong = not_before(last, first, "from") if first is not None and last is not None else None
+        if wrong is not None:
+            fields.error("to", wrong)
         name = fields.text("name", supplier_id) or supplier_id
         if len(reader.problems) == before and capacity is not None:
             result.valid[supplier_id] = Supplier(supplier_id, name, capacity, first, last)
@@ -211,11 +212,10 @@ def _policy(top: Fields) -> Policy:
 
 
 def _term(reader: Reader, term: str, node: Node, path: str) -> bool:
-    if term in OBJECTIVE_TERMS:
-        return True
-    hint = did_you_mean(term, OBJECTIVE_TERMS) or f"; terms are {', '.join(OBJECTIVE_TERMS)}"
-    reader.error(node, path, f"unknown objective term '{term}'{hint}")
-    return False
+    message = unknown_term(term, OBJECTIVE_TERMS)
+    if message is not None:
+        reader.error(node, path, message)
+    return message is None
 
 
 def _objective(reader: Reader, top: Fields) -> Objective:
