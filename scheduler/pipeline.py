@@ -11,6 +11,7 @@ from scheduler.errors import PlanCheckError
 from scheduler.plan import Plan
 from scheduler.rules.check import check_plan
 from scheduler.scenario.data import Scenario
+from scheduler.scenario.validate import require_valid
 from scheduler.solve.cpsat.backend import SolveStats, solve_cpsat
 from scheduler.solve.explain import explain_infeasible
 from scheduler.solve.options import SolveOptions
@@ -28,7 +29,12 @@ class Outcome:
 
 def solve(scenario: Scenario, options: SolveOptions, solver: str = "cp-sat") -> Outcome:
     """Solve ``scenario``; a plan with a schedule is given its entry windows and re-checked by
-    :func:`scheduler.check.check_plan`, and a failed check raises :class:`PlanCheckError`."""
+    :func:`scheduler.rules.check.check_plan`, and a failed check raises :class:`PlanCheckError`.
+
+    A scenario built or changed in Python is validated first (:mod:`scheduler.scenario.validate`):
+    its problems raise :class:`ScenarioError` by key path, as the loader's do by file and line
+    (a scenario that is only infeasible is solved, and its plan explains why)."""
+    require_valid(scenario, static=False)
     if solver == "milp":
         from scheduler.solve.milp.backend import solve_milp
 

@@ -1,8 +1,9 @@
 """The solver-independent plan, and its JSON form (``scheduler-plan/1``, see scenario-format.md).
 
-Months are ordinals held as :class:`~scheduler.units.Month` (an ``int`` that prints ``2030-03``) and
-financial years start years, as in :mod:`scheduler.units`; money is integer pounds. A ``Plan`` is what every solver returns and what the check, the graph and the reports read:
-nothing in it refers to a solver object.
+Months are ordinals held as :class:`~scheduler.units.Month` (an ``int`` that prints ``2030-03``)
+and financial years start years, as in :mod:`scheduler.units`; money is integer pounds. A ``Plan``
+is what every solver returns and what the check, the graph and the reports read: nothing in it
+refers to a solver object.
 """
 
 from __future__ import annotations

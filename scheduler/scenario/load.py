@@ -7,7 +7,8 @@ collected, with its file, line and key path, into one :class:`ScenarioError`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from scheduler.errors import Problem, ScenarioError
@@ -18,6 +19,7 @@ from scheduler.scenario.data import (
     Cap,
     Horizon,
     Objective,
+    Overrides,
     Policy,
     Scenario,
     Supplier,
@@ -66,6 +68,47 @@ def read_text(path: Path, source: str) -> str:
         raise ScenarioError([Problem(source, None, "", message)]) from None
 
 
+class ScenarioText:
+    """The origin of a loaded scenario: its text, source and overrides, read again (with more
+    overrides) by :meth:`Scenario.with_overrides`."""
+
+    def __init__(self, text: str, source: str, overrides: Sequence[tuple[str, str]]) -> None:
+        self.text = text
+        self.source = source
+        self.overrides = tuple(overrides)
+        self.scenario: Scenario | None = None
+
+    def made(self, scenario: Scenario) -> bool:
+        """Whether ``scenario`` is the one read from this text (not changed in Python since)."""
+        return scenario is self.scenario
+
+    def with_overrides(self, scenario: Scenario, overrides: Overrides) -> Scenario:
+        if not self.made(scenario):
+            message = (
+                f"with_overrides re-reads {self.source} with the overrides, but this scenario was "
+                "changed in Python since it was read: apply the overrides first"
+            )
+            raise ScenarioError([Problem("<scenario>", None, "", message)])
+        pairs = overrides.items() if isinstance(overrides, Mapping) else overrides
+        more = [(str(path), override_text(value)) for path, value in pairs]
+        return load_scenario_text(self.text, self.source, (*self.overrides, *more))
+
+
+def override_text(value: object) -> str:
+    """A Python value as the YAML text ``--set`` takes: ``"£403m"`` as is, ``True`` as ``true``."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)):
+        return str(value)
+    raise ScenarioError(
+        [Problem("--set", None, "", f"expected YAML text, a number or a boolean, got {value!r}")]
+    )
+
+
 def load_scenario_text(
     text: str, source: str = "<string>", overrides: Sequence[tuple[str, str]] = ()
 ) -> Scenario:
@@ -73,7 +116,9 @@ def load_scenario_text(
     try:
         root = parse_yaml(text, source)
         problems = apply_overrides(root, overrides)
-        return _build(root, source, problems)
+        origin = ScenarioText(text, source, overrides)
+        origin.scenario = _build(root, source, problems, origin)
+        return origin.scenario
     except ScenarioError:
         raise
     except Exception as exc:  # a bug of ours must still reach the planner as a ScenarioError
@@ -81,7 +126,7 @@ def load_scenario_text(
         raise ScenarioError([Problem(source, None, "", message)]) from exc
 
 
-def _build(root: Node, source: str, problems: list[Problem]) -> Scenario:
+def _build(root: Node, source: str, problems: list[Problem], origin: ScenarioText) -> Scenario:
     reader = Reader(source)
     reader.problems.extend(problems)
     top = reader.mapping(root, "", TOP_KEYS, required=("name", "horizon", "clusters"))
@@ -113,6 +158,7 @@ def _build(root: Node, source: str, problems: list[Problem]) -> Scenario:
         objective=objective,
         source=source,
         warnings=tuple(str(problem) for problem in dict.fromkeys(reader.warnings)),
+        origin=origin,
     )
 
 
