@@ -33,8 +33,6 @@ if TYPE_CHECKING:
     from scheduler.whatif.compare_types import Comparison
     from scheduler.whatif.sweep import SweepResult
 
-__version__ = "0.2.0"
-
 __all__ = [
     "Month",
     "Outcome",
@@ -43,7 +41,6 @@ __all__ = [
     "Problem",
     "Scenario",
     "ScenarioError",
-    "__version__",
     "check",
     "compare",
     "load",

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-
 from builders import cluster, phase, scenario
+
 from scheduler.errors import ScenarioError
 from scheduler.pipeline import solve
 from scheduler.scenario.data import Dependency, Milestone, Objective, Policy, Scenario, Supplier
