@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
 
 from scheduler.analysis.graph import build_graph, critical_chain
@@ -23,6 +25,30 @@ def plan_json(plan: Plan, scenario: Scenario | None = None) -> str:
         if results:
             data["targets"] = [result.to_dict() for result in results]
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def write_atomic(path: str | Path, data: str | bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and ``os.replace``,
+    so that a reader never sees half a file and a failure leaves any old file as it was."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(raw)
+        os.chmod(temporary, 0o666 & ~_umask())  # as an ordinary open() would have made it
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return target
 
 
 def write_json(plan: Plan, path: str | Path, scenario: Scenario | None = None) -> Path:

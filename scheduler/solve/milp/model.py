@@ -30,12 +30,14 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pulp
 
 from scheduler.errors import Problem, ScenarioError
 from scheduler.scenario.data import Cluster, Legacy, Milestone, Mode, Scenario
+from scheduler.solve.common import BuildStopped
 from scheduler.solve.history import (
     cap_room,
     entries_left,
@@ -106,7 +108,7 @@ class ClusterMilp:
 class MilpModel:
     """Builds the time-indexed MILP of ``scenario`` (see the module docstring)."""
 
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, should_stop: Callable[[], bool] | None = None) -> None:
         self.scenario = scenario
         self.origin = scenario.horizon.start
         self.months = scenario.horizon.months
@@ -118,6 +120,8 @@ class MilpModel:
         self.history_funding = history_funding(scenario)  # pounds, years before the status date
         self.clusters: dict[str, ClusterMilp] = {}
         for index, cluster in enumerate(scenario.clusters):
+            if should_stop is not None and should_stop():
+                raise BuildStopped("milp-cbc")
             self.clusters[cluster.id] = self._add_cluster(index, cluster)
         self.empty = [cid for cid, cm in self.clusters.items() if not cm.candidates]
         if self.empty:
