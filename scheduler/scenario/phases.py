@@ -21,7 +21,7 @@ CLUSTER_PHASE_FIELDS = (*PHASE_FIELDS, "risk")  # a cluster's phase may give its
 OPTION_KEYS = ("name", "label", "months", "cost", "supplier", "units", "uses")
 # what a cluster's phase may say about its history (read by :mod:`.actuals`)
 ACTUAL_KEYS = ("actual_start", "actual_end", "remaining_months", "option", "actual_cost")
-CLUSTER_PHASE_FIELDS = (*PHASE_FIELDS, *ACTUAL_KEYS)
+CLUSTER_PHASE_FIELDS = (*CLUSTER_PHASE_FIELDS, *ACTUAL_KEYS)
 
 
 @dataclass
