@@ -72,3 +72,26 @@ def test_a_signal_5_s_into_a_200_cluster_solve_writes_a_checked_plan_within_2_s(
     assert sent.name in data["explanation"][0]
     assert "time limit" not in data["explanation"][0]
     assert check_plan(load_scenario(programme), Plan.from_dict(data)) == []
+
+
+def test_a_second_ctrl_c_exits_at_once(programme, tmp_path):
+    command = [sys.executable, "-m", "scheduler", str(programme), "--time-limit", "120"]
+    child = subprocess.Popen(
+        [*command, "--json", str(tmp_path / "plan.json"), "--quiet"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    started = time.monotonic()
+    while not catches(child.pid, signal.SIGTERM) or time.monotonic() - started < 5:
+        assert child.poll() is None, child.stderr.read()
+        time.sleep(0.05)
+    child.send_signal(signal.SIGINT)
+    time.sleep(0.05)
+    sent_at = time.monotonic()
+    child.send_signal(signal.SIGINT)
+    _, err = child.communicate(timeout=30)
+    assert child.returncode == 130
+    assert time.monotonic() - sent_at < 0.5
+    assert "SIGINT again: exiting without a plan" in err

@@ -68,6 +68,11 @@ class MilpBackend:
         if built.empty:
             return StageResult("INFEASIBLE")
         expression, _, _ = _scaled(built.stage(stage))
+        if not len(expression):
+            # A stage that is constant (e.g. extension cost when every rate is 0): PuLP would add
+            # a dummy column for the empty objective and leave it, unused, in the next stage's
+            # file, which CBC then refuses; a zero objective over a real column avoids it.
+            expression = pulp.LpAffineExpression({built.problem.variables()[0]: 0})
         built.problem.setObjective(expression)
         built.problem.solve(_cbc(self.options, seconds, warm=self.stages_solved > 0))
         self.stages_solved += 1
