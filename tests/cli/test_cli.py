@@ -170,7 +170,7 @@ def test_no_plan_in_time_exits_4(monkeypatch, capsys):
     from scheduler.plan import Plan, SolverInfo
     from scheduler.solve.lexico import SolveStats
 
-    def no_plan(scenario, options, solver="cp-sat"):
+    def no_plan(scenario, options, solver="cp-sat", interrupt=None):
         return Outcome(Plan(scenario.name, "unknown", {}, SolverInfo()), SolveStats(0.0, ()))
 
     monkeypatch.setattr(solve_command, "solve", no_plan)
