@@ -150,3 +150,8 @@ def test_sweep_varies_a_loaded_scenario():
     assert all(row.result.status == "optimal" for row in result.rows)
     base_plan = sch.solve(scenario, time_limit=10, deterministic=True).plan
     assert result.rows[1].result.objective == base_plan.objective
+
+
+def test_solve_options_are_checked_as_on_the_command_line():
+    with pytest.raises(sch.OptionError, match="--time-limit"):
+        sch.solve(BASE, time_limit=float("nan"))
