@@ -46,6 +46,7 @@ from scheduler.solve.cpsat.variables import (
     PhaseVars,
     Rule,
 )
+from scheduler.terms import term as registered
 from scheduler.units import month_label
 
 __all__ = ["ClusterVars", "CpsatModel", "LinearExpr", "PhaseVars", "Rule"]
@@ -341,7 +342,10 @@ class CpsatModel(ModelCore):
     # -- objective terms --------------------------------------------------------------------
 
     def term(self, name: str) -> LinearExpr:
-        """An objective term as a linear expression (pounds, or months for ``completion``)."""
+        """An objective term of the registry (:mod:`scheduler.terms`) as a linear expression, in
+        its unit: pounds, a count of months, or a month counted from the horizon start (which
+        :func:`scheduler.terms.from_model` turns into the plan's month)."""
+        registered(name)
         if name == "late_months":
             return sum(late for cv in self.clusters.values() for late in cv.late.values())
         if name == "extension_cost":
@@ -375,7 +379,7 @@ class CpsatModel(ModelCore):
                 * tranche
                 * sum(count for cv in self.clusters.values() for count in cv.tranches.values())
             )
-        raise ValueError(f"unknown objective term {name!r}")
+        raise AssertionError(f"the CP-SAT model has no formula for the term {name!r}")
 
     def stage(self, weights: Iterable[tuple[str, int]]) -> LinearExpr:
         return sum(weight * self.term(name) for name, weight in weights)

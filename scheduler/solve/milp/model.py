@@ -45,6 +45,7 @@ from scheduler.rules.kinds import (
 )
 from scheduler.scenario.data import Cluster, Legacy, Milestone, Mode, Scenario
 from scheduler.solve.common import BuildStopped
+from scheduler.terms import term as registered
 from scheduler.units import monthly_spread, to_thousands
 
 MAX_PATTERNS = 4096
@@ -364,7 +365,9 @@ class MilpModel:
 
     def term(self, name: str) -> pulp.LpAffineExpression:
         """An objective term, linear in the variables (pounds, or a month index for
-        ``completion``), with the same meaning as :meth:`.cpsat.CpsatModel.term`."""
+        ``completion``), with the same meaning as :meth:`.cpsat.CpsatModel.term`; the names
+        and units are the registry's (:mod:`scheduler.terms`)."""
+        registered(name)
         cms = list(self.clusters.values())
         if name in ("late_months", "extension_cost"):
             parts = [
@@ -396,7 +399,7 @@ class MilpModel:
             return pulp.LpAffineExpression(self.completion)
         if name == "funding":
             return 1000 * self.tranche * pulp.lpSum(e for cm in cms for e in cm.tranches.values())
-        raise ValueError(f"unknown objective term {name!r}")
+        raise AssertionError(f"the MILP has no formula for the term {name!r}")
 
     def stage(self, weights: tuple[tuple[str, int], ...]) -> pulp.LpAffineExpression:
         return pulp.lpSum(weight * self.term(name) for name, weight in weights)
