@@ -136,7 +136,9 @@ def tiny_scenarios_with_history(draw):
             if not running and draw(st.booleans()):
                 end = max(at, min(end, status - 1))
             mode = replace(planned, months=end - at + 1)
-            phases.append(replace(p, modes=(mode,), actual=Actual(at, end, running, planned)))
+            phases.append(
+                replace(p, modes=(mode,), actual=Actual(at, end, running, planned, p.modes))
+            )
             at = end + 1 + draw(st.integers(0, 1))
         clusters.append(replace(c, phases=tuple(phases)))
     budget = sc.budget

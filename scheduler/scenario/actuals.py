@@ -124,7 +124,7 @@ def _phase_actual(
     _follows(reader, phase, fields, start, previous)
     if len(reader.problems) != before or planned is None:
         return None
-    return Actual(start, last, running, planned)
+    return Actual(start, last, running, planned, phase.modes)
 
 
 def _option_taken(reader: Reader, phase: Phase, fields: Fields) -> Mode | None:

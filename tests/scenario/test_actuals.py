@@ -162,3 +162,26 @@ clusters: [{id: a}]
     )
     ((_, key, message),) = problems(tmp_path, text)
     assert key == "targets[1].clusters[1]" and "unknown cluster 'zz'" in message
+
+
+def test_a_scenario_with_history_reads_back_equal_from_its_dump(tmp_path):
+    import dataclasses
+
+    from scheduler.scenario.dump import scenario_yaml
+    from scheduler.scenario.load import load_scenario_text
+
+    text = (
+        HEAD.replace("caps:", "released: {a: {2023-24: £3m}}\n  caps:")
+        + """\
+targets: [{name: live by 2028, month: 2028-03, clusters: [a]}]
+clusters:
+  - id: a
+    phases:
+      tender: {actual_start: 2023-06, actual_end: 2024-08}
+      implement: {actual_start: 2024-09, remaining_months: 20, option: fast, actual_cost: £70m}
+  - id: b
+"""
+    )
+    sc = load_scenario(write(tmp_path, text))
+    again = load_scenario_text(scenario_yaml(sc), "<dump>")
+    assert dataclasses.replace(again, source=sc.source, warnings=sc.warnings) == sc

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
+from scheduler.rules.kinds import CAP
 from scheduler.solve.cpsat.assign import assigned_spend, extension_spend
 from scheduler.solve.cpsat.variables import ClusterVars, LinearExpr, ModelCore, PhaseVars
 from scheduler.solve.history import cap_room
@@ -164,7 +165,7 @@ def add_caps(built: ModelCore) -> None:
             tranche * cv.tranches[year]
             for cv in built.clusters.values()
             for year in built.years
-            if cap.first_year <= year <= cap.last_year and year in cv.tranches
+            if cap.covers(year) and year in cv.tranches
         ]
         room = cap_room(built.scenario, cap, built.history_funding)
         used = sum(  # £1k released in the cap's years before the status date
@@ -175,7 +176,7 @@ def add_caps(built: ModelCore) -> None:
         )
         if terms:
             rule = built.rule(
-                f"cap:{cap.name}",
+                f"{CAP}:{cap.name}",
                 f"cap {cap.name}: at most {money_label(cap.amount)} released over "
                 f"{built.scenario.horizon.fy_label(cap.first_year)}.."
                 f"{built.scenario.horizon.fy_label(cap.last_year)}",

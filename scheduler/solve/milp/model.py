@@ -16,6 +16,10 @@ per financial year) is then a constant per ``(t, k)``, so each is linear in ``y`
 ``max_wait > 0`` the waits are enumerated into the patterns; a cluster with more than
 ``MAX_PATTERNS`` patterns is refused with a :class:`~scheduler.errors.ScenarioError`.
 
+Constraint names are the rule family's kind (:mod:`scheduler.rules.kinds`) and an index:
+``supplier_capacity_<supplier>_<month>``, ``stagger_<month>``, ``entries_per_year_<year>``,
+``dependency_<cluster>_<n>``, ``releases_<cluster>_<year>``, ``cap_<n>``.
+
 Rules that involve one cluster only (entry bounds and fixed entry, the horizon, supplier windows,
 the programme deadline, hard legacy deadlines) are enforced by creating no ``y[c,t,k]`` that breaks
 them, which is the same as fixing it to 0.
@@ -36,6 +40,14 @@ from dataclasses import dataclass, field
 import pulp
 
 from scheduler.errors import Problem, ScenarioError
+from scheduler.rules.kinds import (
+    CAP,
+    DEPENDENCY,
+    ENTRIES_PER_YEAR,
+    RELEASES,
+    STAGGER,
+    SUPPLIER_CAPACITY,
+)
 from scheduler.scenario.data import Cluster, Legacy, Milestone, Mode, Scenario
 from scheduler.solve.common import BuildStopped
 from scheduler.solve.history import (
@@ -46,6 +58,7 @@ from scheduler.solve.history import (
     history_load,
     min_entry,
 )
+from scheduler.terms import term as registered
 from scheduler.units import monthly_spread, to_thousands
 
 MAX_PATTERNS = 4096
@@ -134,8 +147,8 @@ class MilpModel:
         self._add_releases()
         self._add_caps()
         self.completion = self._variable("completion", 0, self.months - 1)
-        for cm in self.clusters.values():
-            self.problem += self.completion >= cm.expr(cm.last_end())
+        for index, cm in enumerate(self.clusters.values()):
+            self.problem += self.completion >= cm.expr(cm.last_end()), f"completion_{index}"
 
     def _variable(self, name: str, low: int, high: int) -> pulp.LpVariable:
         """An integer variable (``add_variable`` from PuLP 3.3, ``LpVariable`` before)."""
@@ -270,7 +283,7 @@ class MilpModel:
             terms = {c.var: u for row in per_cluster.values() for c, u in row.items()}
             self.problem += (
                 pulp.LpAffineExpression(terms) <= capacity,
-                f"capacity_{numbers[supplier_id]}_{m}",
+                f"{SUPPLIER_CAPACITY}_{numbers[supplier_id]}_{m}",
             )
 
     def _add_stagger(self) -> None:
@@ -289,7 +302,7 @@ class MilpModel:
                 if a <= c.entry < a + gap
             ]
             if len({cid for cid, _ in window}) > 1:
-                self.problem += pulp.lpSum(var for _, var in window) <= 1, f"stagger_{a}"
+                self.problem += pulp.lpSum(var for _, var in window) <= 1, f"{STAGGER}_{a}"
 
     def _add_entries_per_year(self) -> None:
         """At most ``n`` entries per financial year: ``sum_{c,k} sum_{fy(t)=y} y[c,t,k] <= n``."""
@@ -305,7 +318,10 @@ class MilpModel:
             ]
             left = entries_left(self.scenario, year)
             if left is not None and len({cid for cid, _ in window}) > left:
-                self.problem += pulp.lpSum(var for _, var in window) <= left, f"per_fy_{year}"
+                self.problem += (
+                    pulp.lpSum(var for _, var in window) <= left,
+                    f"{ENTRIES_PER_YEAR}_{year}",
+                )
 
     def _add_dependencies(self) -> None:
         """``this[c] >= other[d] + lag (+1 when the other milestone is an end)``, both milestones
@@ -322,7 +338,7 @@ class MilpModel:
                 _, other = other_cm.milestone(dep.milestone)
                 self.problem += (
                     cm.expr(this) - other_cm.expr(other) >= dep.offset,
-                    f"depends_{index}_{number}",
+                    f"{DEPENDENCY}_{index}_{number}",
                 )
 
     # -- money -------------------------------------------------------------------------------
@@ -387,7 +403,7 @@ class MilpModel:
                     spent[cand] = spent.get(cand, 0) + table.get(year, 0)
                 self.problem += (
                     tranche * pulp.lpSum(released) >= cm.expr(spent),
-                    f"cover_{index}_{year}",
+                    f"{RELEASES}_{index}_{year}",
                 )
 
     def _add_caps(self) -> None:
@@ -399,17 +415,19 @@ class MilpModel:
                 self.tranche * cm.tranches[year]
                 for cm in self.clusters.values()
                 for year in self.years
-                if cap.first_year <= year <= cap.last_year and year in cm.tranches
+                if cap.covers(year) and year in cm.tranches
             ]
             room = cap_room(self.scenario, cap, self.history_funding)
             if terms:
-                self.problem += pulp.lpSum(terms) <= room, f"budget_cap_{number}"
+                self.problem += pulp.lpSum(terms) <= room, f"{CAP}_{number}"
 
     # -- objective terms ---------------------------------------------------------------------
 
     def term(self, name: str) -> pulp.LpAffineExpression:
         """An objective term, linear in the variables (pounds, or a month index for
-        ``completion``), with the same meaning as :meth:`.cpsat.CpsatModel.term`."""
+        ``completion``), with the same meaning as :meth:`.cpsat.CpsatModel.term`; the names
+        and units are the registry's (:mod:`scheduler.terms`)."""
+        registered(name)
         cms = list(self.clusters.values())
         if name in ("late_months", "extension_cost"):
             parts = [
@@ -443,7 +461,7 @@ class MilpModel:
             history = sum(sum(amounts.values()) for amounts in self.history_funding.values())
             total = 1000 * self.tranche * pulp.lpSum(e for cm in cms for e in cm.tranches.values())
             return total + history
-        raise ValueError(f"unknown objective term {name!r}")
+        raise AssertionError(f"the MILP has no formula for the term {name!r}")
 
     def stage(self, weights: tuple[tuple[str, int], ...]) -> pulp.LpAffineExpression:
         return pulp.lpSum(weight * self.term(name) for name, weight in weights)
