@@ -18,6 +18,7 @@ EXIT_BAD_INPUT = 2
 EXIT_INFEASIBLE = 3
 EXIT_NO_PLAN = 4
 EXIT_CHECK_FAILED = 5
+EXIT_SOME_VARIANTS_FAILED = 7  # sweep: the rows are written, but some variants have no answer
 
 EXIT_CODES_HELP = """\
 exit status:
@@ -27,6 +28,8 @@ exit status:
   3  infeasible: no plan satisfies every rule (the output explains which rules conflict)
   4  no plan within the time limit (not proven infeasible; try a longer --time-limit)
   5  a plan failed the independent check (a bug: please report it)
+  7  sweep: every row was written, but some variants have no answer (invalid, no plan in
+     the time limit, an internal error, or a worker that died); their rows say why
 """
 
 
