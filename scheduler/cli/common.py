@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from scheduler.errors import Problem, ScenarioError
 from scheduler.scenario.data import Scenario
+from scheduler.scenario.keypath import split_assignment
 from scheduler.scenario.load import load_scenario
 from scheduler.solve.options import SolveOptions
 
@@ -41,7 +42,8 @@ def add_scenario_options(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="PATH=VALUE",
         help="override a scenario value, e.g. --set budget.caps.SR21.amount=£403m "
-        "(lists of named items are addressed by id or name); may be repeated",
+        "(lists of named items are addressed by id or name; a name with dots as "
+        'legacy[name=SAP ECC 6.0] or legacy."SAP ECC 6.0"); may be repeated',
     )
 
 
@@ -91,11 +93,11 @@ def parse_overrides(values: Sequence[str]) -> list[tuple[str, str]]:
     pairs = []
     problems = []
     for value in values:
-        path, sep, text = value.partition("=")
-        if not sep or not path.strip():
+        split = split_assignment(value)
+        if split is None or not split[0].strip():
             problems.append(Problem("--set", None, value, "expected PATH=VALUE"))
         else:
-            pairs.append((path.strip(), text))
+            pairs.append((split[0].strip(), split[1]))
     if problems:
         raise ScenarioError(problems)
     return pairs
