@@ -26,6 +26,7 @@ from scheduler.scenario.data import (
 )
 from scheduler.scenario.fields import Fields, Reader
 from scheduler.scenario.phases import Suppliers, read_lifecycle
+from scheduler.scenario.risk import read_risk
 from scheduler.scenario.static import check_static
 from scheduler.scenario.yamlnodes import Node, apply_overrides, parse_yaml, shown
 from scheduler.terms import OBJECTIVE_TERMS
@@ -43,6 +44,7 @@ TOP_KEYS = (
     "lifecycle",
     "clusters",
     "objective",
+    "risk",
 )
 
 
@@ -145,6 +147,7 @@ def _build(root: Node, source: str, problems: list[Problem], origin: ScenarioTex
     drafts = read_clusters(reader, top, lifecycle, suppliers, horizon)
     resolve_dependencies(reader, drafts)
     objective = _objective(reader, top)
+    risk = read_risk(reader, top, drafts, [phase_id for phase_id, _ in lifecycle])
     found = len(reader.problems)
     check_static(reader, drafts, horizon, policy, suppliers=suppliers.valid.values(), budget=budget)
     impossible = reader.problems[found:]
@@ -161,6 +164,7 @@ def _build(root: Node, source: str, problems: list[Problem], origin: ScenarioTex
         policy=policy,
         objective=objective,
         source=source,
+        risk=risk,
         warnings=tuple(str(problem) for problem in dict.fromkeys(reader.warnings)),
         origin=origin,
     )
