@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any, TextIO
 
 from scheduler.errors import Problem, ScenarioError
 from scheduler.scenario.data import Scenario
 from scheduler.scenario.keypath import split_assignment
 from scheduler.scenario.load import load_scenario
 from scheduler.solve.options import SolveOptions
+from scheduler.units import printable
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -20,6 +23,7 @@ EXIT_INFEASIBLE = 3
 EXIT_NO_PLAN = 4
 EXIT_CHECK_FAILED = 5
 EXIT_SOME_VARIANTS_FAILED = 7  # sweep: the rows are written, but some variants have no answer
+EXIT_CLOSED_PIPE = 141  # 128 + SIGPIPE, as a shell reports a tool whose reader went away
 
 EXIT_CODES_HELP = """\
 exit status:
@@ -31,7 +35,43 @@ exit status:
   5  a plan failed the independent check (a bug: please report it)
   7  sweep: every row was written, but some variants have no answer (invalid, no plan in
      the time limit, an internal error, or a worker that died); their rows say why
+  130  interrupted (Ctrl-C)   141  the output was closed early (e.g. piped into head)
 """
+
+
+class PrintableStream:
+    """A text stream that writes :func:`~scheduler.units.printable` text to ``raw``: a name
+    holding escape sequences is shown escaped, never obeyed by the terminal. ``raw`` is still
+    there for a progress bar, which draws with carriage returns."""
+
+    def __init__(self, raw: TextIO) -> None:
+        self.raw = raw
+
+    def write(self, text: str) -> int:
+        return self.raw.write(printable(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.raw, name)
+
+
+@contextlib.contextmanager
+def printable_output() -> Iterator[None]:
+    """``sys.stdout`` and ``sys.stderr`` as :class:`PrintableStream` while a command runs."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = PrintableStream(saved[0]), PrintableStream(saved[1])  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def closed_pipe() -> int:
+    """The reader of stdout went away (``... | head``): stop quietly. What is still buffered
+    goes nowhere (stdout is pointed at the null device, so the exit flush cannot complain)."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return EXIT_CLOSED_PIPE
 
 
 def add_scenario_options(parser: argparse.ArgumentParser) -> None:

@@ -178,7 +178,7 @@ def run(args: argparse.Namespace) -> int:
 
     bar = tqdm(
         total=len(spec.variants),
-        file=sys.stderr,
+        file=getattr(sys.stderr, "raw", sys.stderr),  # it draws with carriage returns
         unit="variant",
         desc="sweep",
         disable=args.quiet or not sys.stderr.isatty(),
