@@ -24,6 +24,7 @@ EXIT_NO_PLAN = 4
 EXIT_CHECK_FAILED = 5
 EXIT_SOME_VARIANTS_FAILED = 7  # sweep: the rows are written, but some variants have no answer
 EXIT_CLOSED_PIPE = 141  # 128 + SIGPIPE, as a shell reports a tool whose reader went away
+EXIT_INTERRUPTED = {"SIGINT": 130, "SIGTERM": 143}  # the shell's codes for the two signals
 
 EXIT_CODES_HELP = """\
 exit status:
@@ -35,7 +36,9 @@ exit status:
   5  a plan failed the independent check (a bug: please report it)
   7  sweep: every row was written, but some variants have no answer (invalid, no plan in
      the time limit, an internal error, or a worker that died); their rows say why
-  130  interrupted (Ctrl-C)   141  the output was closed early (e.g. piped into head)
+  130, 143  solve interrupted by Ctrl-C (SIGINT) or SIGTERM: the best plan found so far was
+     checked and written (status feasible, with a note); a second signal exits at once
+  141  the output was closed early (e.g. piped into head)
 """
 
 
@@ -152,12 +155,5 @@ def read_scenario(path: str, overrides: Sequence[str] = ()) -> Scenario:
 
 
 def check_solve_args(args: argparse.Namespace) -> None:
-    problems = []
-    if args.time_limit <= 0:
-        problems.append(
-            Problem("--time-limit", None, "", f"must be positive, got {args.time_limit}")
-        )
-    if args.workers < 1:
-        problems.append(Problem("--workers", None, "", f"must be at least 1, got {args.workers}"))
-    if problems:
-        raise ScenarioError(problems)
+    """Refuse out-of-range solve options before any work (raises ``OptionError``: exit 2)."""
+    solve_options(args)

@@ -87,7 +87,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--dask",
         metavar="ADDRESS",
         help="run the variants on an existing Dask distributed cluster, e.g. tcp://host:8786; "
-        "its workers must run the same scheduler, code and ortools (checked first). A worker "
+        "its workers must run the same shared-services-scheduler, code and ortools (checked first). A worker "
         "started with --resources CPU=N runs variants needing --workers CPU each up to N; "
         "otherwise one variant per worker thread",
     )

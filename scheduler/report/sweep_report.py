@@ -248,7 +248,9 @@ def write_chart(result: SweepResult, path: str | Path) -> Path:
             [r.name for r in result.rows], rotation=30, ha="right", fontsize="small"
         )
         last.set_xlabel("variant")
-    figure.suptitle(f"{printable(result.spec.base.name)}\nsweep of {', '.join(result.spec.columns)}")
+    figure.suptitle(
+        f"{printable(result.spec.base.name)}\nsweep of {', '.join(result.spec.columns)}"
+    )
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(target, dpi=110)

@@ -243,7 +243,9 @@ def dask_runner(address: str, timeout: float = 10.0, cpus: int = 1) -> Runner:
             from distributed import Client, KilledWorker
             from distributed import as_completed as dask_completed
         except ImportError:
-            raise _dask_problem("needs dask[distributed]: pip install 'scheduler[dask]'") from None
+            raise _dask_problem(
+                "needs dask[distributed]: pip install 'shared-services-scheduler[dask]'"
+            ) from None
         try:
             client = Client(address, timeout=timeout, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as exc:
