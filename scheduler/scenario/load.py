@@ -91,6 +91,7 @@ class ScenarioText:
         self.source = source
         self.overrides = tuple(overrides)
         self.scenario: Scenario | None = None
+        self.infeasible: tuple[Problem, ...] = ()  # what the static checks found, by file and line
 
     def made(self, scenario: Scenario) -> bool:
         """Whether ``scenario`` is the one read from this text (not changed in Python since)."""
@@ -168,6 +169,7 @@ def _build(root: Node, source: str, problems: list[Problem], origin: ScenarioTex
     targets = read_targets(top, ids)
     objective = _objective(reader, top)
     risk = read_risk(reader, top, drafts, [phase_id for phase_id, _ in lifecycle])
+    found = len(reader.problems)
     check_static(
         reader,
         drafts,
@@ -177,10 +179,12 @@ def _build(root: Node, source: str, problems: list[Problem], origin: ScenarioTex
         budget=budget,
         status=status,
     )
+    impossible = reader.problems[found:]
     if horizon is not None and status is not None and not reader.problems:
         history_warnings(reader, drafts, horizon, policy, suppliers.valid, budget, status)
-    if reader.problems or horizon is None:
-        raise ScenarioError(reader.unique())
+    if reader.problems[:found] or horizon is None:
+        raise ScenarioError(reader.unique())  # with what static checks found on the rest
+    origin.infeasible = tuple(dict.fromkeys(impossible))
     return Scenario(
         name=name,
         horizon=horizon,

@@ -19,6 +19,7 @@ def empty_plan(scenario: Scenario, status: str, info: SolverInfo) -> Plan:
         objective={},
         solver=info,
         fiscal_year_start=scenario.horizon.fiscal_year_start,
+        status_date=scenario.status_date,
     )
 
 

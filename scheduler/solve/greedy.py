@@ -55,8 +55,14 @@ def _order(scenario: Scenario) -> list[Cluster]:
         fixed = cluster.fixed_entry is None
         return (not cluster.has_actuals, fixed, anchor or scenario.horizon.start, position[cid])
 
-    order = nx.lexicographical_topological_sort(graph, key=key)
-    return [scenario.cluster(cid) for cid in order]
+    # Dependency cycles of length zero (entering together) are allowed: order the groups of
+    # mutually dependent clusters, and the clusters of a group by the same key (the placement
+    # may then fail, which only means no greedy start).
+    groups = nx.condensation(graph)
+    members = {group: sorted(groups.nodes[group]["members"], key=key) for group in groups}
+    first = {group: key(members[group][0]) for group in groups}
+    order = nx.lexicographical_topological_sort(groups, key=first.__getitem__)
+    return [scenario.cluster(cid) for group in order for cid in members[group]]
 
 
 class _Placer:
