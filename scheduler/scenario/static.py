@@ -48,7 +48,7 @@ def dependency_cycles(drafts: list[ClusterDraft]) -> list[list[str]]:
     """One cycle per strongly connected group of the cluster-level ``depends_on`` graph."""
     firsts = _first_drafts(drafts)
     order = {cluster_id: index for index, cluster_id in enumerate(firsts)}
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     for cluster_id, draft in firsts.items():
         for dep in draft.dependencies:
             if dep.cluster in order and dep.cluster != cluster_id:
@@ -70,7 +70,7 @@ def earliest_starts(
 ) -> dict[str, Earliest]:
     """Earliest possible phase starts of every cluster, following dependencies when acyclic."""
     by_id = {cluster.id: cluster for cluster in clusters}
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(by_id)
     if acyclic:
         for cluster in clusters:
@@ -114,7 +114,7 @@ def _cycles(reader: Reader, drafts: list[ClusterDraft]) -> bool:
         draft = firsts[cycle[0]]
         target = cycle[1]
         dep = next(dep for dep in draft.dependencies if dep.cluster == target)
-        node, path = dep.fields.get("cluster")
+        node, path = dep.fields.at("cluster")
         named = " -> ".join([*cycle, cycle[0]])
         reader.error(node, path, f"dependency cycle: {named}")
     return not cycles

@@ -104,7 +104,8 @@ def grid_spec(
     points = expand_grid(axes)
     if len(points) > MAX_VARIANTS:
         raise _error(", ".join(paths), f"{len(points)} variants; at most {MAX_VARIANTS}")
-    variants, problems = [], {}
+    variants: list[VariantSpec] = []
+    problems: dict[tuple[str, int | None, str, str], Problem] = {}
     for index, point in enumerate(points):
         name = ", ".join(f"{p}={v.text}" for p, v in zip(paths, point, strict=True))
         overrides = [*sets, *((p, v.text) for p, v in zip(paths, point, strict=True))]
@@ -266,7 +267,7 @@ def run_sweep(
     options: SolveOptions,
     runner: Runner,
     solver: str = "cp-sat",
-    on_row: Callable[[SweepRow], None] | None = None,
+    on_row: Callable[[SweepRow], object] | None = None,
     executor: str = "",
 ) -> SweepResult:
     """Solve the base scenario here, then every variant through ``runner`` with the base plan as
