@@ -18,7 +18,7 @@ from scheduler.scenario.data import Cluster, Mode, Scenario
 from scheduler.solve.common import BuildStopped
 from scheduler.solve.history import history_funding
 
-LinearExpr = cp_model.LinearExprT
+LinearExpr = cp_model.LinearExpr | int  # what sums of variables and constants are typed as
 
 
 @dataclass
