@@ -155,7 +155,7 @@ def _history(scenario: Scenario, plan: Plan) -> str:
                     state,
                 ]
             )
-    if not rows:
+    if not rows or plan.status_date is None:
         return ""
     headers = ["cluster", "phase", "start", "end", "months", "planned", "longer", "option", ""]
     title = f"History as at {month_label(plan.status_date)} (actuals; fixed, not decisions)"
@@ -194,7 +194,7 @@ def _legacy(plan: Plan) -> str:
 def _legacy_split(plan: Plan) -> str:
     """Late months and extension cost, incurred before the status date and still to come."""
     items = [(cp.id, legacy) for cp in plan.clusters for legacy in cp.legacy]
-    if not items:
+    if not items or plan.status_date is None:
         return ""
     rows: list[list[object]] = [
         [

@@ -237,7 +237,13 @@ class Cluster:
     @property
     def has_actuals(self) -> bool:
         """Whether any phase is history (then the market entry is history too)."""
-        return self.phases[0].actual is not None
+        return self.actual_entry is not None
+
+    @property
+    def actual_entry(self) -> int | None:
+        """The market entry when it is history (the first phase's actual start), else ``None``."""
+        actual = self.phases[0].actual if self.phases else None
+        return actual.start if actual is not None else None
 
     def phase(self, phase_id: str) -> Phase:
         for phase in self.phases:

@@ -59,7 +59,8 @@ def read_released(
         return ()
     reader = top.reader
     if status is None:
-        budget.error("released", "releases already made need a status_date at the top level")
+        message = "releases already made need a status_date at the top level"
+        reader.error(fields.node, fields.path, message)
         return ()
     first_decision = _fiscal_year(status, fy_start)
     out = []
@@ -83,7 +84,7 @@ def read_released(
                     f"{month_label(status)}: its release is a decision, not history",
                 )
                 continue
-            amount = years.money(label)
+            amount = years.money(label) if years is not None else None
             if amount is not None and amount % 1000:
                 reader.error(node, path, f"must be a whole number of £1k, got {node.raw}")
             elif amount is not None:

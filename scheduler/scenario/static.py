@@ -152,8 +152,8 @@ def earliest_starts(
         entry = cluster.fixed_entry
         if entry is None:
             entry = max(cluster.earliest_entry or horizon.start, horizon.start)
-        if cluster.has_actuals:
-            entry = cluster.phases[0].actual.start
+        if cluster.actual_entry is not None:
+            entry = cluster.actual_entry
         elif status is not None:
             entry = max(entry, status)
         bounds = [0] * len(cluster.phases)

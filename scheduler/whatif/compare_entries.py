@@ -62,6 +62,11 @@ def entry_reason(
         return ""
     cp = plan.cluster(cluster_id)
     cluster = scenario.cluster(cluster_id)
+    if cluster.actual_entry is not None:
+        return f"entered the market {month_label(cluster.actual_entry)} (actual: history)"
+    status = scenario.status_date
+    if status is not None and cp.entry == status:
+        return f"enters at the status date {month_label(status)} (nothing new starts before it)"
     if cluster.fixed_entry is not None:
         return f"is fixed at {month_label(cluster.fixed_entry)} by the scenario"
     node = node_id(cluster_id, cp.phases[0].id, "start")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from scheduler.analysis.graph import build_graph
-from scheduler.analysis.targets import target_results
+from scheduler.analysis.targets import TargetResult, target_results
 from scheduler.plan import ClusterPlan, Plan
 from scheduler.rules.kinds import EARLIEST_ENTRY, FIXED_ENTRY, SUPPLIER_CAPACITY
 from scheduler.scenario.data import Scenario
@@ -19,6 +19,7 @@ from scheduler.units import money_label, month_label
 from scheduler.whatif.compare_entries import (
     entry_list,
     entry_points,
+    entry_reason,
     has_cluster,
     join_names,
     months_text,
@@ -64,6 +65,7 @@ def _pair(comparison: Comparison, a: Subject, b: Subject) -> Story:
     points += _options(comparison, a, b)
     points += _terms(comparison, a, b)
     points += _caps(plan_a, plan_b, a.label, b.label)
+    points += _milestones(a, b)
     points += _targets(a, b)
     points += _bindings(comparison, a, b)
     if not points:
@@ -191,7 +193,8 @@ def _retire_parts(a: Subject, b: Subject, ca: ClusterPlan, cb: ClusterPlan, upto
     parts = []
     total = 0
     if cb.entry != ca.entry:
-        parts.append(f"entry {months_text(cb.entry - ca.entry, signed=True)}")
+        actual = " (actual)" if cb.phases[0].actual else ""
+        parts.append(f"entry {months_text(cb.entry - ca.entry, signed=True)}{actual}")
         total += cb.entry - ca.entry
     for phase_a in ca.phases:
         try:
@@ -199,7 +202,15 @@ def _retire_parts(a: Subject, b: Subject, ca: ClusterPlan, cb: ClusterPlan, upto
         except KeyError:
             continue
         delta = phase_b.months - phase_a.months
-        if delta:
+        if delta and phase_b.actual:  # what the actuals did, never an option "not chosen"
+            verb = "ran" if phase_b.end < (b.plan.status_date or 0) else "runs"  # type: ignore[union-attr]
+            longer = "longer" if delta > 0 else "shorter"
+            parts.append(
+                f"{phase_a.id} {verb} {months_text(abs(delta))} {longer} than {a.label} "
+                f"planned (actual)"
+            )
+            total += delta
+        elif delta:
             label = phase_a.id
             if phase_a.option != phase_b.option and b.scenario and a.scenario:
                 from scheduler.rules.schedule import option_label
@@ -319,9 +330,50 @@ def _caps(pa: Plan, pb: Plan, la: str, lb: str) -> list[str]:
     return out
 
 
+def _milestones(a: Subject, b: Subject) -> list[str]:
+    """Per cluster whose award or go-live moved: by how much, split into what the actuals did
+    (a history entry and phases that ran longer or shorter than ``a`` planned) and what the
+    re-optimisation chose (a later or earlier entry, another option, a wait)."""
+    if b.plan is None or b.plan.status_date is None:
+        return []
+    out = []
+    for ca, cb in _paired(a, b):
+        award, live = cb.award - ca.award, cb.go_live - ca.go_live
+        if not award and not live:
+            continue
+        upto = cb.phases[-1].id
+        if b.scenario is not None:
+            systems = b.scenario.cluster(cb.id).legacy
+            last = max(systems, key=lambda s: cb.phase(s.replaced_by).end, default=None)
+            upto = last.replaced_by if last is not None else upto
+        by_actuals = cb.entry - ca.entry if cb.phases[0].actual else 0
+        for pa in ca.phases:
+            pb = cb.phase(pa.id) if _has_phase(cb, pa.id) else None
+            if pb is not None and pb.actual:
+                by_actuals += pb.months - pa.months
+            if pa.id == upto:
+                break
+        chosen = live - by_actuals
+        text = (
+            f"{cb.id}: award {month_label(cb.award)} ({months_text(award, signed=True)}), go-live "
+            f"{month_label(cb.go_live)} ({months_text(live, signed=True)}): "
+            f"{months_text(by_actuals, signed=True)} from the actuals, "
+            f"{months_text(chosen, signed=True)} chosen by the re-optimisation"
+        )
+        if chosen and not cb.phases[0].actual and cb.entry != ca.entry and b.plan is not None:
+            graph = build_graph(b.scenario, b.plan) if b.scenario is not None else None
+            why = entry_reason(b.scenario, b.plan, cb.id, graph)
+            if why:
+                text += f" ({cb.id} {why})"
+        out.append(text)
+    if out:
+        return [f"Milestones moved ({b.label} against {a.label}): " + "; ".join(out) + "."]
+    return []
+
+
 def _targets(a: Subject, b: Subject) -> list[str]:
     """Each target (of either scenario, by name) as met or missed in each plan."""
-    results = {}
+    results: dict[str, dict[str, TargetResult]] = {}
     for subject in (a, b):
         if subject.scenario is not None and subject.plan is not None:
             for result in target_results(subject.scenario, subject.plan):

@@ -94,8 +94,8 @@ class CpsatModel(ModelCore):
     def _earliest_entry(self, cluster: Cluster) -> int:
         """The readiness bound on the entry month, used to tighten domains (not when relaxable),
         and the status date for a cluster without actuals (always: history is no rule)."""
-        if cluster.has_actuals:
-            return max(0, cluster.phases[0].actual.start - self.origin)
+        if cluster.actual_entry is not None:
+            return max(0, cluster.actual_entry - self.origin)
         status = self.scenario.status_date
         floor = 0 if status is None else max(0, status - self.origin)
         if self.relaxable or cluster.earliest_entry is None:
