@@ -173,10 +173,11 @@ class Fields:
         node = entry[0]
         try:
             value = parse_money(node.value)
-        except UnitError:
-            self.error(
-                key, f"expected an amount of money like £5m, 1.2bn or 750k, got {shown(node)}"
-            )
+        except UnitError as exc:
+            message = str(exc)
+            if message.startswith("expected an amount of money"):
+                message = f"expected an amount of money like £5m, 1.2bn or 750k, got {shown(node)}"
+            self.error(key, message)
             return default
         if value < 0:
             self.error(key, f"must not be negative, got {node.raw}")
