@@ -111,7 +111,9 @@ def parse_money(value: object) -> int:
 def _whole_pounds(amount: Decimal, value: object) -> int:
     """``amount`` as an int, or a :class:`UnitError` when it is not a whole number of pounds."""
     if amount != amount.to_integral_value():
-        raise UnitError(f"expected a whole number of pounds, got {value!r} (£{amount.normalize():f})")
+        raise UnitError(
+            f"expected a whole number of pounds, got {value!r} (£{amount.normalize():f})"
+        )
     return int(amount)
 
 

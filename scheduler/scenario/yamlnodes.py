@@ -26,6 +26,7 @@ __all__ = [
     "Node",
     "apply_overrides",
     "child_path",
+    "copy_node",
     "item_path",
     "measure",
     "parse_yaml",
@@ -343,8 +344,14 @@ def _select(node: Node, segment: str) -> int | None:
     return None
 
 
-def apply_override(root: Node, path: str, text: str) -> list[Problem]:
-    """Set the value at dotted ``path`` (lists addressed by item id or name) to YAML ``text``."""
+def apply_override(
+    root: Node, path: str, text: str, notes: list[Problem] | None = None
+) -> list[Problem]:
+    """Set the value at dotted ``path`` (lists addressed by item id or name) to YAML ``text``.
+
+    An empty value (or ``null``) removes the key: what it removed is added to ``notes`` (a
+    ``--set budget=`` must not silently drop every cap), and removing nothing is a problem. A key
+    that is required is then reported as missing by the loader."""
     segments = path.split(".")
     if not path or any(not segment for segment in segments):
         return [Problem(OVERRIDE_ORIGIN, None, path, "expected a key path like policy.deadline")]
@@ -361,16 +368,20 @@ def apply_override(root: Node, path: str, text: str) -> list[Problem]:
     if builder.problems:
         return builder.problems
     node, walked = root, ""
+    previous: Node | None = None
     for position, segment in enumerate(segments):
         last = position == len(segments) - 1
         if node.is_map:
             walked = child_path(walked, segment)
             if last:
+                previous = node.value.get(segment)
                 node.value[segment] = value
                 node.key_lines.setdefault(segment, None)
             elif segment not in node.value or node.value[segment].value is None:
                 node.value[segment] = Node({}, None, file=OVERRIDE_ORIGIN)
                 node.key_lines.setdefault(segment, None)
+            else:  # copy on write: a tree parsed once is shared by every variant
+                node.value[segment] = copy_node(node.value[segment])
             node = node.value[segment]
         elif node.is_seq:
             index = _select(node, segment)
@@ -379,17 +390,53 @@ def apply_override(root: Node, path: str, text: str) -> list[Problem]:
                 return [Problem(OVERRIDE_ORIGIN, None, path, message)]
             walked = item_path(walked, index)
             if last:
+                previous = node.value[index]
                 node.value[index] = value
+            else:
+                node.value[index] = copy_node(node.value[index])
             node = node.value[index]
         else:
             message = f"{walked} is {shown(node)}, not a mapping or list"
             return [Problem(OVERRIDE_ORIGIN, None, path, message)]
+    if value.value is None:
+        if previous is None or previous.value is None:
+            message = "nothing to remove: it has no value (an empty --set value removes a key)"
+            return [Problem(OVERRIDE_ORIGIN, None, path, message)]
+        if notes is not None:
+            notes.append(Problem(OVERRIDE_ORIGIN, None, path, f"removed {_described(previous)}"))
     return []
 
 
-def apply_overrides(root: Node, overrides: Sequence[tuple[str, str]]) -> list[Problem]:
-    """Apply ``(path, yaml_text)`` overrides in order; return the problems found."""
+def _described(node: Node) -> str:
+    """What a removed value held: ``the value given on line 62: a mapping of tranche, caps (2
+    items)``."""
+    where = f"the value given on line {node.line}" if node.line else "the value given"
+    if node.is_map:
+        keys = ", ".join(
+            f"{key} ({len(child.value)} items)" if child.is_seq else key
+            for key, child in node.value.items()
+        )
+        return f"{where}: a mapping of {keys or 'nothing'}"
+    if node.is_seq:
+        return f"{where}: a list of {len(node.value)} items"
+    return f"{where}: {shown(node)}"
+
+
+def copy_node(node: Node) -> Node:
+    """A copy of ``node`` that shares its children: editing the copy's own mapping or list leaves
+    ``node`` as it was (overrides copy every node on their path, nothing else)."""
+    value = dict(node.value) if node.is_map else list(node.value) if node.is_seq else node.value
+    return Node(value, node.line, dict(node.key_lines), node.raw, node.file)
+
+
+def apply_overrides(
+    root: Node, overrides: Sequence[tuple[str, str]], notes: list[Problem] | None = None
+) -> tuple[Node, list[Problem]]:
+    """``root`` with ``(path, yaml_text)`` overrides applied in order, and the problems found
+    (what empty values removed is added to ``notes``). ``root`` itself is left unchanged: the
+    nodes on each override's path are copied, so one parsed tree serves every variant."""
     problems: list[Problem] = []
+    root = copy_node(root) if overrides else root
     for path, text in overrides:
-        problems.extend(apply_override(root, path.strip(), text))
-    return problems
+        problems.extend(apply_override(root, path.strip(), text, notes))
+    return root, problems

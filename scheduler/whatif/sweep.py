@@ -25,7 +25,7 @@ from scheduler.errors import PlanCheckError, Problem, ScenarioError
 from scheduler.pipeline import solve
 from scheduler.plan import Plan
 from scheduler.scenario.data import Scenario
-from scheduler.scenario.load import load_scenario
+from scheduler.scenario.load import ParsedScenario
 from scheduler.scenario.yamlnodes import OVERRIDE_ORIGIN
 from scheduler.solve.options import SolveOptions
 from scheduler.whatif.sweep_axes import VARY, Axis, Value, classify, expand_grid, parse_vary
@@ -87,7 +87,8 @@ def _vary_problem(problem: Problem, name: str) -> Problem:
 
 def grid_spec(path: str, sets: Sequence[tuple[str, str]], axes: Sequence[Axis]) -> SweepSpec:
     """Every grid point loaded as the scenario with ``sets`` and then the axes' overrides."""
-    base = load_scenario(path, sets)  # problems here are the scenario's or --set's own
+    parsed = ParsedScenario.read(path)  # parsed once; each variant's overrides go on its tree
+    base = parsed.load(sets)  # problems here are the scenario's or --set's own
     paths = [axis.path for axis in axes]
     for axis_path in paths:
         if paths.count(axis_path) > 1:
@@ -100,7 +101,7 @@ def grid_spec(path: str, sets: Sequence[tuple[str, str]], axes: Sequence[Axis]) 
         name = ", ".join(f"{p}={v.text}" for p, v in zip(paths, point, strict=True))
         overrides = [*sets, *((p, v.text) for p, v in zip(paths, point, strict=True))]
         try:
-            scenario = load_scenario(path, overrides)
+            scenario = parsed.load(overrides)
         except ScenarioError as error:
             for problem in error.problems:
                 moved = _vary_problem(problem, name)
@@ -121,7 +122,8 @@ def variants_spec(path: str, sets: Sequence[tuple[str, str]] = ()) -> SweepSpec:
     )
 
     vs = load_variants(path)
-    base = load_scenario(vs.base, sets)
+    parsed = ParsedScenario.read(vs.base)
+    base = parsed.load(sets)
     if sets:
         loaded = []
         for variant in vs.variants:
@@ -129,9 +131,9 @@ def variants_spec(path: str, sets: Sequence[tuple[str, str]] = ()) -> SweepSpec:
             widened = dataclasses.replace(
                 variant, overrides=(*sets, *variant.overrides), override_lines=lines
             )
-            loaded.append((variant.name, load_variant_scenario(vs, widened)))
+            loaded.append((variant.name, load_variant_scenario(vs, widened, parsed=parsed)))
     else:
-        loaded = load_variant_scenarios(vs)
+        loaded = load_variant_scenarios(vs, parsed=parsed)
     columns = list(dict.fromkeys(p for v in vs.variants for p, _ in v.overrides))
     texts = {p: [dict(v.overrides).get(p) for v in vs.variants] for p in columns}
     typed = {p: iter(classify([t for t in column if t is not None])) for p, column in texts.items()}
