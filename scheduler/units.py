@@ -8,8 +8,9 @@ as the calendar year in which it starts (``2023`` for ``2023-24``). Money is hel
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 __all__ = [
     "UnitError",
@@ -86,26 +87,29 @@ def parse_money(value: object) -> int:
             raise UnitError(f"expected an amount of money like £5m, got {value!r}")
         return _whole_pounds(Decimal(repr(value)), value)
     if isinstance(value, str):
-        match = _MONEY_RE.match(value)
-        if match:
-            sign, digits, suffix = match.groups()
-            if "," in digits and not _GROUPED.match(digits):
-                raise UnitError(
-                    "a comma must separate groups of three digits (as in £1,500,000), "
-                    f"got {value!r}"
-                )
-            if "," not in digits and not _UNDERSCORED.match(digits):
-                raise UnitError(f"'_' must stand between digits (as in 2_500_000), got {value!r}")
-            try:
-                amount = Decimal(digits.replace("_", "").replace(",", ""))
-            except InvalidOperation:  # pragma: no cover - the regex admits only digits
-                pass
-            else:
-                pounds = _whole_pounds(amount * _SUFFIX[(suffix or "").lower()], value)
-                return -pounds if sign else pounds
+        return _parse_money_text(value)
     raise UnitError(
         f"expected an amount of money like £5m, 1.2bn, 750k or 2_500_000, got {value!r}"
     )
+
+
+@functools.lru_cache(maxsize=4096)  # a large scenario repeats the same few amounts
+def _parse_money_text(value: str) -> int:
+    match = _MONEY_RE.match(value)
+    if match is None:
+        raise UnitError(
+            f"expected an amount of money like £5m, 1.2bn, 750k or 2_500_000, got {value!r}"
+        )
+    sign, digits, suffix = match.groups()
+    if "," in digits and not _GROUPED.match(digits):
+        raise UnitError(
+            f"a comma must separate groups of three digits (as in £1,500,000), got {value!r}"
+        )
+    if "," not in digits and not _UNDERSCORED.match(digits):
+        raise UnitError(f"'_' must stand between digits (as in 2_500_000), got {value!r}")
+    amount = Decimal(digits.replace("_", "").replace(",", ""))  # the regex admits only digits
+    pounds = _whole_pounds(amount * _SUFFIX[(suffix or "").lower()], value)
+    return -pounds if sign else pounds
 
 
 def _whole_pounds(amount: Decimal, value: object) -> int:
