@@ -9,9 +9,11 @@ position.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
+from scheduler.errors import Problem, ScenarioError
 from scheduler.units import fiscal_year, fy_label, fy_months, to_thousands
 
 Edge = Literal["start", "end"]
@@ -214,6 +216,18 @@ class Objective:
         return self.terms
 
 
+Overrides = Mapping[str, object] | Sequence[tuple[str, str]]
+
+
+class Origin(Protocol):
+    """Where a scenario was read from (set by the loader): it can tell whether a scenario is the
+    one it read, unchanged, and read it again with overrides."""
+
+    def made(self, scenario: Scenario) -> bool: ...
+
+    def with_overrides(self, scenario: Scenario, overrides: Overrides) -> Scenario: ...
+
+
 @dataclass(frozen=True)
 class Scenario:
     name: str
@@ -226,6 +240,19 @@ class Scenario:
     objective: Objective = field(default_factory=Objective)
     source: str = ""
     warnings: tuple[str, ...] = ()  # legal but probably mistaken (``FILE:LINE: key: ...``)
+    origin: Origin | None = field(default=None, repr=False, compare=False)  # set by the loader
+
+    def with_overrides(self, overrides: Overrides) -> Scenario:
+        """This scenario with ``{"budget.caps.SR21.amount": "£403m", ...}`` applied, read and
+        validated exactly like ``--set PATH=VALUE`` on the file it came from (values are YAML text,
+        or numbers, booleans and ``None``); problems raise :class:`ScenarioError` by key path."""
+        if self.origin is None:
+            message = (
+                "with_overrides re-reads the scenario file with the overrides, but this scenario "
+                "was built in Python: change it with dataclasses.replace instead"
+            )
+            raise ScenarioError([Problem("<scenario>", None, "", message)])
+        return self.origin.with_overrides(self, overrides)
 
     def cluster(self, cluster_id: str) -> Cluster:
         for cluster in self.clusters:

@@ -7,22 +7,25 @@ collected, with its file, line and key path, into one :class:`ScenarioError`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import math
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TypeVar
 
 from scheduler.errors import Problem, ScenarioError
+from scheduler.scenario.checks import duplicate_id, not_before, unknown_term
 from scheduler.scenario.clusters import read_clusters, resolve_dependencies
 from scheduler.scenario.data import (
     Budget,
     Cap,
     Horizon,
     Objective,
+    Overrides,
     Policy,
     Scenario,
     Supplier,
 )
-from scheduler.scenario.fields import Fields, Reader, did_you_mean
+from scheduler.scenario.fields import Fields, Reader
 from scheduler.scenario.limits import MAX_FILE_BYTES, MAX_HORIZON_MONTHS, MAX_WEIGHT
 from scheduler.scenario.magnitudes import check_magnitudes
 from scheduler.scenario.phases import Suppliers, read_lifecycle
@@ -75,7 +78,9 @@ class ParsedScenario:
         def build() -> Scenario:
             notes: list[Problem] = []
             root, problems = apply_overrides(self.root, overrides, notes)
-            return _build(root, self.source, problems, notes)
+            origin = ScenarioText(self, overrides)
+            origin.scenario = _build(root, self.source, problems, origin, notes)
+            return origin.scenario
 
         return _guarded(self.source, build)
 
@@ -89,6 +94,47 @@ def _guarded(source: str, work: Callable[[], T]) -> T:
     except Exception as exc:  # a bug of ours must still reach the planner as a ScenarioError
         message = f"internal error while reading the scenario: {type(exc).__name__}: {exc}"
         raise ScenarioError([Problem(source, None, "", message)]) from exc
+
+
+class ScenarioText:
+    """The origin of a loaded scenario: its parsed file and overrides, read again (with more
+    overrides) by :meth:`Scenario.with_overrides`."""
+
+    def __init__(self, parsed: ParsedScenario, overrides: Sequence[tuple[str, str]]) -> None:
+        self.parsed = parsed
+        self.source = parsed.source
+        self.overrides = tuple(overrides)
+        self.scenario: Scenario | None = None
+
+    def made(self, scenario: Scenario) -> bool:
+        """Whether ``scenario`` is the one read from this text (not changed in Python since)."""
+        return scenario is self.scenario
+
+    def with_overrides(self, scenario: Scenario, overrides: Overrides) -> Scenario:
+        if not self.made(scenario):
+            message = (
+                f"with_overrides re-reads {self.source} with the overrides, but this scenario was "
+                "changed in Python since it was read: apply the overrides first"
+            )
+            raise ScenarioError([Problem("<scenario>", None, "", message)])
+        pairs = overrides.items() if isinstance(overrides, Mapping) else overrides
+        more = [(str(path), override_text(value)) for path, value in pairs]
+        return self.parsed.load((*self.overrides, *more))
+
+
+def override_text(value: object) -> str:
+    """A Python value as the YAML text ``--set`` takes: ``"£403m"`` as is, ``True`` as ``true``."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)):
+        return str(value)
+    raise ScenarioError(
+        [Problem("--set", None, "", f"expected YAML text, a number or a boolean, got {value!r}")]
+    )
 
 
 def read_text(path: Path, source: str) -> str:
@@ -130,7 +176,11 @@ def load_scenario_text(
 
 
 def _build(
-    root: Node, source: str, problems: list[Problem], notes: Sequence[Problem] = ()
+    root: Node,
+    source: str,
+    problems: list[Problem],
+    origin: ScenarioText,
+    notes: Sequence[Problem] = (),
 ) -> Scenario:
     reader = Reader(source)
     reader.problems.extend(problems)
@@ -165,6 +215,7 @@ def _build(
         objective=objective,
         source=source,
         warnings=tuple(str(problem) for problem in dict.fromkeys(reader.warnings)),
+        origin=origin,
     )
 
 
@@ -245,15 +296,15 @@ def _suppliers(reader: Reader, top: Fields) -> Suppliers:
             continue
         before = len(reader.problems)
         if supplier_id in seen:
-            message = f"duplicate supplier id '{supplier_id}' (also {seen[supplier_id]})"
-            fields.error("id", message)
+            fields.error("id", duplicate_id("supplier id", supplier_id, seen[supplier_id]))
         else:
             seen[supplier_id] = path
             result.ids.append(supplier_id)
         capacity = fields.integer("capacity", 1, minimum=1)
         first, last = fields.month("from"), fields.month("to")
-        if first is not None and last is not None and last < first:
-            fields.error("to", f"{month_label(last)} is before from {month_label(first)}")
+        wrong = not_before(last, first, "from") if first is not None and last is not None else None
+        if wrong is not None:
+            fields.error("to", wrong)
         name = fields.text("name", supplier_id) or supplier_id
         if len(reader.problems) == before and capacity is not None:
             result.valid[supplier_id] = Supplier(supplier_id, name, capacity, first, last)
@@ -272,11 +323,10 @@ def _policy(top: Fields) -> Policy:
 
 
 def _term(reader: Reader, term: str, node: Node, path: str) -> bool:
-    if term in OBJECTIVE_TERMS:
-        return True
-    hint = did_you_mean(term, OBJECTIVE_TERMS) or f"; terms are {', '.join(OBJECTIVE_TERMS)}"
-    reader.error(node, path, f"unknown objective term '{term}'{hint}")
-    return False
+    message = unknown_term(term, OBJECTIVE_TERMS)
+    if message is not None:
+        reader.error(node, path, message)
+    return message is None
 
 
 def _objective(reader: Reader, top: Fields) -> Objective:

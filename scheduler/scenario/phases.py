@@ -7,8 +7,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from scheduler.scenario.checks import duplicate_id, over_capacity, unknown_supplier
 from scheduler.scenario.data import Mode, Phase, Supplier
-from scheduler.scenario.fields import Fields, Reader, did_you_mean
+from scheduler.scenario.fields import Fields, Reader
 from scheduler.scenario.yamlnodes import Node, child_path, shown
 
 __all__ = ["PHASE_ID", "Suppliers", "build_phases", "read_lifecycle"]
@@ -27,14 +28,10 @@ class Suppliers:
     valid: dict[str, Supplier] = field(default_factory=dict)
 
     def check(self, reader: Reader, supplier: str, node: Node, path: str) -> bool:
-        if supplier in self.ids:
-            return True
-        if not self.ids:
-            reader.error(node, path, f"unknown supplier '{supplier}' (the scenario lists none)")
-        else:
-            hint = did_you_mean(supplier, self.ids)
-            reader.error(node, path, f"unknown supplier '{supplier}'{hint}")
-        return False
+        message = unknown_supplier(supplier, self.ids)
+        if message is not None:
+            reader.error(node, path, message)
+        return message is None
 
 
 def read_lifecycle(reader: Reader, top: Fields, suppliers: Suppliers) -> list[tuple[str, Fields]]:
@@ -51,11 +48,8 @@ def read_lifecycle(reader: Reader, top: Fields, suppliers: Suppliers) -> list[tu
         if phase_id is None:
             continue
         if phase_id in seen:
-            reader.error(
-                node,
-                fields.key_path("id"),
-                f"duplicate phase id '{phase_id}' (also {seen[phase_id]})",
-            )
+            message = duplicate_id("phase id", phase_id, seen[phase_id])
+            reader.error(node, fields.key_path("id"), message)
             continue
         seen[phase_id] = path
         phases.append((phase_id, fields))
@@ -156,10 +150,8 @@ def _check_capacity(
     node, path = fields.get("uses") or (fields.node, fields.path)
     for supplier, units in sorted(uses.items()):
         known = suppliers.valid.get(supplier)
-        if known is not None and units > known.capacity:
-            message = (
-                f"{what} needs {units} units of '{supplier}' but its capacity is {known.capacity}"
-            )
+        message = over_capacity(what, supplier, units, known.capacity) if known else None
+        if message is not None:
             reader.error(node, path, message)
 
 
