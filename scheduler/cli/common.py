@@ -18,6 +18,8 @@ EXIT_BAD_INPUT = 2
 EXIT_INFEASIBLE = 3
 EXIT_NO_PLAN = 4
 EXIT_CHECK_FAILED = 5
+EXIT_MISFIT = 6
+EXIT_UNVERIFIED = 7
 
 EXIT_CODES_HELP = """\
 exit status:
@@ -26,7 +28,9 @@ exit status:
   2  bad input: the scenario, plan or options have problems (each named FILE:LINE: key)
   3  infeasible: no plan satisfies every rule (the output explains which rules conflict)
   4  no plan within the time limit (not proven infeasible; try a longer --time-limit)
-  5  a plan failed the independent check (a bug: please report it)
+  5  a plan the solver made failed the independent check (a bug: please report it)
+  6  check: the plan does not fit this scenario (a rule, figure or claim of the plan is wrong)
+  7  check: a claim of the plan could not be verified (e.g. 'infeasible' with no proof found)
 """
 
 
