@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from scheduler.errors import Problem, ScenarioError
 from scheduler.scenario.data import Scenario
@@ -120,3 +121,55 @@ def check_solve_args(args: argparse.Namespace) -> None:
         problems.append(Problem("--workers", None, "", f"must be at least 1, got {args.workers}"))
     if problems:
         raise ScenarioError(problems)
+
+
+def check_outputs(
+    inputs: Sequence[str | None],
+    files: Sequence[tuple[str, str | None]] = (),
+    directories: Sequence[tuple[str, str | None, Sequence[str]]] = (),
+) -> None:
+    """Before any work: every output a command was asked for can be written, and none is one of
+    its ``inputs``. ``files`` are ``(option, path)``; ``directories`` are ``(option, path, names
+    the command writes in it)``. An unset option (``None``) is skipped; an empty path is refused."""
+    sources = [Path(path) for path in inputs if path]
+    problems = []
+    for option, path in files:
+        if path is not None:
+            problems += _output_problems(option, path, sources, directory=False)
+    for option, path, names in directories:
+        if path is None:
+            continue
+        found = _output_problems(option, path, sources, directory=True)
+        problems += found
+        if not found:
+            for name in names:
+                problems += _output_problems(option, str(Path(path) / name), sources, False)
+    if problems:
+        raise ScenarioError(problems)
+
+
+def _output_problems(
+    option: str, path: str, sources: Sequence[Path], directory: bool
+) -> list[Problem]:
+    def problem(message: str) -> list[Problem]:
+        return [Problem(option, None, "", message)]
+
+    if not path.strip():
+        return problem("expected a path, got an empty one")
+    target = Path(path)
+    if target.exists():
+        if directory and not target.is_dir():
+            return problem(f"{path} is a file, not a directory")
+        if not directory and target.is_dir():
+            return problem(f"{path} is a directory, not a file")
+        for source in sources:
+            if source.exists() and os.path.samefile(source, target):
+                return problem(f"{path} is the input {source}; refusing to write over it")
+    parent = target if directory and target.exists() else target.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        return problem(f"cannot write {path}: {parent} is not a directory")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        return problem(f"cannot write {path}: no permission to write in {parent}")
+    return []

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from scheduler.cli.common import EXIT_OK
+from scheduler.cli.common import EXIT_OK, check_outputs
 from scheduler.errors import Problem, ScenarioError
 from scheduler.instances.generate import generate_yaml
+from scheduler.report.atomic import write_text
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -32,12 +32,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    check_outputs([], files=[("--output", args.output)])
     try:
         text = generate_yaml(args.clusters, args.years, args.seed)
     except ValueError as error:
         raise ScenarioError([Problem("generate", None, "", str(error))]) from None
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+    if args.output is not None:
+        write_text(args.output, text)
         print(f"{args.output}: {args.clusters} clusters over {args.years} years", file=sys.stderr)
     else:
         sys.stdout.write(text)

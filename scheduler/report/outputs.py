@@ -6,38 +6,38 @@ from pathlib import Path
 
 from scheduler.analysis.graph import build_graph, critical_chain
 from scheduler.plan import Plan
+from scheduler.report.atomic import OutputDir, write_text
 from scheduler.report.csv import write_plan_csv
 from scheduler.report.graph_files import write_dot, write_graphml, write_node_link
 from scheduler.report.terminal import render_plan
 from scheduler.scenario.data import Scenario
 
+SOLVE_OUTPUTS = ("plan.json", "plan.csv", "report.txt", "graph.graphml", "graph.dot", "graph.json")
+"""The files ``solve --out DIR`` owns: a run removes those of an earlier run it does not write."""
+
 
 def write_json(plan: Plan, path: str | Path) -> Path:
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(plan.to_json(), encoding="utf-8")
-    return target
+    """Write the plan JSON atomically (an existing file is replaced whole, or left as it was)."""
+    return write_text(path, plan.to_json())
 
 
 def write_outputs(scenario: Scenario, plan: Plan, directory: str | Path) -> list[Path]:
     """Write plan.json, plan.csv, report.txt and (for a plan with a schedule) graph.graphml,
-    graph.dot and graph.json into ``directory``; return the paths written."""
-    folder = Path(directory)
-    folder.mkdir(parents=True, exist_ok=True)
-    written = [write_json(plan, folder / "plan.json")]
+    graph.dot and graph.json into ``directory``, each atomically; then remove the files of
+    :data:`SOLVE_OUTPUTS` that this run did not write (an infeasible run leaves no plan.csv of an
+    earlier feasible one). Return the paths written."""
+    out = OutputDir(directory, SOLVE_OUTPUTS)
+    write_json(plan, out.path("plan.json"))
     chain = critical_chain(scenario, plan) if plan.has_schedule else []
-    report = folder / "report.txt"
-    report.write_text(render_plan(scenario, plan, chain) + "\n", encoding="utf-8")
-    written.append(report)
+    write_text(out.path("report.txt"), render_plan(scenario, plan, chain) + "\n")
     if plan.has_schedule:
-        write_plan_csv(scenario, plan, folder / "plan.csv")
-        written.append(folder / "plan.csv")
+        write_plan_csv(scenario, plan, out.path("plan.csv"))
         graph = build_graph(scenario, plan)
         for name, writer in (
             ("graph.graphml", write_graphml),
             ("graph.dot", write_dot),
             ("graph.json", write_node_link),
         ):
-            writer(graph, folder / name)
-            written.append(folder / name)
-    return written
+            writer(graph, out.path(name))
+    out.finish()
+    return list(out.written)
