@@ -29,6 +29,7 @@ from scheduler.scenario.fields import Fields, Reader
 from scheduler.scenario.limits import MAX_FILE_BYTES, MAX_HORIZON_MONTHS, MAX_WEIGHT
 from scheduler.scenario.magnitudes import check_magnitudes
 from scheduler.scenario.phases import Suppliers, read_lifecycle
+from scheduler.scenario.risk import read_risk
 from scheduler.scenario.static import check_static
 from scheduler.scenario.yamlnodes import Node, apply_overrides, parse_yaml, shown
 from scheduler.terms import OBJECTIVE_TERMS
@@ -48,6 +49,7 @@ TOP_KEYS = (
     "lifecycle",
     "clusters",
     "objective",
+    "risk",
 )
 
 
@@ -201,6 +203,7 @@ def _build(
     resolve_dependencies(reader, drafts)
     objective = _objective(reader, top)
     check_magnitudes(reader, drafts, horizon, objective)
+    risk = read_risk(reader, top, drafts, [phase_id for phase_id, _ in lifecycle])
     check_static(reader, drafts, horizon, policy, suppliers=suppliers.valid.values(), budget=budget)
     if reader.problems or horizon is None:
         raise ScenarioError(reader.unique())
@@ -214,6 +217,7 @@ def _build(
         policy=policy,
         objective=objective,
         source=source,
+        risk=risk,
         warnings=tuple(str(problem) for problem in dict.fromkeys(reader.warnings)),
         origin=origin,
     )

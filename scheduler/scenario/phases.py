@@ -17,6 +17,7 @@ __all__ = ["PHASE_ID", "Suppliers", "build_phases", "read_lifecycle"]
 PHASE_ID = re.compile(r"[A-Za-z0-9_-]+")
 PHASE_ID_RULE = "letters, digits, '-' or '_'"
 PHASE_FIELDS = ("months", "cost", "uses", "options", "max_wait")
+CLUSTER_PHASE_FIELDS = (*PHASE_FIELDS, "risk")  # a cluster's phase may give its duration range
 OPTION_KEYS = ("name", "label", "months", "cost", "supplier", "units", "uses")
 
 
@@ -66,7 +67,7 @@ def _overrides(reader: Reader, cluster: Fields) -> list[tuple[str, Fields]]:
     result: list[tuple[str, Fields]] = []
     if node.is_seq:
         for item, item_at in cluster.items("phases"):
-            fields = reader.mapping(item, item_at, ("id", *PHASE_FIELDS), required=("id",))
+            fields = reader.mapping(item, item_at, ("id", *CLUSTER_PHASE_FIELDS), required=("id",))
             phase_id = fields.identifier("id", PHASE_ID, PHASE_ID_RULE) if fields else None
             if fields is not None and phase_id is not None:
                 result.append((phase_id, fields))
@@ -77,7 +78,7 @@ def _overrides(reader: Reader, cluster: Fields) -> list[tuple[str, Fields]]:
             if not PHASE_ID.fullmatch(phase_id):
                 reader.error(child, at, f"a phase id must be {PHASE_ID_RULE}, got {phase_id!r}")
                 continue
-            fields = reader.mapping(child, at, PHASE_FIELDS)
+            fields = reader.mapping(child, at, CLUSTER_PHASE_FIELDS)
             if phases is not None and fields is not None:
                 result.append((phase_id, fields))
     else:
