@@ -14,6 +14,7 @@ from scheduler.cli.common import (
 )
 from scheduler.errors import Problem, ScenarioError
 from scheduler.pipeline import verify_plan
+from scheduler.plan import Plan
 from scheduler.rules.plan_file import read_plan_file
 
 
@@ -40,6 +41,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     add_scenario_options(parser)
     parser.set_defaults(run=run)
+
+
+def read_plan(path: str) -> Plan:
+    """A plan JSON file, validated field by field (problems by key path, exit 2)."""
+    return read_plan_file(path).plan
 
 
 def run(args: argparse.Namespace) -> int:
