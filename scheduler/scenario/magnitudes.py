@@ -4,15 +4,16 @@ built (CP-SAT would stop with "Possible integer overflow"; the MILP would lose w
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from scheduler.scenario.clusters import ClusterDraft
-from scheduler.scenario.data import Horizon, Objective
+from scheduler.scenario.data import Cluster, Horizon, Objective
 from scheduler.scenario.fields import Reader
 from scheduler.scenario.limits import MAX_TOTAL
 from scheduler.scenario.yamlnodes import child_path, item_path
 
-__all__ = ["check_magnitudes", "term_ceilings"]
+__all__ = ["check_magnitudes", "magnitude_problems", "term_ceilings"]
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class Ceiling:
     path: str
 
 
-def term_ceilings(drafts: list[ClusterDraft], horizon: Horizon) -> dict[str, Ceiling]:
+def term_ceilings(clusters: Iterable[tuple[str, Cluster]], horizon: Horizon) -> dict[str, Ceiling]:
     """Upper bounds on the money terms:
 
     - ``delivery_cost <= sum over phases of the dearest option's cost``;
@@ -37,20 +38,15 @@ def term_ceilings(drafts: list[ClusterDraft], horizon: Horizon) -> dict[str, Cei
         "extension_cost": [],
         "benefits": [],
     }
-    for draft in drafts:
-        cluster = draft.cluster
-        if cluster is None:
-            continue
+    for at, cluster in clusters:
         for phase in cluster.phases:
-            path = child_path(child_path(draft.path, "phases"), phase.id)
+            path = child_path(child_path(at, "phases"), phase.id)
             parts["delivery_cost"].append((max(mode.cost for mode in phase.modes), path))
         for index, legacy in enumerate(cluster.legacy):
             late = max(0, horizon.end - legacy.expires)
-            path = child_path(item_path(child_path(draft.path, "legacy"), index), "extension_cost")
+            path = child_path(item_path(child_path(at, "legacy"), index), "extension_cost")
             parts["extension_cost"].append((legacy.extension_cost * late, path))
-        parts["benefits"].append(
-            (cluster.benefits * horizon.months, child_path(draft.path, "benefits"))
-        )
+        parts["benefits"].append((cluster.benefits * horizon.months, child_path(at, "benefits")))
     result = {}
     for term, items in parts.items():
         largest, path = max(items, default=(0, ""))
@@ -65,7 +61,17 @@ def check_magnitudes(
     possible value exceeds ``MAX_TOTAL``, naming its largest contribution."""
     if horizon is None:
         return
-    ceilings = term_ceilings(drafts, horizon)
+    clusters = [(d.path, d.cluster) for d in drafts if d.cluster is not None]
+    for path, message in magnitude_problems(clusters, horizon, objective):
+        reader.error(None, path, message, reader.line_of(path))
+
+
+def magnitude_problems(
+    clusters: Iterable[tuple[str, Cluster]], horizon: Horizon, objective: Objective
+) -> list[tuple[str, str]]:
+    """``(key path, message)`` for each term (and weighted objective) beyond ``MAX_TOTAL``."""
+    found = []
+    ceilings = term_ceilings(clusters, horizon)
     total = ceilings["delivery_cost"].value + ceilings["extension_cost"].value
     for term, ceiling in ceilings.items():
         if ceiling.value > MAX_TOTAL:
@@ -74,9 +80,9 @@ def check_magnitudes(
                 f"{horizon.months}-month horizon, beyond the £{MAX_TOTAL:,} (2^53) the solvers "
                 f"hold exactly; the largest part is £{ceiling.largest:.3e} here"
             )
-            reader.error(None, ceiling.path, message, reader.line_of(ceiling.path))
+            found.append((ceiling.path, message))
     if objective.weights is None:
-        return
+        return found
     bounds = {
         "delivery_cost": ceilings["delivery_cost"].value,
         "extension_cost": ceilings["extension_cost"].value,
@@ -90,4 +96,5 @@ def check_magnitudes(
             f"the weighted objective could reach {weighted:.3e}, beyond the {MAX_TOTAL:,} (2^53) "
             "the solvers hold exactly; use smaller weights"
         )
-        reader.error(None, "objective.weights", message, reader.line_of("objective.weights"))
+        found.append(("objective.weights", message))
+    return found
