@@ -9,8 +9,8 @@ from scheduler.analysis.risk.sampling import MAX_SEED
 from scheduler.analysis.risk.simulate import simulate
 from scheduler.cli.check import read_plan
 from scheduler.cli.common import (
-    EXIT_CHECK_FAILED,
     EXIT_INFEASIBLE,
+    EXIT_MISFIT,
     EXIT_NO_PLAN,
     EXIT_OK,
     add_scenario_options,
@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"{args.plan}: the plan breaks {len(violations)} rule(s) of {args.scenario}:")
             for violation in violations:
                 print(f"  - {violation}")
-            return EXIT_CHECK_FAILED
+            return EXIT_MISFIT  # a plan that does not fit this scenario: the user's mismatch
         source = f"plan {args.plan}"
     else:
         plan = solve(scenario, solve_options(args), solver=args.solver).plan
