@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from scheduler.analysis.graph import build_graph, critical_chain
 from scheduler.plan import Plan
-from scheduler.report.atomic import OutputDir, write_text
+from scheduler.report.atomic import OutputDir, write_bytes, write_text
 from scheduler.report.csv import write_plan_csv
 from scheduler.report.graph_files import write_dot, write_graphml, write_node_link
 from scheduler.report.terminal import render_plan
@@ -18,28 +16,9 @@ SOLVE_OUTPUTS = ("plan.json", "plan.csv", "report.txt", "graph.graphml", "graph.
 """The files ``solve --out DIR`` owns: a run removes those of an earlier run it does not write."""
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 def write_atomic(path: str | Path, data: str | bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and ``os.replace``,
-    so that a reader never sees half a file and a failure leaves any old file as it was."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(raw)
-        os.chmod(temporary, 0o666 & ~_umask())  # as an ordinary open() would have made it
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return target
+    """Write ``data`` (text as UTF-8) to ``path`` atomically (see :mod:`scheduler.report.atomic`)."""
+    return write_text(path, data) if isinstance(data, str) else write_bytes(path, data)
 
 
 def write_json(plan: Plan, path: str | Path) -> Path:
