@@ -21,6 +21,7 @@ EXIT_NO_PLAN = 4
 EXIT_CHECK_FAILED = 5
 EXIT_MISFIT = 6
 EXIT_UNVERIFIED = 7
+EXIT_INTERRUPTED = {"SIGINT": 130, "SIGTERM": 143}  # the shell's codes for the two signals
 
 EXIT_CODES_HELP = """\
 exit status:
@@ -32,6 +33,8 @@ exit status:
   5  a plan the solver made failed the independent check (a bug: please report it)
   6  check: the plan does not fit this scenario (a rule, figure or claim of the plan is wrong)
   7  check: a claim of the plan could not be verified (e.g. 'infeasible' with no proof found)
+  130, 143  solve interrupted by Ctrl-C (SIGINT) or SIGTERM: the best plan found so far was
+     checked and written (status feasible, with a note); a second signal exits at once
 """
 
 
@@ -112,15 +115,8 @@ def read_scenario(path: str, overrides: Sequence[str] = ()) -> Scenario:
 
 
 def check_solve_args(args: argparse.Namespace) -> None:
-    problems = []
-    if args.time_limit <= 0:
-        problems.append(
-            Problem("--time-limit", None, "", f"must be positive, got {args.time_limit}")
-        )
-    if args.workers < 1:
-        problems.append(Problem("--workers", None, "", f"must be at least 1, got {args.workers}"))
-    if problems:
-        raise ScenarioError(problems)
+    """Refuse out-of-range solve options before any work (raises ``OptionError``: exit 2)."""
+    solve_options(args)
 
 
 def check_outputs(

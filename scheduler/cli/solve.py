@@ -8,6 +8,7 @@ import sys
 from scheduler.analysis.graph import critical_chain
 from scheduler.cli.common import (
     EXIT_INFEASIBLE,
+    EXIT_INTERRUPTED,
     EXIT_NO_PLAN,
     EXIT_OK,
     add_scenario_options,
@@ -20,6 +21,7 @@ from scheduler.cli.common import (
 from scheduler.pipeline import solve
 from scheduler.report.outputs import SOLVE_OUTPUTS, write_json, write_outputs
 from scheduler.report.terminal import render_plan
+from scheduler.solve.interrupt import interruptible
 
 STATUS_EXIT = {"optimal": EXIT_OK, "feasible": EXIT_OK, "infeasible": EXIT_INFEASIBLE}
 
@@ -52,12 +54,13 @@ def run(args: argparse.Namespace) -> int:
         directories=[("--out", args.out, SOLVE_OUTPUTS)],
     )
     scenario = read_scenario(args.scenario, args.overrides)
-    outcome = solve(scenario, solve_options(args), solver=args.solver)
-    plan = outcome.plan
-    if args.json is not None:
-        write_json(plan, args.json)
-    if args.out is not None:
-        write_outputs(scenario, plan, args.out)
+    with interruptible() as interrupt:  # Ctrl-C / SIGTERM: stop the solve, keep the best plan
+        outcome = solve(scenario, solve_options(args), solver=args.solver, interrupt=interrupt)
+        plan = outcome.plan
+        if args.json is not None:
+            write_json(plan, args.json)
+        if args.out is not None:
+            write_outputs(scenario, plan, args.out)
     if args.quiet:
         print(f"{scenario.name}: {plan.status}")
     else:
@@ -70,4 +73,6 @@ def run(args: argparse.Namespace) -> int:
             + ("passed" if plan.has_schedule else "no plan to check"),
             file=sys.stderr,
         )
+    if outcome.stats.interrupted:
+        return EXIT_INTERRUPTED[outcome.stats.interrupted]
     return STATUS_EXIT.get(plan.status, EXIT_NO_PLAN)
