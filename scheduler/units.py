@@ -212,6 +212,11 @@ def money_text(pounds: int) -> str:
     return label if parse_money(label) == pounds else f"{label} (£{pounds:,})"
 
 
+def signed_millions(pounds: int) -> str:
+    """A difference of pounds as signed £m to three decimals, exact to £1k: ``+12.500``."""
+    return f"{(Decimal(pounds) / 1_000_000).quantize(Decimal('0.001'), ROUND_HALF_UP):+,f}"
+
+
 def millions(pounds: int) -> str:
     """Pounds as £m to three decimals (exact to £1k), ``-`` for zero: ``295.000``."""
     if not pounds:

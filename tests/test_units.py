@@ -171,3 +171,12 @@ def test_month_is_an_ordinal_that_prints_as_yyyy_mm():
     assert march == 2030 * 12 + 2 and hash(march) == hash(2030 * 12 + 2)
     assert type(march + 1) is int and Month(march + 1) == Month.parse("2030-04")
     assert json.dumps({"m": march}) == '{"m": 24362}'
+
+
+def test_millions_are_exact_decimals() -> None:
+    from scheduler.units import millions, signed_millions
+
+    assert millions(295_000_000) == "295.000"
+    assert millions(1_234_567_890_123_456) == "1,234,567,890.123"  # beyond a float's 15 digits
+    assert signed_millions(12_500_000) == "+12.500"
+    assert signed_millions(-1_234_567_891) == "-1,234.568"
