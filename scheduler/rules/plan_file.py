@@ -26,6 +26,7 @@ from scheduler.plan import (
     Plan,
     SolverInfo,
 )
+from scheduler.scenario.limits import MAX_FILE_BYTES
 from scheduler.units import UnitError, parse_fy, parse_month
 
 __all__ = ["Claim", "PlanFile", "plan_from_json", "read_plan_file"]
@@ -58,7 +59,12 @@ def read_plan_file(path: str | Path) -> PlanFile:
     """Read and validate a plan JSON file; anything wrong is a :class:`ScenarioError` naming it."""
     source = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with Path(path).open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)  # never more: /dev/zero is refused
+        if len(data) > MAX_FILE_BYTES:
+            message = f"is larger than {MAX_FILE_BYTES:,} bytes; a plan file may be at most 20 MiB"
+            raise ScenarioError([Problem(source, None, "", message)])
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise ScenarioError([Problem(source, None, "", "no such file")]) from None
     except IsADirectoryError:
@@ -66,12 +72,12 @@ def read_plan_file(path: str | Path) -> PlanFile:
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError([Problem(source, None, "", f"cannot be read: {exc}")]) from None
     try:
-        data = json.loads(text)
+        parsed = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ScenarioError([Problem(source, exc.lineno, "", f"not JSON: {exc.msg}")]) from None
     except RecursionError:
         raise ScenarioError([Problem(source, None, "", "not JSON: nested too deeply")]) from None
-    return plan_from_json(data, source)
+    return plan_from_json(parsed, source)
 
 
 def _shown(value: object) -> str:

@@ -247,3 +247,23 @@ def test_an_infeasible_claim_is_confirmed_by_solving(tmp_path: Path, capsys) -> 
     out = capsys.readouterr().out
     assert "infeasible plan passes every check" in out
     assert "confirmed: no plan satisfies every rule" in out
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda tmp: "/dev/zero", "is larger than 20,971,520 bytes"),
+        (lambda tmp: _written(tmp, "[" * 100_000 + "]" * 100_000), "not JSON: nested too deeply"),
+        (lambda tmp: _written(tmp, '"a plan"'), 'expected an object, got "a plan"'),
+        (lambda tmp: _written(tmp, '{"format": "other/2"}'), "format: expected 'scheduler-plan/1'"),
+    ],
+)
+def test_a_plan_file_that_is_no_plan_is_bad_input(tmp_path: Path, capsys, make, message) -> None:
+    assert main(["check", str(BASE), make(tmp_path)]) == 2
+    assert message in capsys.readouterr().err
+
+
+def _written(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "plan.json"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
