@@ -20,7 +20,7 @@ from scheduler.rules.evaluate import (
 )
 from scheduler.rules.plan_file import Claim
 from scheduler.scenario.data import Cluster, Scenario
-from scheduler.terms import OBJECTIVE_TERMS
+from scheduler.terms import OBJECTIVE_TERMS, TERMS
 from scheduler.units import month_label
 
 __all__ = ["check_plan", "claim_mismatches"]
@@ -302,8 +302,11 @@ def _exact(pounds: int) -> str:
 
 
 def _term(name: str, value: int) -> str:
+    """A term's value in its registered unit, money exact to the pound (a weighted sum as a
+    plain number)."""
     if name == "weighted":
         return f"{value:,}"
-    if name == "completion":
+    unit = TERMS[name].unit
+    if unit == "month":
         return month_label(value)
-    return str(value) if name == "late_months" else _exact(value)
+    return str(value) if unit == "count" else _exact(value)

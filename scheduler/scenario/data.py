@@ -9,16 +9,17 @@ position.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from scheduler.errors import Problem, ScenarioError
-from scheduler.units import fiscal_year, fy_label, fy_months, to_thousands
+from scheduler.units import fiscal_year, fy_label, fy_months, month_label, to_thousands
 
 Edge = Literal["start", "end"]
 
 DEFAULT_OBJECTIVE = ("extension_cost", "delivery_cost", "completion")
+DATA_ORIGIN = "<scenario>"  # the "file" of a problem found on the data, not read from a file
 
 
 @dataclass(frozen=True)
@@ -51,12 +52,36 @@ class Horizon:
 
 @dataclass(frozen=True)
 class Cap:
-    """Sum of releases to all clusters over financial years ``first_year .. last_year`` <= amount."""
+    """Sum of releases to all clusters over financial years ``first_year .. last_year`` <= amount.
+
+    The one place of the cap's arithmetic that every layer shares: releases are whole £1k, so the
+    amount is taken to the £1k below (:attr:`limit_k`, :attr:`limit`), and :meth:`released` sums
+    releases over the cap's years."""
 
     name: str
     first_year: int
     last_year: int
     amount: int
+
+    @property
+    def limit_k(self) -> int:
+        """``floor(amount / £1k)``: the most the releases in the cap's years may total, in £1k."""
+        return self.amount // 1000
+
+    @property
+    def limit(self) -> int:
+        """:attr:`limit_k` in pounds."""
+        return self.limit_k * 1000
+
+    def covers(self, year: int) -> bool:
+        """Whether financial year ``year`` is one of the cap's."""
+        return self.first_year <= year <= self.last_year
+
+    def released(self, releases: Iterable[Mapping[int, int]]) -> int:
+        """``sum_c sum_{y in cap} R[c,y]`` over per-year releases (one mapping per cluster)."""
+        return sum(
+            amount for per_year in releases for y, amount in per_year.items() if self.covers(y)
+        )
 
 
 @dataclass(frozen=True)
@@ -301,16 +326,32 @@ class Scenario:
     warnings: tuple[str, ...] = ()  # legal but probably mistaken (``FILE:LINE: key: ...``)
     origin: Origin | None = field(default=None, repr=False, compare=False)  # set by the loader
 
+    def __repr__(self) -> str:
+        """One line (the dataclasses' own repr of a whole programme runs to pages)."""
+        where = f" from {self.source}" if self.source else ""
+        span = f"{month_label(self.horizon.start)}..{month_label(self.horizon.end)}"
+        order = " > ".join(self.objective.reported_terms)
+        objective = f"weighted {order}" if self.objective.weights is not None else order
+        return (
+            f"<Scenario {self.name!r}{where}: {len(self.clusters)} clusters, "
+            f"{len(self.suppliers)} suppliers, horizon {span}, objective {objective}>"
+        )
+
     def with_overrides(self, overrides: Overrides) -> Scenario:
         """This scenario with ``{"budget.caps.SR21.amount": "£403m", ...}`` applied, read and
         validated exactly like ``--set PATH=VALUE`` on the file it came from (values are YAML text,
-        or numbers, booleans and ``None``); problems raise :class:`ScenarioError` by key path."""
+        or numbers, booleans and ``None``); problems raise :class:`ScenarioError` by key path.
+
+        A scenario changed in Python since it was read (``dataclasses.replace``) is written out as
+        scenario YAML without a lifecycle (:mod:`scheduler.scenario.dump`) and that text is read
+        with the overrides: address its phases as ``clusters.ID.phases.PHASE...``. A scenario
+        built in Python from the dataclasses alone has no loader behind it (it cannot import one)."""
         if self.origin is None:
             message = (
                 "with_overrides re-reads the scenario file with the overrides, but this scenario "
                 "was built in Python: change it with dataclasses.replace instead"
             )
-            raise ScenarioError([Problem("<scenario>", None, "", message)])
+            raise ScenarioError([Problem(DATA_ORIGIN, None, "", message)])
         return self.origin.with_overrides(self, overrides)
 
     def cluster(self, cluster_id: str) -> Cluster:
