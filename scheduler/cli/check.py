@@ -26,7 +26,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "(spend, funding, legacy, caps, objective terms and bounds, award, go-live, finish, entry "
         "windows recomputed), the scenario's name, and the plan's claim: an 'infeasible' or "
         "'unknown' plan is tried by solving the scenario for up to --time-limit seconds. Exit 0 "
-        "when everything holds, 6 when the plan does not fit the scenario, 7 when a claim could "
+        "when everything holds, 6 when the plan does not fit the scenario, 8 when a claim could "
         "not be verified.",
     )
     parser.add_argument("scenario", help="scenario file")

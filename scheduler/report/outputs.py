@@ -11,6 +11,7 @@ from scheduler.report.csv import write_plan_csv
 from scheduler.report.graph_files import write_dot, write_graphml, write_node_link
 from scheduler.report.terminal import render_plan
 from scheduler.scenario.data import Scenario
+from scheduler.units import printable
 
 SOLVE_OUTPUTS = ("plan.json", "plan.csv", "report.txt", "graph.graphml", "graph.dot", "graph.json")
 """The files ``solve --out DIR`` owns: a run removes those of an earlier run it does not write."""
@@ -34,7 +35,7 @@ def write_outputs(scenario: Scenario, plan: Plan, directory: str | Path) -> list
     out = OutputDir(directory, SOLVE_OUTPUTS)
     write_json(plan, out.path("plan.json"))
     chain = critical_chain(scenario, plan) if plan.has_schedule else []
-    write_text(out.path("report.txt"), render_plan(scenario, plan, chain) + "\n")
+    write_text(out.path("report.txt"), printable(render_plan(scenario, plan, chain)) + "\n")
     if plan.has_schedule:
         write_plan_csv(scenario, plan, out.path("plan.csv"))
         graph = build_graph(scenario, plan)

@@ -15,7 +15,7 @@ from typing import Any
 from scheduler.report.atomic import OutputDir, atomic_file, write_text
 from scheduler.report.table import format_table
 from scheduler.terms import MONEY_TERMS, MONTH_TERMS, term_text
-from scheduler.units import money_text, month_label
+from scheduler.units import money_text, month_label, printable
 from scheduler.whatif.sweep import SweepResult, SweepRow
 from scheduler.whatif.sweep_gap import GapFinding, funding_gaps, gap_lines
 
@@ -249,7 +249,9 @@ def write_chart(result: SweepResult, path: str | Path) -> Path:
             [r.name for r in result.rows], rotation=30, ha="right", fontsize="small"
         )
         last.set_xlabel("variant")
-    figure.suptitle(f"{result.spec.base.name}\nsweep of {', '.join(result.spec.columns)}")
+    figure.suptitle(
+        f"{printable(result.spec.base.name)}\nsweep of {', '.join(result.spec.columns)}"
+    )
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     with atomic_file(target, "wb") as handle:
@@ -307,7 +309,7 @@ def write_sweep(result: SweepResult, directory: str | Path) -> list[Path]:
     written atomically; then the files of :data:`SWEEP_OUTPUTS` this run did not write (an earlier,
     longer sweep's ``plans/005.json``) are removed."""
     out = OutputDir(directory, SWEEP_OUTPUTS)
-    write_text(out.path("sweep.txt"), render_sweep(result) + "\n")
+    write_text(out.path("sweep.txt"), printable(render_sweep(result)) + "\n")
     write_csv(result, out.path("sweep.csv"))
     if result.rows:
         write_chart(result, out.path("sweep.png"))
