@@ -44,7 +44,9 @@ def test_loader_and_data_validation_agree(scenario):
         scenario = dataclasses.replace(
             scenario, objective=dataclasses.replace(objective, terms=terms)
         )
-    problems = validate(scenario)
+    # a certain infeasibility (a static check) is no longer bad input: the loader reads it and
+    # the solve reports it as infeasible, so only the other problems must agree here
+    problems = validate(scenario, static=False)
     if not problems:
         assert _read_back(scenario) == scenario
         return
