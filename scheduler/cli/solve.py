@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         outcome = solve(scenario, solve_options(args), solver=args.solver, interrupt=interrupt)
         plan = outcome.plan
         if args.json is not None:
-            write_json(plan, args.json)
+            write_json(plan, args.json, scenario)
         if args.out is not None:
             write_outputs(scenario, plan, args.out)
     if args.quiet:

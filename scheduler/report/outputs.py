@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from scheduler.analysis.graph import build_graph, critical_chain
+from scheduler.analysis.targets import target_results
 from scheduler.plan import Plan
 from scheduler.report.atomic import OutputDir, write_bytes, write_text
 from scheduler.report.csv import write_plan_csv
@@ -17,14 +19,25 @@ SOLVE_OUTPUTS = ("plan.json", "plan.csv", "report.txt", "graph.graphml", "graph.
 """The files ``solve --out DIR`` owns: a run removes those of an earlier run it does not write."""
 
 
+def plan_json(plan: Plan, scenario: Scenario | None = None) -> str:
+    """The plan JSON; with its scenario, what the reports add from it: ``targets`` (met or missed,
+    when the scenario has any)."""
+    data = plan.to_dict()
+    if scenario is not None:
+        results = target_results(scenario, plan)
+        if results:
+            data["targets"] = [result.to_dict() for result in results]
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
 def write_atomic(path: str | Path, data: str | bytes) -> Path:
     """Write ``data`` (text as UTF-8) to ``path`` atomically (see :mod:`scheduler.report.atomic`)."""
     return write_text(path, data) if isinstance(data, str) else write_bytes(path, data)
 
 
-def write_json(plan: Plan, path: str | Path) -> Path:
+def write_json(plan: Plan, path: str | Path, scenario: Scenario | None = None) -> Path:
     """Write the plan JSON atomically (an existing file is replaced whole, or left as it was)."""
-    return write_text(path, plan.to_json())
+    return write_text(path, plan_json(plan, scenario))
 
 
 def write_outputs(scenario: Scenario, plan: Plan, directory: str | Path) -> list[Path]:
@@ -33,7 +46,7 @@ def write_outputs(scenario: Scenario, plan: Plan, directory: str | Path) -> list
     :data:`SOLVE_OUTPUTS` that this run did not write (an infeasible run leaves no plan.csv of an
     earlier feasible one). Return the paths written."""
     out = OutputDir(directory, SOLVE_OUTPUTS)
-    write_json(plan, out.path("plan.json"))
+    write_json(plan, out.path("plan.json"), scenario)
     chain = critical_chain(scenario, plan) if plan.has_schedule else []
     write_text(out.path("report.txt"), printable(render_plan(scenario, plan, chain)) + "\n")
     if plan.has_schedule:
