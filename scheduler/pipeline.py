@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from scheduler.analysis.window import entry_windows
 from scheduler.errors import PlanCheckError, Problem
 from scheduler.plan import Plan, SolverInfo
-from scheduler.rules.check import check_plan
+from scheduler.rules.check import check_plan, claim_mismatches
+from scheduler.rules.plan_file import PlanFile
 from scheduler.scenario.data import Scenario
 from scheduler.scenario.validate import infeasibilities, require_valid
 from scheduler.solve.common import empty_plan, with_history
@@ -17,6 +18,8 @@ from scheduler.solve.explain import explain_infeasible
 from scheduler.solve.interrupt import Interrupt
 from scheduler.solve.lexico import BackendFactory, SolveStats, solve_lexico
 from scheduler.solve.options import SolveOptions
+from scheduler.terms import term_text
+from scheduler.units import window_text
 
 SOLVERS = ("cp-sat", "milp")
 
@@ -104,3 +107,69 @@ def _statically_infeasible(
     lines = (STATIC_HEADING, *(f"  - {problem}" for problem in impossible))
     plan = dataclasses.replace(empty_plan(scenario, "infeasible", info), explanation=lines)
     return Outcome(plan, SolveStats(0.0, ()))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What ``check`` found for a saved plan: ``violations`` (the plan does not fit the scenario),
+    ``unverified`` (claims it could not confirm), and ``notes`` (what was confirmed, and how)."""
+
+    violations: tuple[str, ...]
+    unverified: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+def verify_plan(scenario: Scenario, plan_file: PlanFile, time_limit: float = 10.0) -> Verdict:
+    """Every figure and claim of a saved plan against ``scenario``, without trusting the plan:
+
+    - the scenario's name, every rule and every reported figure (:func:`check_plan`), the award,
+      go-live and finish each cluster states (:func:`claim_mismatches`);
+    - every entry window, recomputed (:func:`entry_windows`) from the plan's decisions;
+    - a plan without a schedule (``infeasible``, ``unknown``) by solving the scenario for up to
+      ``time_limit`` seconds (deterministic): a plan found refutes it; infeasibility proven
+      confirms it; neither leaves the claim unverified.
+    """
+    plan = plan_file.plan
+    violations: list[str] = []
+    unverified: list[str] = []
+    notes: list[str] = []
+    if plan.scenario != scenario.name:
+        violations.append(
+            f"the plan is for scenario {plan.scenario!r}, but this scenario is {scenario.name!r}"
+        )
+    violations += check_plan(scenario, plan)
+    violations += claim_mismatches(plan, plan_file.claims)
+    if plan.has_schedule and not violations:
+        windows = entry_windows(scenario, plan)
+        for cluster in plan.clusters:
+            want = windows[cluster.id]
+            if tuple(cluster.entry_window) != tuple(want):
+                violations.append(
+                    f"{cluster.id}: entry window reported as {window_text(cluster.entry_window)}, "
+                    f"recomputed {window_text(want)}"
+                )
+    if plan.status == "optimal" and not violations:
+        notes.append(
+            "optimality is the solver's proof: the bounds are consistent with the values, "
+            "but not proven again here"
+        )
+    if not plan.has_schedule and not violations:
+        options = SolveOptions(time_limit=time_limit, workers=1, deterministic=True)
+        found = solve(scenario, options).plan
+        if found.has_schedule:
+            violations.append(
+                f"the plan claims {plan.status}, but a {found.status} plan was found in "
+                f"{time_limit:g} s or less: {_terms_text(found)}"
+            )
+        elif found.status == "infeasible":
+            notes.append(f"confirmed: no plan satisfies every rule (the plan says {plan.status})")
+        else:
+            unverified.append(
+                f"the plan claims {plan.status}: no plan was found in {time_limit:g} s, and "
+                "the scenario was not proven infeasible, so the claim was not verified"
+            )
+    return Verdict(tuple(violations), tuple(unverified), tuple(notes))
+
+
+def _terms_text(plan: Plan) -> str:
+    return ", ".join(f"{name} {term_text(name, value)}" for name, value in plan.objective.items())

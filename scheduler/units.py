@@ -8,8 +8,9 @@ as the calendar year in which it starts (``2023`` for ``2023-24``). Money is hel
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 __all__ = [
     "Month",
@@ -37,7 +38,12 @@ _MONTH_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\s*$")
 _MONEY_RE = re.compile(
     r"^\s*(-?)\s*£?\s*([0-9][0-9_,]*(?:\.[0-9_]+)?|\.[0-9]+)\s*(k|m|bn)?\s*$", re.I
 )
+# Thousands separators: a comma only between groups of three digits (``1,500,000``).
+_GROUPED = re.compile(r"^[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9_]+)?$")
+# Underscores only between digits, as in Python (``2_500_000``).
+_UNDERSCORED = re.compile(r"^(?:[0-9]+(?:_[0-9]+)*)?(?:\.[0-9]+(?:_[0-9]+)*)?$")
 _FY_RE = re.compile(r"^\s*(\d{4})(?:-(\d{2}|\d{4}))?\s*$")
+_CENTS = Decimal("0.01")
 _SUFFIX = {"": 1, "k": 1_000, "m": 1_000_000, "bn": 1_000_000_000}
 
 
@@ -86,7 +92,14 @@ class Month(int):
 
 
 def parse_money(value: object) -> int:
-    """Parse money into integer pounds: ``£300m``, ``1.2bn``, ``750k``, ``2_500_000`` or a number."""
+    """Parse money into integer pounds, exactly: ``£300m``, ``1.2bn``, ``750k``, ``2_500_000``,
+    ``£1,500,000`` or a number.
+
+    Arithmetic is in :class:`~decimal.Decimal`, so ``£4.285m`` is exactly £4,285,000. A comma is a
+    thousands separator only between groups of three digits (``£1,5m`` and ``£1,2,3`` are
+    refused, not read as £15m and £123), and an amount that is not a whole number of pounds
+    (``£1.5``, ``0.0001k``) is refused rather than rounded.
+    """
     if isinstance(value, bool):
         raise UnitError(f"expected an amount of money like £5m, got {value!r}")
     if isinstance(value, int):
@@ -94,31 +107,51 @@ def parse_money(value: object) -> int:
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             raise UnitError(f"expected an amount of money like £5m, got {value!r}")
-        return int(Decimal(str(value)).to_integral_value())
+        return _whole_pounds(Decimal(repr(value)), value)
     if isinstance(value, str):
-        match = _MONEY_RE.match(value)
-        if match:
-            sign, digits, suffix = match.groups()
-            try:
-                amount = Decimal(digits.replace("_", "").replace(",", ""))
-            except InvalidOperation:  # pragma: no cover - the regex admits only digits
-                pass
-            else:
-                amount *= _SUFFIX[(suffix or "").lower()]
-                pounds = int(amount.to_integral_value())
-                return -pounds if sign else pounds
+        return _parse_money_text(value)
     raise UnitError(
         f"expected an amount of money like £5m, 1.2bn, 750k or 2_500_000, got {value!r}"
     )
 
 
+@functools.lru_cache(maxsize=4096)  # a large scenario repeats the same few amounts
+def _parse_money_text(value: str) -> int:
+    match = _MONEY_RE.match(value)
+    if match is None:
+        raise UnitError(
+            f"expected an amount of money like £5m, 1.2bn, 750k or 2_500_000, got {value!r}"
+        )
+    sign, digits, suffix = match.groups()
+    if "," in digits and not _GROUPED.match(digits):
+        raise UnitError(
+            f"a comma must separate groups of three digits (as in £1,500,000), got {value!r}"
+        )
+    if "," not in digits and not _UNDERSCORED.match(digits):
+        raise UnitError(f"'_' must stand between digits (as in 2_500_000), got {value!r}")
+    amount = Decimal(digits.replace("_", "").replace(",", ""))  # the regex admits only digits
+    pounds = _whole_pounds(amount * _SUFFIX[(suffix or "").lower()], value)
+    return -pounds if sign else pounds
+
+
+def _whole_pounds(amount: Decimal, value: object) -> int:
+    """``amount`` as an int, or a :class:`UnitError` when it is not a whole number of pounds."""
+    if amount != amount.to_integral_value():
+        raise UnitError(
+            f"expected a whole number of pounds, got {value!r} (£{amount.normalize():f})"
+        )
+    return int(amount)
+
+
 def money_label(pounds: int) -> str:
-    """A short human label: ``£300m``, ``£4.29m``, ``£750k``, ``£12``."""
+    """A short human label: ``£300m``, ``£4.29m``, ``£750k``, ``£12`` (two decimals at most,
+    rounded half up in exact decimal arithmetic)."""
     sign = "-" if pounds < 0 else ""
     amount = abs(pounds)
     for suffix, scale in (("bn", 1_000_000_000), ("m", 1_000_000), ("k", 1_000)):
         if amount >= scale:
-            text = f"{amount / scale:.2f}".rstrip("0").rstrip(".")
+            rounded = (Decimal(amount) / scale).quantize(_CENTS, rounding=ROUND_HALF_UP)
+            text = f"{rounded:f}".rstrip("0").rstrip(".")
             return f"{sign}£{text}{suffix}"
     return f"{sign}£{amount}"
 
@@ -180,9 +213,16 @@ def money_text(pounds: int) -> str:
     return label if parse_money(label) == pounds else f"{label} (£{pounds:,})"
 
 
+def signed_millions(pounds: int) -> str:
+    """A difference of pounds as signed £m to three decimals, exact to £1k: ``+12.500``."""
+    return f"{(Decimal(pounds) / 1_000_000).quantize(Decimal('0.001'), ROUND_HALF_UP):+,f}"
+
+
 def millions(pounds: int) -> str:
     """Pounds as £m to three decimals (exact to £1k), ``-`` for zero: ``295.000``."""
-    return f"{pounds / 1_000_000:,.3f}" if pounds else "-"
+    if not pounds:
+        return "-"
+    return f"{(Decimal(pounds) / 1_000_000).quantize(Decimal('0.001'), ROUND_HALF_UP):,f}"
 
 
 def window_text(window: tuple[int, int]) -> str:

@@ -55,7 +55,6 @@ def test_month_ordinals_are_arithmetic() -> None:
     [
         (300, 300),
         (2_500_000, 2_500_000),
-        (1.5, 2),
         ("£300m", 300_000_000),
         ("300M", 300_000_000),
         ("1.2bn", 1_200_000_000),
@@ -64,6 +63,9 @@ def test_month_ordinals_are_arithmetic() -> None:
         ("£ 5 m", 5_000_000),
         ("2_500_000", 2_500_000),
         ("£1,000", 1_000),
+        ("£1,500,000", 1_500_000),
+        ("£1,500.5k", 1_500_500),
+        (35_000_000.0, 35_000_000),
         ("0.5m", 500_000),
         (".5m", 500_000),
         ("£4.285m", 4_285_000),
@@ -79,6 +81,32 @@ def test_parse_money(value: object, pounds: int) -> None:
 def test_parse_money_rejects(value: object) -> None:
     with pytest.raises(UnitError, match="expected an amount of money"):
         parse_money(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("£1,5m", "a comma must separate groups of three digits"),
+        ("£1,2,3", "a comma must separate groups of three digits"),
+        ("1,0000", "a comma must separate groups of three digits"),
+        (",500", "expected an amount of money"),
+        ("1__000", "'_' must stand between digits"),
+        ("£1.5", "expected a whole number of pounds, got '£1.5'"),
+        (35_000_000.5, "expected a whole number of pounds, got 35000000.5"),
+        ("0.0001k", r"expected a whole number of pounds, got '0.0001k' \(£0.1\)"),
+    ],
+)
+def test_parse_money_is_exact_or_refuses(value: object, message: str) -> None:
+    """A misplaced comma or a fraction of a pound is an error naming the value, never a guess."""
+    with pytest.raises(UnitError, match=message):
+        parse_money(value)
+
+
+def test_money_labels_use_decimal_arithmetic() -> None:
+    assert money_label(4_285_000) == "£4.29m"  # half up, exactly
+    assert money_label(4_284_999) == "£4.28m"
+    assert money_label(10**21) == "£1000000000000bn"  # no float rounding at this size
+    assert money_label(1_005_000) == "£1.01m"  # the float 1.005 would round down
 
 
 def test_money_label() -> None:
@@ -143,3 +171,12 @@ def test_month_is_an_ordinal_that_prints_as_yyyy_mm():
     assert march == 2030 * 12 + 2 and hash(march) == hash(2030 * 12 + 2)
     assert type(march + 1) is int and Month(march + 1) == Month.parse("2030-04")
     assert json.dumps({"m": march}) == '{"m": 24362}'
+
+
+def test_millions_are_exact_decimals() -> None:
+    from scheduler.units import millions, signed_millions
+
+    assert millions(295_000_000) == "295.000"
+    assert millions(1_234_567_890_123_456) == "1,234,567,890.123"  # beyond a float's 15 digits
+    assert signed_millions(12_500_000) == "+12.500"
+    assert signed_millions(-1_234_567_891) == "-1,234.568"

@@ -7,6 +7,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
 from scheduler.errors import Problem, ScenarioError
@@ -22,8 +23,10 @@ EXIT_BAD_INPUT = 2
 EXIT_INFEASIBLE = 3
 EXIT_NO_PLAN = 4
 EXIT_CHECK_FAILED = 5
+EXIT_MISFIT = 6  # check: the plan does not fit this scenario (the user's mismatch)
 EXIT_SOME_VARIANTS_FAILED = 7  # sweep: the rows are written, but some variants have no answer
 EXIT_CLOSED_PIPE = 141  # 128 + SIGPIPE, as a shell reports a tool whose reader went away
+EXIT_UNVERIFIED = 8  # check: a claim of the plan could not be verified
 EXIT_INTERRUPTED = {"SIGINT": 130, "SIGTERM": 143}  # the shell's codes for the two signals
 
 EXIT_CODES_HELP = """\
@@ -33,9 +36,11 @@ exit status:
   2  bad input: the scenario, plan or options have problems (each named FILE:LINE: key)
   3  infeasible: no plan satisfies every rule (the output explains which rules conflict)
   4  no plan within the time limit (not proven infeasible; try a longer --time-limit)
-  5  a plan failed the independent check (a bug: please report it)
+  5  a plan the solver made failed the independent check (a bug: please report it)
+  6  check: the plan does not fit this scenario (a rule, figure or claim of the plan is wrong)
   7  sweep: every row was written, but some variants have no answer (invalid, no plan in
      the time limit, an internal error, or a worker that died); their rows say why
+  8  check: a claim of the plan could not be verified (e.g. 'infeasible' with no proof found)
   130, 143  solve interrupted by Ctrl-C (SIGINT) or SIGTERM: the best plan found so far was
      checked and written (status feasible, with a note); a second signal exits at once
   141  the output was closed early (e.g. piped into head)
@@ -173,3 +178,55 @@ def read_scenario(path: str, overrides: Sequence[str] = ()) -> Scenario:
 def check_solve_args(args: argparse.Namespace) -> None:
     """Refuse out-of-range solve options before any work (raises ``OptionError``: exit 2)."""
     solve_options(args)
+
+
+def check_outputs(
+    inputs: Sequence[str | None],
+    files: Sequence[tuple[str, str | None]] = (),
+    directories: Sequence[tuple[str, str | None, Sequence[str]]] = (),
+) -> None:
+    """Before any work: every output a command was asked for can be written, and none is one of
+    its ``inputs``. ``files`` are ``(option, path)``; ``directories`` are ``(option, path, names
+    the command writes in it)``. An unset option (``None``) is skipped; an empty path is refused."""
+    sources = [Path(path) for path in inputs if path]
+    problems = []
+    for option, path in files:
+        if path is not None:
+            problems += _output_problems(option, path, sources, directory=False)
+    for option, path, names in directories:
+        if path is None:
+            continue
+        found = _output_problems(option, path, sources, directory=True)
+        problems += found
+        if not found:
+            for name in names:
+                problems += _output_problems(option, str(Path(path) / name), sources, False)
+    if problems:
+        raise ScenarioError(problems)
+
+
+def _output_problems(
+    option: str, path: str, sources: Sequence[Path], directory: bool
+) -> list[Problem]:
+    def problem(message: str) -> list[Problem]:
+        return [Problem(option, None, "", message)]
+
+    if not path.strip():
+        return problem("expected a path, got an empty one")
+    target = Path(path)
+    if target.exists():
+        if directory and not target.is_dir():
+            return problem(f"{path} is a file, not a directory")
+        if not directory and target.is_dir():
+            return problem(f"{path} is a directory, not a file")
+        for source in sources:
+            if source.exists() and os.path.samefile(source, target):
+                return problem(f"{path} is the input {source}; refusing to write over it")
+    parent = target if directory and target.exists() else target.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        return problem(f"cannot write {path}: {parent} is not a directory")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        return problem(f"cannot write {path}: no permission to write in {parent}")
+    return []

@@ -16,12 +16,14 @@ from scheduler.cli.common import (
     EXIT_OK,
     add_scenario_options,
     add_solve_options,
+    check_outputs,
     check_solve_args,
     parse_overrides,
     solve_options,
 )
 from scheduler.errors import Problem, ScenarioError
 from scheduler.pipeline import solve
+from scheduler.report.atomic import write_text
 from scheduler.report.compare_report import render_comparison, render_markdown, story_text
 from scheduler.units import printable
 from scheduler.whatif.compare import compare, read_inputs, solve_inputs
@@ -60,6 +62,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     check_solve_args(args)
+    check_outputs(
+        [*args.inputs, getattr(args, "scenario", None)],
+        files=[("--json", args.json), ("--markdown", args.markdown)],
+    )
     overrides = parse_overrides(args.overrides)
     subjects = read_inputs(args.inputs, overrides, args.scenario)
     if len(subjects) < 2:
@@ -68,9 +74,9 @@ def run(args: argparse.Namespace) -> int:
     options = solve_options(args)
     subjects = solve_inputs(subjects, lambda s: solve(s, options, solver=args.solver).plan)
     comparison = compare(subjects)
-    if args.json:
+    if args.json is not None:
         _write(args.json, comparison.to_json())
-    if args.markdown:
+    if args.markdown is not None:
         _write(args.markdown, printable(render_markdown(comparison)))
     if args.quiet:
         print("\n\n".join(story_text(story, 0) for story in comparison.summary))
@@ -86,5 +92,4 @@ def run(args: argparse.Namespace) -> int:
 
 def _write(path: str, text: str) -> None:
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    write_text(target, text)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from scheduler.cli.common import EXIT_OK
+from scheduler.cli.common import EXIT_OK, check_outputs
 from scheduler.errors import Problem, ScenarioError
 from scheduler.instances.generate import generate_yaml
+from scheduler.report.atomic import write_text
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -31,13 +31,33 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
+MAX_CLUSTERS = 10_000  # the largest scenario the project solves (README "Scale")
+MAX_YEARS = 50
+
+
+def _check(args: argparse.Namespace) -> None:
+    """Sizes the generator can draw in reasonable time, refused at the edge in one line."""
+    problems = []
+    if not 1 <= args.clusters <= MAX_CLUSTERS:
+        message = f"must be 1 to {MAX_CLUSTERS:,}, got {args.clusters}"
+        problems.append(Problem("--clusters", None, "", message))
+    if args.years > MAX_YEARS:
+        problems.append(
+            Problem("--years", None, "", f"must be at most {MAX_YEARS}, got {args.years}")
+        )
+    if problems:
+        raise ScenarioError(problems)
+
+
 def run(args: argparse.Namespace) -> int:
+    _check(args)
+    check_outputs([], files=[("--output", args.output)])
     try:
         text = generate_yaml(args.clusters, args.years, args.seed)
     except ValueError as error:
         raise ScenarioError([Problem("generate", None, "", str(error))]) from None
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+    if args.output is not None:
+        write_text(args.output, text)
         print(f"{args.output}: {args.clusters} clusters over {args.years} years", file=sys.stderr)
     else:
         sys.stdout.write(text)

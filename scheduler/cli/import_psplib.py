@@ -6,8 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from scheduler.cli.common import EXIT_OK
+from scheduler.cli.common import EXIT_OK, check_outputs
 from scheduler.instances.from_psplib import read_rcpsp, scenario_yaml
+from scheduler.report.atomic import write_text
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -26,10 +27,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    check_outputs([args.instance], files=[("--output", args.output)])
     instance = read_rcpsp(args.instance)
     text = scenario_yaml(instance, source=Path(args.instance).name)
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+    if args.output is not None:
+        write_text(args.output, text)
         print(
             f"{args.output}: {len(instance.jobs)} activities, {len(instance.capacities)} "
             f"resources, horizon {instance.horizon} months",

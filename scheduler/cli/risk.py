@@ -9,12 +9,13 @@ from scheduler.analysis.risk.sampling import MAX_SEED
 from scheduler.analysis.risk.simulate import simulate
 from scheduler.cli.check import read_plan
 from scheduler.cli.common import (
-    EXIT_CHECK_FAILED,
     EXIT_INFEASIBLE,
+    EXIT_MISFIT,
     EXIT_NO_PLAN,
     EXIT_OK,
     add_scenario_options,
     add_solve_options,
+    check_outputs,
     check_solve_args,
     read_scenario,
     solve_options,
@@ -68,6 +69,11 @@ def _check_args(args: argparse.Namespace) -> None:
 def run(args: argparse.Namespace) -> int:
     check_solve_args(args)
     _check_args(args)
+    check_outputs(
+        [args.scenario, args.plan],
+        files=[("--json", args.json)],
+        directories=[("--out", args.out, ("risk.txt", "risk.json", "risk.csv", "risk.png"))],
+    )
     scenario = read_scenario(args.scenario, args.overrides)
     if scenario.risk is None:
         print(
@@ -81,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"{args.plan}: the plan breaks {len(violations)} rule(s) of {args.scenario}:")
             for violation in violations:
                 print(f"  - {violation}")
-            return EXIT_CHECK_FAILED
+            return EXIT_MISFIT  # a plan that does not fit this scenario: the user's mismatch
         source = f"plan {args.plan}"
     else:
         plan = solve(scenario, solve_options(args), solver=args.solver).plan
@@ -92,9 +98,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"  {line}")
         return EXIT_INFEASIBLE if plan.status == "infeasible" else EXIT_NO_PLAN
     result = simulate(scenario, plan, runs=args.runs, seed=args.risk_seed)
-    if args.json:
+    if args.json is not None:
         write_risk_json(result, scenario, args.json)
-    if args.out:
+    if args.out is not None:
         write_risk(result, scenario, args.out)
     print(render_risk(scenario, result, source), end="")
     return EXIT_OK

@@ -13,12 +13,13 @@ from scheduler.cli.common import (
     EXIT_OK,
     add_scenario_options,
     add_solve_options,
+    check_outputs,
     check_solve_args,
     read_scenario,
     solve_options,
 )
 from scheduler.pipeline import solve
-from scheduler.report.outputs import write_json, write_outputs
+from scheduler.report.outputs import SOLVE_OUTPUTS, write_json, write_outputs
 from scheduler.report.terminal import render_plan
 from scheduler.solve.interrupt import interruptible
 
@@ -47,13 +48,18 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     check_solve_args(args)
+    check_outputs(
+        [args.scenario],
+        files=[("--json", args.json)],
+        directories=[("--out", args.out, SOLVE_OUTPUTS)],
+    )
     scenario = read_scenario(args.scenario, args.overrides)
     with interruptible() as interrupt:  # Ctrl-C / SIGTERM: stop the solve, keep the best plan
         outcome = solve(scenario, solve_options(args), solver=args.solver, interrupt=interrupt)
         plan = outcome.plan
-        if args.json:
+        if args.json is not None:
             write_json(plan, args.json, scenario)
-        if args.out:
+        if args.out is not None:
             write_outputs(scenario, plan, args.out)
     if args.quiet:
         print(f"{scenario.name}: {plan.status}")

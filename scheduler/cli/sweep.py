@@ -13,6 +13,7 @@ from scheduler.cli.common import (
     EXIT_OK,
     EXIT_SOME_VARIANTS_FAILED,
     add_scenario_options,
+    check_outputs,
     check_solve_args,
     parse_overrides,
 )
@@ -139,6 +140,11 @@ def _spec(args: argparse.Namespace) -> SweepSpec:
 
 def _check(args: argparse.Namespace) -> None:
     check_solve_args(args)
+    check_outputs(
+        [args.scenario],
+        files=[("--csv", args.csv), ("--chart", args.chart)],
+        directories=[("--out", args.out, ("sweep.txt", "sweep.csv", "sweep.png"))],
+    )
     if args.jobs is not None and args.jobs < 1:
         raise ScenarioError([Problem("--jobs", None, "", f"must be at least 1, got {args.jobs}")])
     if args.jobs is not None and args.dask:
@@ -189,11 +195,11 @@ def run(args: argparse.Namespace) -> int:
         )
     print(render_sweep(result))
     written = []
-    if args.csv:
+    if args.csv is not None:
         written.append(write_csv(result, args.csv))
-    if args.chart and result.rows:
+    if args.chart is not None and result.rows:
         written.append(write_chart(result, args.chart))
-    if args.out:
+    if args.out is not None:
         written += write_sweep(result, args.out)
     rate = result.throughput
     _note(

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 from scheduler.report.table import format_table
 from scheduler.terms import MONEY_TERMS, MONTH_TERMS, term_text
-from scheduler.units import fy_label, millions, month_label
+from scheduler.units import fy_label, millions, month_label, signed_millions
 from scheduler.whatif.compare_entries import months_text, signed_money
 from scheduler.whatif.compare_types import ClusterFacts, Comparison, Story
 
@@ -151,7 +151,7 @@ def _money_cells(values: Sequence[int], present: Sequence[bool]) -> list[str]:
             continue
         diff = ""
         if index and value != values[0]:
-            diff = f"{(value - values[0]) / 1_000_000:+,.3f}"
+            diff = signed_millions(value - values[0])
         cells.append(_marked(millions(value), diff, bool(diff)))
     return cells
 

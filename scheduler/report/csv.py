@@ -7,6 +7,7 @@ from pathlib import Path
 
 from scheduler.analysis.graph import uses_text
 from scheduler.plan import Plan
+from scheduler.report.atomic import atomic_file
 from scheduler.rules.schedule import option_label
 from scheduler.scenario.data import Scenario
 from scheduler.units import month_label
@@ -56,7 +57,7 @@ def columns(plan: Plan) -> tuple[str, ...]:
 
 def write_plan_csv(scenario: Scenario, plan: Plan, path: str | Path) -> None:
     """Write :func:`plan_rows` with a header line (an infeasible plan gives the header only)."""
-    with Path(path).open("w", encoding="utf-8", newline="") as handle:
+    with atomic_file(path, newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns(plan))
         writer.writeheader()
         writer.writerows(plan_rows(scenario, plan))

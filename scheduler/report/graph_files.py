@@ -14,6 +14,8 @@ from typing import Any
 
 import networkx as nx
 
+from scheduler.report.atomic import write_text
+
 __all__ = ["dot_text", "write_dot", "write_graphml", "write_node_link"]
 
 
@@ -45,7 +47,7 @@ def write_node_link(graph: nx.DiGraph, path: str | Path) -> None:
     keyword = "edges" if "edges" in params else "link"
     data = nx.node_link_data(_plain_copy(graph), **{keyword: "edges"})
     text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True)
-    Path(path).write_text(text + "\n", encoding="utf-8")
+    write_text(path, text + "\n")
 
 
 def _quote(text: object) -> str:
@@ -80,4 +82,4 @@ def dot_text(graph: nx.DiGraph) -> str:
 
 def write_dot(graph: nx.DiGraph, path: str | Path) -> None:
     """Write :func:`dot_text` to ``path`` (render with ``dot -Tsvg``)."""
-    Path(path).write_text(dot_text(graph), encoding="utf-8")
+    write_text(path, dot_text(graph))

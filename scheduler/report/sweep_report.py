@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from scheduler.report.atomic import OutputDir, atomic_file, write_text
 from scheduler.report.table import format_table
 from scheduler.terms import MONEY_TERMS, MONTH_TERMS, term_text
 from scheduler.units import money_text, month_label, printable
@@ -139,7 +140,7 @@ def write_csv(result: SweepResult, path: str | Path) -> Path:
     columns = ["index", "variant", *result.spec.columns, "status", *result.terms]
     columns += ["late_months"] if _extra_late(result) else []
     columns += ["seconds", "hint", "explanation"]
-    with target.open("w", encoding="utf-8", newline="") as handle:
+    with atomic_file(target, newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns)
         writer.writeheader()
         writer.writerows(sweep_csv_rows(result))
@@ -253,7 +254,8 @@ def write_chart(result: SweepResult, path: str | Path) -> Path:
     )
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(target, dpi=110)
+    with atomic_file(target, "wb") as handle:
+        figure.savefig(handle, dpi=110, format="png")
     return target
 
 
@@ -298,21 +300,23 @@ def _mark_gap(ax: Any, result: SweepResult, money_x: bool, labelled: bool) -> No
 # -- everything at once ---------------------------------------------------------------------------
 
 
+SWEEP_OUTPUTS = ("sweep.txt", "sweep.csv", "sweep.png", "plans/*.json")
+"""The files ``sweep --out DIR`` owns: a run removes those of an earlier run it does not write."""
+
+
 def write_sweep(result: SweepResult, directory: str | Path) -> list[Path]:
-    """``sweep.txt``, ``sweep.csv``, ``sweep.png`` and ``plans/NNN.json`` into ``directory``."""
-    folder = Path(directory)
-    folder.mkdir(parents=True, exist_ok=True)
-    report = folder / "sweep.txt"
-    report.write_text(printable(render_sweep(result)) + "\n", encoding="utf-8")
-    written = [report, write_csv(result, folder / "sweep.csv")]
+    """``sweep.txt``, ``sweep.csv``, ``sweep.png`` and ``plans/NNN.json`` into ``directory``, each
+    written atomically; then the files of :data:`SWEEP_OUTPUTS` this run did not write (an earlier,
+    longer sweep's ``plans/005.json``) are removed."""
+    out = OutputDir(directory, SWEEP_OUTPUTS)
+    write_text(out.path("sweep.txt"), printable(render_sweep(result)) + "\n")
+    write_csv(result, out.path("sweep.csv"))
     if result.rows:
-        written.append(write_chart(result, folder / "sweep.png"))
-    plans = folder / "plans"
-    plans.mkdir(exist_ok=True)
+        write_chart(result, out.path("sweep.png"))
     for row in result.rows:
         if row.result.plan is not None:
-            target = plans / f"{row.index + 1:03d}.json"
             data = {"variant": row.name, **row.result.plan}
-            target.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", "utf-8")
-            written.append(target)
-    return written
+            text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+            write_text(out.path(f"plans/{row.index + 1:03d}.json"), text)
+    out.finish()
+    return list(out.written)

@@ -8,7 +8,7 @@ shares no code with the solver, so a wrong constraint in the model shows up here
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from scheduler.plan import STATUSES, CapUse, ClusterPlan, LegacyPlan, Plan
 from scheduler.rules.evaluate import (
@@ -18,11 +18,12 @@ from scheduler.rules.evaluate import (
     evaluate,
     releases_from_plan,
 )
+from scheduler.rules.plan_file import Claim
 from scheduler.scenario.data import Cluster, Scenario
 from scheduler.terms import OBJECTIVE_TERMS, TERMS
 from scheduler.units import month_label
 
-__all__ = ["check_plan"]
+__all__ = ["check_plan", "claim_mismatches"]
 
 
 def check_plan(scenario: Scenario, plan: Plan) -> list[str]:
@@ -174,11 +175,75 @@ def _figures(scenario: Scenario, plan: Plan, ev: Evaluation) -> list[str]:
                 f"objective: {name} reported as {_term(name, value)}, "
                 f"recomputed {_term(name, ev.objective[name])}"
             )
+    return out + _objective_claims(scenario, plan, ev)
+
+
+def _objective_claims(scenario: Scenario, plan: Plan, ev: Evaluation) -> list[str]:
+    """The plan reports exactly the scenario's objective terms, and bounds that can hold:
+
+    - ``bound[t] <= value[t]`` for every term ``t`` (every term is minimised), and
+      ``bound[weighted] <= sum_t w_t * value[t]`` for a weighted objective;
+    - a plan claimed ``optimal`` gives a bound on every stage, equal to its value (a bound below
+      the value is a gap, which an optimum does not have).
+    """
+    out = []
+    wanted = scenario.objective.reported_terms
+    for name in wanted:
+        if name not in plan.objective:
+            out.append(
+                f"objective: term {name} is missing (the scenario's terms are {', '.join(wanted)})"
+            )
+    for name in plan.objective:
+        if name in OBJECTIVE_TERMS and name not in wanted:
+            out.append(f"objective: {name} is not a term of this scenario's objective")
+    weights = scenario.objective.weights
+    values = dict(ev.objective)
+    stages: dict[str, int] = {}  # the bounds a plan gives, by stage name
+    if weights is not None and len(weights) > 1:
+        values["weighted"] = sum(weight * ev.objective[name] for name, weight in weights)
+        stages["weighted"] = values["weighted"]
+    else:
+        stages.update(
+            {name: values[name] for stage in scenario.objective.stages for name, _ in stage}
+        )
     for name, bound in plan.bounds.items():
-        if name in OBJECTIVE_TERMS and bound is not None and bound > ev.objective[name]:
+        if name not in values:
+            out.append(f"bounds: {name!r} is not a term of this scenario's objective")
+        elif bound > values[name]:
             out.append(
                 f"objective: bound on {name} {_term(name, bound)} is above its value "
-                f"{_term(name, ev.objective[name])}"
+                f"{_term(name, values[name])}"
+            )
+    if plan.status == "optimal":
+        for name, value in stages.items():
+            bound = plan.bounds.get(name)
+            if bound is None:
+                out.append(f"bounds: the plan claims optimal but gives no bound on {name}")
+            elif bound < value:
+                out.append(
+                    f"bounds: the plan claims optimal, but the bound on {name} "
+                    f"{_term(name, bound)} is below its value {_term(name, value)}"
+                )
+    return out
+
+
+def claim_mismatches(plan: Plan, claims: Iterable[Claim]) -> list[str]:
+    """Each figure a plan file states that its own phases determine, against those phases:
+    ``award = end of the first phase``, ``finish = end of the last phase``, ``go_live = the
+    latest legacy retirement`` (``finish`` without legacy)."""
+    out = []
+    for claim in claims:
+        try:
+            cluster = plan.cluster(claim.cluster)
+        except KeyError:
+            continue
+        if not cluster.phases:
+            continue
+        actual = getattr(cluster, claim.name)
+        if claim.month != actual:
+            out.append(
+                f"{claim.cluster}: {claim.name} reported as {month_label(claim.month)}, but its "
+                f"phases give {month_label(actual)} ({claim.path})"
             )
     return out
 
@@ -254,7 +319,10 @@ def _exact(pounds: int) -> str:
 
 
 def _term(name: str, value: int) -> str:
-    """A term's value in its registered unit, money exact to the pound."""
+    """A term's value in its registered unit, money exact to the pound (a weighted sum as a
+    plain number)."""
+    if name == "weighted":
+        return f"{value:,}"
     unit = TERMS[name].unit
     if unit == "month":
         return month_label(value)

@@ -14,7 +14,7 @@ from scheduler.scenario.checks import (
     unknown_phase,
 )
 from scheduler.scenario.data import Cluster, Dependency, Horizon, Legacy, Milestone
-from scheduler.scenario.fields import Fields, Reader
+from scheduler.scenario.fields import Fields, Reader, number_text
 from scheduler.scenario.phases import Suppliers, build_phases
 from scheduler.scenario.yamlnodes import Node
 
@@ -104,6 +104,22 @@ def _legacy(reader: Reader, fields: Fields, phases: list[str]) -> tuple[Legacy, 
     return tuple(result)
 
 
+def _lag(item: Fields) -> int:
+    """``lag``: a whole number of months, within the horizon's length either way."""
+    if not item.has("lag"):
+        return 0
+    node = item.get("lag")[0]
+    negative = isinstance(node.value, int) and not isinstance(node.value, bool) and node.value < 0
+    if not negative:
+        return item.months("lag", 0) or 0
+    longest = item.reader.horizon_months
+    value = node.value
+    if longest is not None and -value > longest:
+        item.error("lag", f"{number_text(value)} months is beyond the horizon of {longest} months")
+        return 0
+    return value
+
+
 def _dependencies(reader: Reader, fields: Fields, own: Cluster) -> list[DependencyDraft]:
     result = []
     for node, path in fields.items("depends_on"):
@@ -116,7 +132,7 @@ def _dependencies(reader: Reader, fields: Fields, own: Cluster) -> list[Dependen
         if wrong is not None:
             item.error("milestone", wrong)
             milestone = None
-        lag = item.integer("lag", 0) or 0
+        lag = _lag(item)
         this: Milestone | None = Milestone(own.phases[0].id, "start") if own.phases else None
         this_text = item.text("this")
         if this_text is not None and own.phases:

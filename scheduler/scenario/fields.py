@@ -11,15 +11,25 @@ from collections.abc import Collection
 
 from scheduler.errors import Problem
 from scheduler.scenario.checks import did_you_mean
+from scheduler.scenario.limits import MAX_COUNT, MAX_HORIZON_MONTHS, MAX_MONEY
 from scheduler.scenario.yamlnodes import Node, child_path, item_path, shown
 from scheduler.units import UnitError, parse_fy, parse_money, parse_month
 
-__all__ = ["Fields", "Reader", "did_you_mean"]
+__all__ = ["Fields", "Reader", "did_you_mean", "number_text"]
 
 
 def _parent(path: str) -> str:
     cut = max(path.rfind("."), path.rfind("["))
     return path[:cut] if cut > 0 else ""
+
+
+_UNBOUNDED = 10**400
+
+
+def number_text(value: int) -> str:
+    """A whole number for a message; a huge one in scientific notation (``-1.000e+30``)."""
+    text = str(value)
+    return text if len(text) <= 24 else f"{value:.3e}"
 
 
 class Reader:
@@ -30,6 +40,9 @@ class Reader:
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
         self.lines: dict[str, int | None] = {}
+        self.horizon_months: int | None = (
+            None  # set once the horizon is read; bounds every month count
+        )
 
     def error(self, node: Node | None, path: str, message: str, line: int | None = None) -> None:
         file = node.file if node is not None and node.file else self.source
@@ -147,8 +160,13 @@ class Fields:
         return value
 
     def integer(
-        self, key: str, default: int | None = None, minimum: int | None = None
+        self,
+        key: str,
+        default: int | None = None,
+        minimum: int | None = None,
+        maximum: int = MAX_COUNT,
     ) -> int | None:
+        """A whole number in ``minimum .. maximum`` (every count is at most ``MAX_COUNT``)."""
         entry = self.entries.get(key)
         if entry is None:
             return default
@@ -160,7 +178,28 @@ class Fields:
             self.error(key, f"expected a whole number, got {shown(node)}")
             return default
         if minimum is not None and value < minimum:
-            self.error(key, f"must be {minimum} or more, got {value}")
+            self.error(key, f"must be {minimum} or more, got {number_text(value)}")
+            return default
+        if value > maximum:
+            self.error(key, f"must be at most {maximum:,}, got {number_text(value)}")
+            return default
+        return value
+
+    def months(self, key: str, default: int | None = None, minimum: int = 0) -> int | None:
+        """A number of months that must fit the scenario's horizon (``reader.horizon_months``, or
+        ``MAX_HORIZON_MONTHS`` when the horizon is unknown): a longer phase, wait, stagger or lag
+        could never be scheduled, so it is refused before any model is built."""
+        if key not in self.entries:
+            return default
+        value = self.integer(key, None, minimum=minimum, maximum=_UNBOUNDED)
+        if value is None:
+            return default
+        longest = self.reader.horizon_months or MAX_HORIZON_MONTHS
+        if value > longest:
+            self.error(
+                key,
+                f"{number_text(value)} months cannot fit in the horizon of {longest} months",
+            )
             return default
         return value
 
@@ -171,13 +210,20 @@ class Fields:
         node = entry[0]
         try:
             value = parse_money(node.value)
-        except UnitError:
-            self.error(
-                key, f"expected an amount of money like £5m, 1.2bn or 750k, got {shown(node)}"
-            )
+        except UnitError as exc:
+            message = str(exc)
+            if message.startswith("expected an amount of money"):
+                message = f"expected an amount of money like £5m, 1.2bn or 750k, got {shown(node)}"
+            self.error(key, message)
             return default
         if value < 0:
             self.error(key, f"must not be negative, got {node.raw}")
+            return default
+        if value > MAX_MONEY:
+            self.error(
+                key,
+                f"{shown(node)} is more than £{MAX_MONEY:,} (£1,000,000bn), the most any amount may be",
+            )
             return default
         return value
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
 from scheduler.errors import Problem, ScenarioError
 from scheduler.scenario.checks import duplicate_id, not_before, unknown_term
@@ -35,6 +36,8 @@ from scheduler.scenario.history import (
     read_status_date,
     read_targets,
 )
+from scheduler.scenario.limits import MAX_FILE_BYTES, MAX_HORIZON_MONTHS, MAX_WEIGHT
+from scheduler.scenario.magnitudes import check_magnitudes
 from scheduler.scenario.phases import Suppliers, read_lifecycle
 from scheduler.scenario.risk import read_risk
 from scheduler.scenario.static import check_static
@@ -42,7 +45,9 @@ from scheduler.scenario.yamlnodes import Node, apply_overrides, parse_yaml, show
 from scheduler.terms import OBJECTIVE_TERMS
 from scheduler.units import fy_label, month_label
 
-__all__ = ["load_scenario", "load_scenario_text"]
+__all__ = ["ParsedScenario", "load_scenario", "load_scenario_text"]
+
+T = TypeVar("T")
 
 TOP_KEYS = (
     "name",
@@ -62,33 +67,56 @@ TOP_KEYS = (
 
 def load_scenario(path: str | Path, overrides: Sequence[tuple[str, str]] = ()) -> Scenario:
     """Read and validate a scenario file; ``overrides`` are ``(key.path, yaml value)`` pairs."""
-    source = str(path)
-    return load_scenario_text(read_text(Path(path), source), source, overrides)
+    return ParsedScenario.read(path).load(overrides)
 
 
-def read_text(path: Path, source: str) -> str:
-    """A file's text; any reason it cannot be read is a :class:`ScenarioError` naming it."""
+class ParsedScenario:
+    """A scenario file read and parsed once, to be validated with any number of override sets
+    (a sweep's variants): each :meth:`load` applies its overrides to a copy of the parsed tree's
+    path, never to the tree itself, and validates the result."""
+
+    def __init__(self, root: Node, source: str) -> None:
+        self.root = root
+        self.source = source
+
+    @classmethod
+    def read(cls, path: str | Path) -> ParsedScenario:
+        source = str(path)
+        return cls.parse(read_text(Path(path), source), source)
+
+    @classmethod
+    def parse(cls, text: str, source: str = "<string>") -> ParsedScenario:
+        return cls(_guarded(source, lambda: parse_yaml(text, source)), source)
+
+    def load(self, overrides: Sequence[tuple[str, str]] = ()) -> Scenario:
+        def build() -> Scenario:
+            notes: list[Problem] = []
+            root, problems = apply_overrides(self.root, overrides, notes)
+            origin = ScenarioText(self, overrides)
+            origin.scenario = _build(root, self.source, problems, origin, notes)
+            return origin.scenario
+
+        return _guarded(self.source, build)
+
+
+def _guarded(source: str, work: Callable[[], T]) -> T:
+    """``work()``, with any error of ours reaching the planner as a :class:`ScenarioError`."""
     try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError([Problem(source, None, "", "no such file")]) from None
-    except IsADirectoryError:
-        raise ScenarioError([Problem(source, None, "", "is a directory, not a file")]) from None
-    except UnicodeDecodeError as exc:
-        message = f"is not UTF-8 text (byte {exc.start})"
-        raise ScenarioError([Problem(source, None, "", message)]) from None
-    except OSError as exc:
-        message = f"cannot be read: {exc.strerror or exc}"
-        raise ScenarioError([Problem(source, None, "", message)]) from None
+        return work()
+    except ScenarioError:
+        raise
+    except Exception as exc:  # a bug of ours must still reach the planner as a ScenarioError
+        message = f"internal error while reading the scenario: {type(exc).__name__}: {exc}"
+        raise ScenarioError([Problem(source, None, "", message)]) from exc
 
 
 class ScenarioText:
-    """The origin of a loaded scenario: its text, source and overrides, read again (with more
+    """The origin of a loaded scenario: its parsed file and overrides, read again (with more
     overrides) by :meth:`Scenario.with_overrides`."""
 
-    def __init__(self, text: str, source: str, overrides: Sequence[tuple[str, str]]) -> None:
-        self.text = text
-        self.source = source
+    def __init__(self, parsed: ParsedScenario, overrides: Sequence[tuple[str, str]]) -> None:
+        self.parsed = parsed
+        self.source = parsed.source
         self.overrides = tuple(overrides)
         self.scenario: Scenario | None = None
         self.infeasible: tuple[Problem, ...] = ()  # what the static checks found, by file and line
@@ -103,7 +131,7 @@ class ScenarioText:
         pairs = overrides.items() if isinstance(overrides, Mapping) else overrides
         more = [(str(path), override_text(value)) for path, value in pairs]
         if self.made(scenario):
-            return load_scenario_text(self.text, self.source, (*self.overrides, *more))
+            return self.parsed.load((*self.overrides, *more))
         try:
             return load_scenario_text(scenario_yaml(scenario), DATA_ORIGIN, more)
         except ScenarioError as error:  # lines of the written text mean nothing to the planner
@@ -127,26 +155,54 @@ def override_text(value: object) -> str:
     )
 
 
+def read_text(path: Path, source: str) -> str:
+    """A file's text; any reason it cannot be read (missing, a directory, larger than
+    ``MAX_FILE_BYTES``, binary, not UTF-8) is a :class:`ScenarioError` naming it. No more than
+    ``MAX_FILE_BYTES`` + 1 bytes are ever read, so ``/dev/zero`` is refused, not swallowed."""
+
+    def refuse(message: str) -> ScenarioError:
+        return ScenarioError([Problem(source, None, "", message)])
+
+    limit = f"a scenario file may be at most {MAX_FILE_BYTES // (1024 * 1024)} MiB"
+    try:
+        with path.open("rb") as handle:
+            if path.is_file() and path.stat().st_size > MAX_FILE_BYTES:
+                raise refuse(f"is {path.stat().st_size:,} bytes; {limit}")
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise refuse("no such file") from None
+    except IsADirectoryError:
+        raise refuse("is a directory, not a file") from None
+    except OSError as exc:
+        raise refuse(f"cannot be read: {exc.strerror or exc}") from None
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise refuse(f"is not a text file (byte {nul} is NUL)")
+    if len(data) > MAX_FILE_BYTES:
+        raise refuse(f"is larger than {MAX_FILE_BYTES:,} bytes; {limit}")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise refuse(f"is not UTF-8 text (byte {exc.start})") from None
+
+
 def load_scenario_text(
     text: str, source: str = "<string>", overrides: Sequence[tuple[str, str]] = ()
 ) -> Scenario:
     """Validate scenario YAML text; ``source`` names it in problems and ``Scenario.source``."""
-    try:
-        root = parse_yaml(text, source)
-        problems = apply_overrides(root, overrides)
-        origin = ScenarioText(text, source, overrides)
-        origin.scenario = _build(root, source, problems, origin)
-        return origin.scenario
-    except ScenarioError:
-        raise
-    except Exception as exc:  # a bug of ours must still reach the planner as a ScenarioError
-        message = f"internal error while reading the scenario: {type(exc).__name__}: {exc}"
-        raise ScenarioError([Problem(source, None, "", message)]) from exc
+    return ParsedScenario.parse(text, source).load(overrides)
 
 
-def _build(root: Node, source: str, problems: list[Problem], origin: ScenarioText) -> Scenario:
+def _build(
+    root: Node,
+    source: str,
+    problems: list[Problem],
+    origin: ScenarioText,
+    notes: Sequence[Problem] = (),
+) -> Scenario:
     reader = Reader(source)
     reader.problems.extend(problems)
+    reader.warnings.extend(notes)
     top = reader.mapping(root, "", TOP_KEYS, required=("name", "horizon", "clusters"))
     if top is None:
         message = f"expected a mapping with name, horizon and clusters, got {shown(root)}"
@@ -159,7 +215,7 @@ def _build(root: Node, source: str, problems: list[Problem], origin: ScenarioTex
     budget = _budget(top, fy_start)
     suppliers = _suppliers(reader, top)
     policy = _policy(top)
-    lifecycle = read_lifecycle(reader, top)
+    lifecycle = read_lifecycle(reader, top, suppliers)
     drafts = read_clusters(reader, top, lifecycle, suppliers, horizon, status)
     resolve_dependencies(reader, drafts)
     ids = [draft.id for draft in drafts if draft.id is not None]
@@ -168,6 +224,7 @@ def _build(root: Node, source: str, problems: list[Problem], origin: ScenarioTex
         budget = dataclasses.replace(budget, released=released)
     targets = read_targets(top, ids)
     objective = _objective(reader, top)
+    check_magnitudes(reader, drafts, horizon, objective)
     risk = read_risk(reader, top, drafts, [phase_id for phase_id, _ in lifecycle])
     found = len(reader.problems)
     check_static(
@@ -217,6 +274,14 @@ def _horizon(top: Fields) -> Horizon | None:
     if end < start:
         fields.error("end", f"{month_label(end)} is before the horizon starts {month_label(start)}")
         return None
+    if end - start + 1 > MAX_HORIZON_MONTHS:
+        fields.error(
+            "end",
+            f"the horizon {month_label(start)} to {month_label(end)} is {end - start + 1:,} months; "
+            f"it may be at most {MAX_HORIZON_MONTHS:,} (100 years)",
+        )
+        return None
+    top.reader.horizon_months = end - start + 1
     return Horizon(start, end, fy_start or 4)
 
 
@@ -292,7 +357,7 @@ def _policy(top: Fields) -> Policy:
     if fields is None:
         return Policy()
     return Policy(
-        stagger_months=fields.integer("stagger_months", 0, minimum=0) or 0,
+        stagger_months=fields.months("stagger_months", 0, minimum=0) or 0,
         max_entries_per_year=fields.integer("max_entries_per_year", None, minimum=1),
         deadline=fields.month("deadline"),
     )
@@ -320,7 +385,7 @@ def _objective(reader: Reader, top: Fields) -> Objective:
             return Objective()
         pairs = []
         for term, (child, at) in weights.entries.items():
-            weight = weights.integer(term, None, minimum=1)
+            weight = weights.integer(term, None, minimum=1, maximum=MAX_WEIGHT)
             if _term(reader, term, child, at) and weight is not None:
                 pairs.append((term, weight))
         return Objective(terms=tuple(term for term, _ in pairs), weights=tuple(pairs))

@@ -38,8 +38,10 @@ class Suppliers:
         return message is None
 
 
-def read_lifecycle(reader: Reader, top: Fields) -> list[tuple[str, Fields]]:
-    """The lifecycle's phases in order, each with its (unchecked) fields."""
+def read_lifecycle(reader: Reader, top: Fields, suppliers: Suppliers) -> list[tuple[str, Fields]]:
+    """The lifecycle's phases in order, each with its fields. Every value given is checked here,
+    once, so that a bad one is found even when every cluster overrides it; whether a phase is
+    complete (has months) is checked per cluster."""
     phases: list[tuple[str, Fields]] = []
     seen: dict[str, str] = {}
     for node, path in top.items("lifecycle"):
@@ -55,6 +57,7 @@ def read_lifecycle(reader: Reader, top: Fields) -> list[tuple[str, Fields]]:
             continue
         seen[phase_id] = path
         phases.append((phase_id, fields))
+        _phase(reader, phase_id, fields, suppliers, complete=False)
     return phases
 
 
@@ -165,16 +168,20 @@ def _check_capacity(
             reader.error(node, path, message)
 
 
-def _phase(reader: Reader, phase_id: str, fields: Fields, suppliers: Suppliers) -> Phase:
-    months = fields.integer("months", None, minimum=1)
+def _phase(
+    reader: Reader, phase_id: str, fields: Fields, suppliers: Suppliers, complete: bool = True
+) -> Phase:
+    """The phase's modes; ``complete=False`` checks the values given without requiring months
+    (a lifecycle phase whose months every cluster gives)."""
+    months = fields.months("months", None, minimum=1)
     cost = fields.money("cost", 0) or 0
-    max_wait = fields.integer("max_wait", 0, minimum=0) or 0
+    max_wait = fields.months("max_wait", 0, minimum=0) or 0
     uses = _uses(reader, fields, "uses", suppliers)
     options = fields.items("options")
     if fields.has("options") and not options and fields.at("options")[0].is_seq:
         fields.error("options", "no options given")
     if not options:
-        if months is None and not fields.has("months"):
+        if complete and months is None and not fields.has("months"):
             reader.error(fields.node, fields.key_path("months"), f"phase '{phase_id}' needs months")
         _check_capacity(reader, fields, uses, suppliers, f"phase '{phase_id}'")
         return Phase(phase_id, (Mode(months or 1, cost, tuple(sorted(uses.items()))),), max_wait)
@@ -186,7 +193,9 @@ def _phase(reader: Reader, phase_id: str, fields: Fields, suppliers: Suppliers) 
                 Mode(months or 1, cost, tuple(sorted(uses.items())), index, f"option {index}")
             )
             continue
-        modes.append(_mode(reader, phase_id, index, option, fields, months, cost, uses, suppliers))
+        modes.append(
+            _mode(reader, phase_id, index, option, fields, months, cost, uses, suppliers, complete)
+        )
     return Phase(phase_id, tuple(modes), max_wait)
 
 
@@ -200,9 +209,10 @@ def _mode(
     cost: int,
     uses: Counter[str],
     suppliers: Suppliers,
+    complete: bool = True,
 ) -> Mode:
-    own_months = option.integer("months", None, minimum=1)
-    if not option.has("months") and not phase.has("months"):
+    own_months = option.months("months", None, minimum=1)
+    if complete and not option.has("months") and not phase.has("months"):
         message = f"option {index} of phase '{phase_id}' needs months (the phase gives none)"
         reader.error(option.node, option.key_path("months"), message)
     added = _uses(reader, option, "uses", suppliers)

@@ -28,7 +28,9 @@ from scheduler.scenario.checks import (
 )
 from scheduler.scenario.clusters import CLUSTER_ID, ClusterDraft, DependencyDraft
 from scheduler.scenario.data import DATA_ORIGIN, Budget, Cluster, Phase, Scenario
-from scheduler.scenario.fields import Fields, Reader
+from scheduler.scenario.fields import Fields, Reader, number_text
+from scheduler.scenario.limits import MAX_COUNT, MAX_HORIZON_MONTHS, MAX_MONEY, MAX_WEIGHT
+from scheduler.scenario.magnitudes import magnitude_problems
 from scheduler.scenario.phases import PHASE_ID, PHASE_ID_RULE
 from scheduler.scenario.static import check_static
 from scheduler.scenario.yamlnodes import Node, child_path, item_path
@@ -75,6 +77,8 @@ def validate(scenario: Scenario, static: bool = True) -> list[Problem]:
     _policy(found, scenario)
     _clusters(found, scenario)
     _objective(found, scenario)
+    if not found.problems:
+        _limits(found, scenario)
     problems = [Problem(DATA_ORIGIN, None, path, message) for path, message in found.problems]
     if not problems and static:
         problems = _static(scenario)
@@ -99,6 +103,70 @@ def infeasibilities(scenario: Scenario) -> list[Problem]:
     if scenario.origin is not None and scenario.origin.made(scenario):
         return list(scenario.origin.infeasible)
     return _static(scenario)
+
+
+def _limits(found: _Found, scenario: Scenario) -> None:
+    """The loader's limits (:mod:`.limits`), so that a scenario built in Python cannot make the
+    model builder run out of time or memory: the horizon's length, every month count within the
+    horizon, every amount and count in range, every term's largest value within ``MAX_TOTAL``."""
+    months = scenario.horizon.months
+    if months > MAX_HORIZON_MONTHS:
+        found.add(
+            "horizon.end",
+            f"the horizon is {months:,} months; it may be at most "
+            f"{MAX_HORIZON_MONTHS:,} (100 years)",
+        )
+        return
+
+    def fits(path: str, value: int) -> None:
+        if abs(value) > months:
+            found.add(
+                path, f"{number_text(value)} months cannot fit in the horizon of {months} months"
+            )
+
+    def amount(path: str, value: int) -> None:
+        if value > MAX_MONEY:
+            found.add(
+                path,
+                f"{number_text(value)} is more than £{MAX_MONEY:,} (£1,000,000bn), "
+                "the most any amount may be",
+            )
+
+    def count(path: str, value: int | None, limit: int = MAX_COUNT) -> None:
+        if value is not None and value > limit:
+            found.add(path, f"must be at most {limit:,}, got {number_text(value)}")
+
+    fits("policy.stagger_months", scenario.policy.stagger_months)
+    count("policy.max_entries_per_year", scenario.policy.max_entries_per_year)
+    for index, supplier in enumerate(scenario.suppliers):
+        count(f"suppliers[{index}].capacity", supplier.capacity)
+    if scenario.budget is not None:
+        amount("budget.tranche", scenario.budget.tranche)
+        for index, cap in enumerate(scenario.budget.caps):
+            amount(f"budget.caps[{index}].amount", cap.amount)
+    for term, weight in scenario.objective.weights or ():
+        count(f"objective.weights.{term}", weight, MAX_WEIGHT)
+    paths = []
+    for c_index, cluster in enumerate(scenario.clusters):
+        at = item_path("clusters", c_index)
+        paths.append((at, cluster))
+        count(f"{at}.users", cluster.users)
+        amount(f"{at}.benefits", cluster.benefits)
+        for p_index, phase in enumerate(cluster.phases):
+            phase_at = f"{at}.phases[{p_index}]"
+            fits(f"{phase_at}.max_wait", phase.max_wait)
+            for m_index, mode in enumerate(phase.modes):
+                fits(f"{phase_at}.modes[{m_index}].months", mode.months)
+                amount(f"{phase_at}.modes[{m_index}].cost", mode.cost)
+                for supplier, units in mode.uses:
+                    count(f"{phase_at}.modes[{m_index}].uses.{supplier}", units)
+        for l_index, legacy in enumerate(cluster.legacy):
+            amount(f"{at}.legacy[{l_index}].extension_cost", legacy.extension_cost)
+        for d_index, dependency in enumerate(cluster.depends_on):
+            fits(f"{at}.depends_on[{d_index}].lag", dependency.lag)
+    if not found.problems:
+        for path, message in magnitude_problems(paths, scenario.horizon, scenario.objective):
+            found.add(path, message)
 
 
 def _horizon(found: _Found, scenario: Scenario) -> None:

@@ -43,7 +43,7 @@ from scheduler.errors import Problem, ScenarioError
 from scheduler.scenario.data import Scenario
 from scheduler.scenario.fields import Reader
 from scheduler.scenario.keypath import split_path
-from scheduler.scenario.load import load_scenario, read_text
+from scheduler.scenario.load import ParsedScenario, read_text
 from scheduler.scenario.yamlnodes import OVERRIDE_ORIGIN, Node, child_path, parse_yaml, shown
 
 __all__ = [
@@ -235,31 +235,35 @@ def _relocate(problem: Problem, vs: VariantSet, variant: Variant) -> Problem:
 
 
 def load_variant_scenario(
-    vs: VariantSet, variant: Variant, extra: Sequence[tuple[str, str]] = ()
+    vs: VariantSet,
+    variant: Variant,
+    extra: Sequence[tuple[str, str]] = (),
+    parsed: ParsedScenario | None = None,
 ) -> Scenario:
     """The base scenario with ``variant``'s overrides (then ``extra`` ones, e.g. from ``--set``);
-    problems are located in the variants file."""
+    problems are located in the variants file. ``parsed`` is the base file parsed once."""
     try:
-        return load_scenario(vs.base, (*variant.overrides, *extra))
+        return (parsed or ParsedScenario.read(vs.base)).load((*variant.overrides, *extra))
     except ScenarioError as error:
         raise ScenarioError([_relocate(p, vs, variant) for p in error.problems]) from None
 
 
 def load_variant_scenarios(
-    vs: VariantSet, names: Sequence[str] | None = None
+    vs: VariantSet, names: Sequence[str] | None = None, parsed: ParsedScenario | None = None
 ) -> list[tuple[str, Scenario]]:
     """Every variant (or those ``names``) as ``(name, scenario)``, validated like ``--set``.
 
     The base file is checked once first: its own problems are reported as they are. Then every
     variant is loaded and all their problems are raised together in one :class:`ScenarioError`.
     """
-    load_scenario(vs.base)  # the base file's own problems, once
+    parsed = parsed or ParsedScenario.read(vs.base)  # the base file is parsed once
+    parsed.load()  # the base file's own problems, once
     chosen = vs.variants if names is None else tuple(vs.variant(name) for name in names)
     result: list[tuple[str, Scenario]] = []
     problems: list[Problem] = []
     for variant in chosen:
         try:
-            scenario = load_variant_scenario(vs, variant)
+            scenario = load_variant_scenario(vs, variant, parsed=parsed)
         except ScenarioError as error:
             problems.extend(error.problems)
             continue

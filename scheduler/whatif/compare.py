@@ -21,6 +21,7 @@ from scheduler.analysis.bindings import binding_rules
 from scheduler.errors import Problem, ScenarioError
 from scheduler.plan import PLAN_FORMAT, Plan
 from scheduler.rules.check import check_plan
+from scheduler.rules.plan_file import plan_from_json
 from scheduler.scenario.data import Scenario
 from scheduler.scenario.load import load_scenario
 from scheduler.scenario.variants import is_variants_file, load_variant_scenario, load_variants
@@ -57,11 +58,8 @@ def _json_object(path: Path) -> dict[str, Any] | None:
 
 
 def _read_plan(path: Path, data: dict[str, Any]) -> Plan:
-    try:
-        return Plan.from_dict(data)
-    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
-        what = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
-        raise ScenarioError([Problem(str(path), None, "", f"not a valid plan: {what}")]) from None
+    """The plan in ``data``, validated field by field (problems by key path, in ``path``)."""
+    return plan_from_json(data, str(path)).plan
 
 
 def read_inputs(

@@ -31,7 +31,7 @@ from scheduler.errors import PlanCheckError, Problem, ScenarioError
 from scheduler.pipeline import solve
 from scheduler.plan import Plan
 from scheduler.scenario.data import Scenario
-from scheduler.scenario.load import load_scenario
+from scheduler.scenario.load import ParsedScenario
 from scheduler.scenario.yamlnodes import OVERRIDE_ORIGIN
 from scheduler.solve.options import SolveOptions
 from scheduler.whatif.executors import Failed, Runner
@@ -115,7 +115,9 @@ def grid_spec(
 
     ``load`` reads the scenario with overrides (default: the file ``path``; the Python API passes
     a loaded scenario's :meth:`Scenario.with_overrides`)."""
-    read = load or (lambda overrides: load_scenario(path, overrides))
+    if load is None:  # the file is parsed once; each variant's overrides go on its tree
+        load = ParsedScenario.read(path).load
+    read = load
     base = read(sets)  # problems here are the scenario's or --set's own
     paths = [axis.path for axis in axes]
     for axis_path in paths:
@@ -148,7 +150,8 @@ def variants_spec(path: str, sets: Sequence[tuple[str, str]] = ()) -> SweepSpec:
     from scheduler.scenario.variants import load_variant_scenario, load_variants
 
     vs = load_variants(path)
-    base = load_scenario(vs.base, sets)  # the base file's (and --set's) own problems, once
+    parsed = ParsedScenario.read(vs.base)  # parsed once; each variant's overrides on a copy
+    base = parsed.load(sets)  # the base file's (and --set's) own problems, once
     loaded: list[tuple[str, Scenario | None, tuple[str, ...]]] = []
     problems: list[Problem] = []
     for variant in vs.variants:
@@ -157,7 +160,7 @@ def variants_spec(path: str, sets: Sequence[tuple[str, str]] = ()) -> SweepSpec:
             variant, overrides=(*sets, *variant.overrides), override_lines=lines
         )
         try:
-            loaded.append((variant.name, load_variant_scenario(vs, widened), ()))
+            loaded.append((variant.name, load_variant_scenario(vs, widened, parsed=parsed), ()))
         except ScenarioError as error:
             problems += error.problems
             loaded.append((variant.name, None, tuple(str(p) for p in error.problems)))

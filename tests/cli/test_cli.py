@@ -212,8 +212,8 @@ def test_check_command_rejects_a_tampered_plan(tmp_path, capsys):
     data["clusters"][2]["phases"][0]["start"] = "2022-04"
     plan_path.write_text(json.dumps(data))
     capsys.readouterr()
-    assert main(["check", str(BASE), str(plan_path)]) == 5
-    assert "breaks" in capsys.readouterr().out
+    assert main(["check", str(BASE), str(plan_path)]) == 6  # does not fit; 5 is the tool's bug
+    assert "does not fit" in capsys.readouterr().out
 
 
 def test_check_command_reports_a_broken_plan_file(tmp_path, capsys):
@@ -229,6 +229,7 @@ def test_help_documents_exit_statuses(capsys):
         build_parser().parse_args(["--help"])
     out = capsys.readouterr().out
     assert "3  infeasible" in out and "4  no plan within the time limit" in out
+    assert "6  check: the plan does not fit this scenario" in out
 
 
 def test_python_dash_m_runs_in_a_fresh_process():

@@ -275,7 +275,7 @@ def test_phase_that_just_fits_its_supplier_window() -> None:
         "      implement: {}\n"
         "  - id: opts\n"
         "    phases:\n"
-        "      implement: {uses: [], options: [{supplier: acc, months: 15}, {months: 99}]}\n"
+        "      implement: {uses: [], options: [{supplier: acc, months: 15}, {months: 96}]}\n"
     )
     scenario = load_scenario_text(text)
     assert [c.id for c in scenario.clusters] == ["free", "late", "opts"]

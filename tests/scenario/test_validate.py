@@ -215,3 +215,27 @@ def test_a_dependency_on_a_valid_cluster_passes():
         ),
     )
     assert validate(sc) == []
+
+
+def test_a_scenario_built_in_python_gets_the_loaders_limits():
+    """A scenario built in Python cannot pass sizes the loader refuses (months beyond the
+    horizon, money beyond what the solvers hold), so a solve never builds a model of them."""
+    sc = scenario(
+        cluster("a", phase("p", months=999_999_999)),
+        cluster("b", phase("q", months=2, cost=10**30)),
+    )
+    found = {(p.key, p.message) for p in validate(sc)}
+    months = sc.horizon.months
+    assert found == {
+        (
+            "clusters[0].phases[0].modes[0].months",
+            f"999999999 months cannot fit in the horizon of {months} months",
+        ),
+        (
+            "clusters[1].phases[0].modes[0].cost",
+            "1.000e+30 is more than £1,000,000,000,000,000 (£1,000,000bn), "
+            "the most any amount may be",
+        ),
+    }
+    with pytest.raises(ScenarioError):
+        solve(sc, SolveOptions(time_limit=5))
