@@ -10,7 +10,7 @@ import textwrap
 from collections.abc import Callable, Sequence
 
 from scheduler.report.table import format_table
-from scheduler.terms import MONEY_TERMS, term_text
+from scheduler.terms import MONEY_TERMS, MONTH_TERMS, term_text
 from scheduler.units import fy_label, millions, month_label, signed_millions
 from scheduler.whatif.compare_entries import months_text, signed_money
 from scheduler.whatif.compare_types import ClusterFacts, Comparison, Story
@@ -38,7 +38,7 @@ def _term_cells(comparison: Comparison, term: str) -> list[str]:
         diff, changed = "", False
         if index and first is not None and value != first:
             changed = True
-            if term == "completion":
+            if term in MONTH_TERMS:
                 diff = months_text(value - first, signed=True)
             elif term in MONEY_TERMS:
                 diff = signed_money(value - first)

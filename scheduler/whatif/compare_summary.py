@@ -15,6 +15,7 @@ from scheduler.analysis.targets import TargetResult, target_results
 from scheduler.plan import ClusterPlan, Plan
 from scheduler.rules.kinds import EARLIEST_ENTRY, FIXED_ENTRY, SUPPLIER_CAPACITY
 from scheduler.scenario.data import Scenario
+from scheduler.terms import MONEY_TERMS, TERMS
 from scheduler.units import money_label, month_label
 from scheduler.whatif.compare_entries import (
     entry_list,
@@ -30,17 +31,6 @@ from scheduler.whatif.compare_entries import (
 from scheduler.whatif.compare_types import Comparison, Story, Subject
 
 __all__ = ["Story", "summarise"]
-
-_TERM_NAMES = {
-    "extension_cost": "extension cost",
-    "delivery_cost": "delivery cost",
-    "total_cost": "total cost",
-    "net_cost": "net cost",
-    "late_months": "late months",
-    "completion": "completion",
-    "funding": "funding released",
-}
-_MONEY = {"extension_cost", "delivery_cost", "total_cost", "net_cost", "funding"}
 
 
 def summarise(comparison: Comparison) -> list[Story]:
@@ -101,12 +91,12 @@ def _headline(comparison: Comparison, a: Subject, b: Subject) -> str:
         va, vb = pa.objective.get(term), pb.objective.get(term)
         if va is None or vb is None or va == vb:
             continue
-        name = _TERM_NAMES.get(term, term)
+        name = TERMS[term].label if term in TERMS else term
         if term == "completion":
             when = "later" if vb > va else "earlier"
             effects.append(f"completion is {months_text(abs(vb - va))} {when} ({month_label(vb)})")
             continue
-        amount = money_label(abs(vb - va)) if term in _MONEY else str(abs(vb - va))
+        amount = money_label(abs(vb - va)) if term in MONEY_TERMS else str(abs(vb - va))
         effects.append(f"the {name} {'rises' if vb > va else 'falls'} by {amount}")
     text = "; ".join(parts)
     if effects:
@@ -234,7 +224,7 @@ def _has_phase(cp: ClusterPlan, phase_id: str) -> bool:
 def _term_value(term: str, value: int) -> str:
     if term == "completion":
         return month_label(value)
-    if term in _MONEY:
+    if term in MONEY_TERMS:
         return money_label(value)
     return str(value)
 
@@ -249,7 +239,7 @@ def _terms(comparison: Comparison, a: Subject, b: Subject) -> list[str]:
         va, vb = pa.objective[term], pb.objective[term]
         if va == vb:
             continue
-        name = _TERM_NAMES.get(term, term)
+        name = TERMS[term].label if term in TERMS else term
         if term == "completion":
             last = max(pb.clusters, key=lambda cp: cp.finish)
             out.append(
@@ -258,7 +248,7 @@ def _terms(comparison: Comparison, a: Subject, b: Subject) -> list[str]:
             )
             continue
         verb = "rises" if vb > va else "falls"
-        delta = signed_money(vb - va)[1:] if term in _MONEY else str(abs(vb - va))
+        delta = signed_money(vb - va)[1:] if term in MONEY_TERMS else str(abs(vb - va))
         text = f"The {name} {verb} by {delta} (from {_term_value(term, va)} to {_term_value(term, vb)})"
         reasons = _extension_reasons(a, b) if term == "extension_cost" else []
         if term in ("delivery_cost", "total_cost", "net_cost"):

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from scheduler.scenario.data import Scenario
-from scheduler.terms import MONEY_TERMS, term_text
+from scheduler.terms import COUNT_TERMS, MONEY_TERMS, MONTH_TERMS, term_text
 from scheduler.units import money_text
 from scheduler.whatif.sweep import SweepRow, Value
 
@@ -155,7 +155,7 @@ def _value(term: str, value: int) -> str:
 def _diff(term: str, amount: int) -> str:
     if term in MONEY_TERMS:
         return money_text(amount)
-    if term in ("completion", "late_months"):
+    if term in MONTH_TERMS | COUNT_TERMS:
         return f"{amount} month{'s' if amount != 1 else ''}"
     return str(amount)
 

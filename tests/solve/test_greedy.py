@@ -36,9 +36,9 @@ def test_greedy_schedule_is_none_or_feasible(scenario):
 
 
 @pytest.mark.slow
-def test_a_thousand_clusters_get_a_checked_plan_even_when_the_solver_runs_out_of_time():
+def test_a_thousand_clusters_get_a_checked_plan_even_when_the_solver_runs_out_of_time(solver):
     scenario = load_scenario_text(generate_yaml(1000, 10, seed=1), "generated.yaml")
-    outcome = solve(scenario, SolveOptions(time_limit=1.0))  # the pipeline re-checks the plan
+    outcome = solve(scenario, SolveOptions(time_limit=1.0), solver)  # the pipeline checks it
     assert outcome.plan.status == "feasible"
     assert len(outcome.plan.clusters) == 1000
     assert outcome.stats.fallback

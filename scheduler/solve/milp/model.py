@@ -132,23 +132,33 @@ class MilpModel:
         self.problem = pulp.LpProblem("scheduler", pulp.LpMinimize)
         self.history_funding = history_funding(scenario)  # pounds, years before the status date
         self.clusters: dict[str, ClusterMilp] = {}
+        self.should_stop = should_stop
         for index, cluster in enumerate(scenario.clusters):
-            if should_stop is not None and should_stop():
-                raise BuildStopped("milp-cbc")
+            self._check_time()
             self.clusters[cluster.id] = self._add_cluster(index, cluster)
         self.empty = [cid for cid, cm in self.clusters.items() if not cm.candidates]
         if self.empty:
             return  # infeasible before any constraint: some cluster has no admissible schedule
-        self._add_supplier_capacity()
-        self._add_stagger()
-        self._add_entries_per_year()
-        self._add_dependencies()
-        self._add_spend()
-        self._add_releases()
-        self._add_caps()
+        for family in (
+            self._add_supplier_capacity,
+            self._add_stagger,
+            self._add_entries_per_year,
+            self._add_dependencies,
+            self._add_spend,
+            self._add_releases,
+            self._add_caps,
+        ):
+            self._check_time()
+            family()
         self.completion = self._variable("completion", 0, self.months - 1)
         for index, cm in enumerate(self.clusters.values()):
             self.problem += self.completion >= cm.expr(cm.last_end()), f"completion_{index}"
+
+    def _check_time(self) -> None:
+        """Raise :class:`BuildStopped` when the caller says building must stop (the time limit
+        covers building the model; checked between clusters and constraint families)."""
+        if self.should_stop is not None and self.should_stop():
+            raise BuildStopped("milp-cbc")
 
     def _variable(self, name: str, low: int, high: int) -> pulp.LpVariable:
         """An integer variable (``add_variable`` from PuLP 3.3, ``LpVariable`` before)."""
