@@ -207,7 +207,7 @@ def _add_lifecycle_edges(
         done = _actual_of(cluster, before.id)
         finished = done is not None and not done.running
         waits = status is not None and before.actual and not after.actual and finished
-        if waits and status - before.end > 1:
+        if waits and status is not None and status - before.end > 1:
             gap = status - before.end
             reason = f"nothing new starts before the status date {month_label(status)}"
         _add_edge(graph, u, v, LIFECYCLE, gap, reason)

@@ -36,11 +36,11 @@ def read_actuals(
         fields = overrides.get(phase.id)
         actual = None
         given = fields is not None and any(fields.has(key) for key in ACTUAL_KEYS)
-        if given:  # after a phase whose actuals are broken, its order is not checked
+        if given and fields is not None:  # after broken actuals, its order is not checked
             before = None if broken else previous
             actual = _phase_actual(reader, phase, fields, status, horizon, before)
         broken = given and actual is None
-        if actual is not None:
+        if actual is not None and fields is not None:
             mode = replace(
                 actual.planned,
                 months=actual.months,
@@ -178,7 +178,7 @@ def _follows(
         )
     elif start - done.end - 1 > phase.max_wait:
         reader.warn(
-            fields.get("actual_start")[0],
+            fields.at("actual_start")[0],
             fields.key_path("actual_start"),
             f"history broke a rule: '{phase.id}' started {start - done.end - 1} months after "
             f"'{previous.id}' ended (max_wait {phase.max_wait})",
@@ -203,7 +203,7 @@ def check_entry_history(reader: Reader, fields: Fields, cluster: Cluster) -> Non
         ("latest_entry", cluster.latest_entry, lambda b: entry > b),
     ):
         if bound is not None and broken(bound):
-            node, path = fields.get(key)
+            node, path = fields.at(key)
             reader.warn(
                 node,
                 path,

@@ -17,7 +17,10 @@ __all__ = ["PHASE_ID", "Suppliers", "build_phases", "read_lifecycle"]
 PHASE_ID = re.compile(r"[A-Za-z0-9_-]+")
 PHASE_ID_RULE = "letters, digits, '-' or '_'"
 PHASE_FIELDS = ("months", "cost", "uses", "options", "max_wait")
-CLUSTER_PHASE_FIELDS = (*PHASE_FIELDS, "risk")  # a cluster's phase may give its duration range
+CLUSTER_PHASE_FIELDS: tuple[str, ...] = (
+    *PHASE_FIELDS,
+    "risk",
+)  # a cluster's phase may give its duration range
 OPTION_KEYS = ("name", "label", "months", "cost", "supplier", "units", "uses")
 # what a cluster's phase may say about its history (read by :mod:`.actuals`)
 ACTUAL_KEYS = ("actual_start", "actual_end", "remaining_months", "option", "actual_cost")

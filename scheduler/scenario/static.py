@@ -153,7 +153,7 @@ def earliest_starts(
         if entry is None:
             entry = max(cluster.earliest_entry or horizon.start, horizon.start)
         if cluster.has_actuals:
-            entry = cluster.phases[0].actual.start
+            entry = cluster.actual_entry()
         elif status is not None:
             entry = max(entry, status)
         bounds = [0] * len(cluster.phases)

@@ -103,7 +103,7 @@ class _Placer:
 
     def _entry_range(self, cluster: Cluster) -> tuple[int, int]:
         if cluster.has_actuals:
-            return cluster.phases[0].actual.start, cluster.phases[0].actual.start
+            return cluster.actual_entry(), cluster.actual_entry()
         if cluster.fixed_entry is not None:
             return cluster.fixed_entry, cluster.fixed_entry
         first = max(self.horizon.start, cluster.earliest_entry or self.horizon.start)

@@ -48,7 +48,7 @@ def phase_offsets(cluster: Cluster, months: list[int], status: int | None) -> li
     own: back to back, except that phases with actuals start at their actual start and the first
     phase after a finished one waits :func:`history_gap` months."""
     offsets, at = [], 0
-    entry = cluster.phases[0].actual.start if cluster.has_actuals else 0
+    entry = cluster.actual_entry() if cluster.has_actuals else 0
     for index, phase in enumerate(cluster.phases):
         if phase.actual is not None:
             at = phase.actual.start - entry

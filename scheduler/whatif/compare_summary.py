@@ -9,6 +9,7 @@ what holds an entry (stagger, a supplier's capacity, a dependency), the scenario
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from scheduler.analysis.graph import build_graph
 from scheduler.analysis.targets import target_results
@@ -321,7 +322,7 @@ def _caps(pa: Plan, pb: Plan, la: str, lb: str) -> list[str]:
 
 def _targets(a: Subject, b: Subject) -> list[str]:
     """Each target (of either scenario, by name) as met or missed in each plan."""
-    results = {}
+    results: dict[str, dict[str, Any]] = {}
     for subject in (a, b):
         if subject.scenario is not None and subject.plan is not None:
             for result in target_results(subject.scenario, subject.plan):

@@ -95,7 +95,7 @@ class CpsatModel(ModelCore):
         """The readiness bound on the entry month, used to tighten domains (not when relaxable),
         and the status date for a cluster without actuals (always: history is no rule)."""
         if cluster.has_actuals:
-            return max(0, cluster.phases[0].actual.start - self.origin)
+            return max(0, cluster.actual_entry() - self.origin)
         status = self.scenario.status_date
         floor = 0 if status is None else max(0, status - self.origin)
         if self.relaxable or cluster.earliest_entry is None:

@@ -182,7 +182,7 @@ class MilpModel:
             for i, p in enumerate(phases)
         ]
         status = self.scenario.status_date
-        entry = phases[0].actual.start if cluster.has_actuals else 0
+        entry = cluster.actual_entry() if cluster.has_actuals else 0
         patterns = []
         for modes in itertools.product(*(p.modes for p in phases)):
             for wait in itertools.product(*waits):
@@ -218,7 +218,7 @@ class MilpModel:
         ``e[c,replaced_by] <= hard_deadline`` for each legacy system."""
         entry = self.origin + t
         if cluster.has_actuals:
-            if entry != cluster.phases[0].actual.start:
+            if entry != cluster.actual_entry():
                 return False
         elif not self._entry_allowed(cluster, entry):
             return False
