@@ -79,11 +79,13 @@ def load(path: str | Path, overrides: Mapping[str, object] | None = None) -> Sce
 
 
 def validate(scenario: Scenario) -> list[Problem]:
-    """Every problem with a scenario built or changed in Python, by key path on the data (the
-    loader's rules and messages, its static feasibility checks included); empty when sound."""
+    """Every problem that makes a scenario built or changed in Python bad input, by key path on
+    the data (the loader's rules and messages); empty when sound. A scenario that is valid but
+    certainly infeasible (a deadline before any finish, ...) loads, as from a file: solving it
+    gives an ``infeasible`` plan that says why."""
     from scheduler.scenario.validate import validate as validate_data
 
-    return validate_data(scenario)
+    return validate_data(scenario, static=False)
 
 
 def _scenario(scenario: Scenario | str | Path) -> Scenario:

@@ -155,3 +155,12 @@ def test_sweep_varies_a_loaded_scenario():
 def test_solve_options_are_checked_as_on_the_command_line():
     with pytest.raises(sch.OptionError, match="--time-limit"):
         sch.solve(BASE, time_limit=float("nan"))
+
+
+def test_validate_reports_bad_input_and_leaves_infeasibility_to_the_solver():
+    scenario = sch.load(BASE)
+    late = dataclasses.replace(scenario, policy=dataclasses.replace(scenario.policy, deadline=0))
+    assert sch.validate(late) == []
+    assert sch.solve(late, time_limit=10).plan.status == "infeasible"
+    unknown = dataclasses.replace(scenario, suppliers=scenario.suppliers[:1])
+    assert {p.message for p in sch.validate(unknown)} == {"unknown supplier 'integrators'"}

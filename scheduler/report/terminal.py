@@ -158,6 +158,7 @@ def _history(scenario: Scenario, plan: Plan) -> str:
     if not rows or plan.status_date is None:
         return ""
     headers = ["cluster", "phase", "start", "end", "months", "planned", "longer", "option", ""]
+    assert plan.status_date is not None  # only a plan with actuals has rows here
     title = f"History as at {month_label(plan.status_date)} (actuals; fixed, not decisions)"
     return title + "\n" + format_table(headers, rows, "llllrrrll", indent=INDENT)
 
@@ -193,6 +194,7 @@ def _legacy(plan: Plan) -> str:
 
 def _legacy_split(plan: Plan) -> str:
     """Late months and extension cost, incurred before the status date and still to come."""
+    assert plan.status_date is not None  # _legacy calls this only for a plan with a status date
     items = [(cp.id, legacy) for cp in plan.clusters for legacy in cp.legacy]
     if not items or plan.status_date is None:
         return ""

@@ -55,7 +55,7 @@ def read_released(
     """``budget.released: {cluster: {year: amount}}``: facts of years ended by the status date."""
     budget = top.mapping("budget")
     fields = budget.mapping("released") if budget is not None else None
-    if fields is None:
+    if fields is None or budget is None:
         return ()
     reader = top.reader
     if status is None:
@@ -70,7 +70,9 @@ def read_released(
             fields.error(cluster_id, f"unknown cluster '{cluster_id}'{hint}")
             continue
         years = fields.mapping(cluster_id)
-        for label, (node, path) in (years.entries if years is not None else {}).items():
+        if years is None:
+            continue
+        for label, (node, path) in years.entries.items():
             try:
                 year = parse_fy(label, fy_start)
             except ValueError:
