@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from scheduler.report.table import format_table
 from scheduler.terms import term_text
 from scheduler.units import month_label
@@ -10,6 +12,7 @@ from scheduler.whatif.robust import RobustResult
 __all__ = ["render_robust"]
 
 INDENT = 2
+WIDTH = 100
 
 
 def _pct(p: float) -> str:
@@ -17,11 +20,14 @@ def _pct(p: float) -> str:
 
 
 def render_robust(result: RobustResult) -> str:
+    how = (
+        f"Buffers from the {_pct(result.target)} quantile of each deadline's sampled slip, "
+        f"{result.samples:,} in-sample runs (seed {result.seeds[0]}), {result.rounds} round(s); "
+        f"checked on {result.runs:,} fresh runs (seed {result.seeds[1]})."
+    )
     lines = [
         f"Robust plan: every hard deadline to hold with probability at least {_pct(result.target)}",
-        f"  buffers from the {_pct(result.target)} quantile of each deadline's sampled slip, "
-        f"{result.samples:,} in-sample runs (seed {result.seeds[0]}), {result.rounds} round(s); "
-        f"checked on {result.runs:,} fresh runs (seed {result.seeds[1]})",
+        textwrap.fill(how, WIDTH, initial_indent=" " * INDENT, subsequent_indent=" " * INDENT),
     ]
     if not result.deadlines:
         lines.append("  the scenario has no hard deadline: the deterministic plan is the plan")
@@ -51,11 +57,12 @@ def render_robust(result: RobustResult) -> str:
     else:
         best = min(row.in_sample for row in result.deadlines)
         capped = ", ".join(f"{cluster}: {name}" for cluster, name in result.capped_by) or "-"
-        lines.append(
-            f"\nNo plan reaches {_pct(result.target)}: the deadline that caps it is {capped} "
+        text = (
+            f"No plan reaches {_pct(result.target)}: the deadline that caps it is {capped} "
             f"(no plan retires it any earlier); the best reachable is {_pct(best)} for the "
             "least likely deadline, the plan shown."
         )
+        lines += ["", textwrap.fill(text, WIDTH)]
     lines += ["", "The price of robustness (robust plan against the deterministic plan)"]
     rows = []
     for term, value in result.plan.objective.items():
