@@ -15,8 +15,10 @@ When a tightened deadline makes the scenario infeasible, the buffer of each dead
 cut back, by bisection, to the largest that still has a plan (the others held at their last
 feasible buffers): that deadline caps the probability, and the others go on growing. The plan
 returned is then the one whose in-sample probabilities, least likely deadline first, are best
-(compared in that order), the first found on a tie (the cheapest: buffers only grow). The result is checked against the original scenario and simulated again on fresh
-samples (seed ``risk.seed + 1``, ``risk.runs`` runs): the out-of-sample probabilities.
+(compared in that order), the first found on a tie (the cheapest: buffers only grow). Each buffer
+is then cut back, by bisection, to the least that keeps the deadlines that held still holding. The
+result is checked against the original scenario and simulated again on fresh samples (seed
+``risk.seed + 1``, ``risk.runs`` runs): the out-of-sample probabilities.
 """
 
 from __future__ import annotations
