@@ -9,6 +9,7 @@ import sys
 from scheduler.analysis.graph import critical_chain
 from scheduler.cli.common import (
     EXIT_INFEASIBLE,
+    EXIT_INTERRUPTED,
     EXIT_NO_PLAN,
     EXIT_OK,
     add_scenario_options,
@@ -22,6 +23,7 @@ from scheduler.pipeline import Outcome, solve
 from scheduler.report.outputs import write_json, write_outputs
 from scheduler.report.robust_report import render_robust
 from scheduler.report.terminal import render_plan
+from scheduler.solve.interrupt import interruptible
 from scheduler.whatif.robust import RobustResult, robust_solve
 
 STATUS_EXIT = {"optimal": EXIT_OK, "feasible": EXIT_OK, "infeasible": EXIT_INFEASIBLE}
@@ -88,9 +90,10 @@ def run(args: argparse.Namespace) -> int:
     check_solve_args(args)
     target = _robust_target(args) if args.robust is not None else None
     scenario = read_scenario(args.scenario, args.overrides)
-    outcome = solve(scenario, solve_options(args), solver=args.solver)
+    with interruptible() as interrupt:  # Ctrl-C / SIGTERM: stop the solve, keep the best plan
+        outcome = solve(scenario, solve_options(args), solver=args.solver, interrupt=interrupt)
     robust = None
-    if args.robust is not None:
+    if args.robust is not None and not outcome.stats.interrupted:
         if scenario.risk is None:
             print(
                 f"warning: {args.scenario} has no risk section: every duration is certain, so "
@@ -127,4 +130,6 @@ def run(args: argparse.Namespace) -> int:
             + ("passed" if plan.has_schedule else "no plan to check"),
             file=sys.stderr,
         )
+    if outcome.stats.interrupted:
+        return EXIT_INTERRUPTED[outcome.stats.interrupted]
     return STATUS_EXIT.get(plan.status, EXIT_NO_PLAN)
