@@ -113,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
             outcome = Outcome(found.plan, outcome.stats)
     plan = outcome.plan
     if args.json:
-        write_json(plan, args.json)
+        write_json(plan, args.json, scenario)
     if args.out:
         write_outputs(scenario, plan, args.out)
     if args.quiet:
