@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from scheduler.analysis.total_float import phase_floats
 from scheduler.analysis.window import entry_windows
 from scheduler.errors import PlanCheckError, Problem
 from scheduler.plan import Plan, SolverInfo
@@ -51,7 +52,8 @@ def solve(
     solver: str = "cp-sat",
     interrupt: Interrupt | None = None,
 ) -> Outcome:
-    """Solve ``scenario``; a plan with a schedule is given its entry windows and re-checked by
+    """Solve ``scenario``; a plan with a schedule is given its entry windows and floats
+    (:mod:`scheduler.analysis.total_float`) and re-checked by
     :func:`scheduler.rules.check.check_plan`, and a failed check raises :class:`PlanCheckError`.
     ``interrupt`` (from :func:`scheduler.solve.interrupt.interruptible`) lets Ctrl-C and SIGTERM
     end the solve early with the best plan found.
@@ -67,6 +69,7 @@ def solve(
     plan = with_history(scenario, plan)  # the status date on plans without a schedule too
     if plan.has_schedule:
         plan = plan.with_windows(entry_windows(scenario, plan))
+        plan = plan.with_floats(phase_floats(scenario, plan))
         violations = check_plan(scenario, plan)
         if violations:
             raise PlanCheckError(violations)

@@ -31,6 +31,10 @@ class PhasePlan:
     uses: dict[str, int]
     cost: int
     actual: bool = False  # history (scenario actuals), not a decision
+    # Total float: months the phase may overrun, everything else held, before its cluster's
+    # legacy expiry / hard deadline breaks (negative: late already; None: no such date after it).
+    float_expiry: int | None = None
+    float_deadline: int | None = None
 
     def __post_init__(self) -> None:
         _months(self, "start", "end")
@@ -226,6 +230,24 @@ class Plan:
         clusters = tuple(replace(c, entry_window=windows[c.id]) for c in self.clusters)
         return replace(self, clusters=clusters)
 
+    def with_floats(self, floats: dict[tuple[str, str], tuple[int | None, int | None]]) -> Plan:
+        """The plan with each phase's float ``(to expiry, to hard deadline)`` by (cluster, phase)."""
+        clusters = tuple(
+            replace(
+                c,
+                phases=tuple(
+                    replace(
+                        p,
+                        float_expiry=floats.get((c.id, p.id), (None, None))[0],
+                        float_deadline=floats.get((c.id, p.id), (None, None))[1],
+                    )
+                    for p in c.phases
+                ),
+            )
+            for c in self.clusters
+        )
+        return replace(self, clusters=clusters)
+
     # -- JSON -----------------------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
@@ -280,6 +302,7 @@ class Plan:
                             "uses": dict(sorted(p.uses.items())),
                             "cost": p.cost,
                             **({"actual": p.actual} if self.status_date is not None else {}),
+                            "float": {"expiry": p.float_expiry, "hard_deadline": p.float_deadline},
                         }
                         for p in c.phases
                     ],
@@ -344,6 +367,8 @@ class Plan:
                         uses={k: int(v) for k, v in (p.get("uses") or {}).items()},
                         cost=int(p.get("cost", 0)),
                         actual=bool(p.get("actual", False)),
+                        float_expiry=_optional_int((p.get("float") or {}).get("expiry")),
+                        float_deadline=_optional_int((p.get("float") or {}).get("hard_deadline")),
                     )
                     for p in c["phases"]
                 ),
@@ -427,3 +452,7 @@ def _term_text(name: str, value: int, bound: int | None) -> str:
     if bound is not None and bound != value:
         text += f" (bound {term_text(name, bound)})"
     return text
+
+
+def _optional_int(value: Any) -> int | None:
+    return None if value is None else int(value)

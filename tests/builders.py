@@ -4,20 +4,27 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
+from dataclasses import replace
 
 from scheduler.analysis.window import entry_windows
 from scheduler.plan import Plan
+from scheduler.rules.check import check_plan
 from scheduler.rules.evaluate import ClusterDecision, evaluate
 from scheduler.scenario.data import (
     Budget,
     Cap,
     Cluster,
+    Dependency,
     Horizon,
     Legacy,
+    Milestone,
     Mode,
     Objective,
     Phase,
     Policy,
+    Range,
+    Risk,
+    RiskEvent,
     Scenario,
     Supplier,
 )
@@ -29,6 +36,7 @@ __all__ = [
     "Objective",
     "Policy",
     "Supplier",
+    "busy_plan",
     "cluster",
     "m",
     "phase",
@@ -141,3 +149,46 @@ def large_plan(clusters: int = 1000, seed: int = 7) -> tuple[Scenario, Plan]:
     ev = evaluate(sc, decisions)
     assert ev.feasible, ev.violations[:3]
     return sc, ev.to_plan(sc)
+
+
+def busy_plan() -> tuple[Scenario, Plan]:
+    """Two suppliers of capacity 1, a dependency, a stagger and a fixed entry: every rule a run
+    keeps has work to do."""
+    sup = (Supplier("vendors", "V", 1), Supplier("teams", "T", 1))
+    sc = scenario(
+        cluster(
+            "fix",
+            phase("tender", 3, 300_000, {"vendors": 1}),
+            phase("build", 6, 600_000, {"teams": 1}),
+            fixed_entry="2024-04",
+        ),
+        cluster(
+            "a",
+            phase("tender", 3, 300_000, {"vendors": 1}),
+            phase("build", 8, 800_000, {"teams": 1}),
+            phase("run", 2, 0),
+            legacy=(Legacy("old", m("2025-06"), "build", 10_000, m("2026-03")),),
+        ),
+        cluster(
+            "b",
+            phase("tender", 4, 400_000, {"vendors": 1}),
+            phase("build", 5, 500_000, {"teams": 1}),
+            depends_on=(
+                Dependency("a", Milestone("tender", "end"), 3, Milestone("tender", "start")),
+            ),
+        ),
+        end="2029-03",
+        suppliers=sup,
+        policy=Policy(stagger_months=2),
+    )
+    risk = Risk(
+        runs=300,
+        seed=5,
+        phases=(("tender", Range(-30, 0, 60, True)), ("build", Range(-20, 10, 80, True))),
+        events=(RiskEvent("slip", 0.3, 3, "run"),),
+    )
+    sc = replace(sc, risk=risk)
+    entries = {"fix": "2024-04", "a": "2024-10", "b": "2025-05"}
+    plan = plan_of(sc, entries)
+    assert check_plan(sc, plan) == []
+    return sc, plan

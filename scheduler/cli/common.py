@@ -111,7 +111,9 @@ def add_scenario_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_solve_options(parser: argparse.ArgumentParser) -> None:
+def add_solve_options(parser: argparse.ArgumentParser, seed_flag: str = "--seed") -> None:
+    """The solver's options; ``seed_flag`` names its seed (``risk`` keeps ``--seed`` for the
+    samples and gives the solver ``--solver-seed``)."""
     group = parser.add_argument_group("solver")
     group.add_argument(
         "--time-limit",
@@ -120,7 +122,9 @@ def add_solve_options(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="wall-clock limit for the whole solve, all objective stages (default 60)",
     )
-    group.add_argument("--seed", type=int, default=0, help="random seed of the solver (default 0)")
+    group.add_argument(
+        seed_flag, dest="seed", type=int, default=0, help="random seed of the solver (default 0)"
+    )
     group.add_argument(
         "--workers",
         type=int,

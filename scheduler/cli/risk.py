@@ -40,18 +40,17 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--plan", metavar="PLAN.json", help="simulate this plan instead of solving")
     parser.add_argument("--runs", type=int, help="Monte Carlo runs (default risk.runs, 10000)")
     parser.add_argument(
-        "--risk-seed",
-        "--sample-seed",
+        "--seed",
         dest="risk_seed",
         type=int,
-        help="seed of the samples (default risk.seed); --seed is the solver's",
+        help="seed of the samples (default risk.seed); the solver's is --solver-seed",
     )
     parser.add_argument(
         "--out", metavar="DIR", help="write risk.txt, risk.json, risk.csv, runs.csv, risk.png"
     )
     parser.add_argument("--json", metavar="FILE", help="write the summary as JSON")
     add_scenario_options(parser)
-    add_solve_options(parser)
+    add_solve_options(parser, seed_flag="--solver-seed")
     parser.set_defaults(run=run)
 
 
@@ -61,7 +60,7 @@ def _check_args(args: argparse.Namespace) -> None:
         problems.append(Problem("--runs", None, "", f"must be 1 to {MAX_RUNS:,}, got {args.runs}"))
     if args.risk_seed is not None and not 0 <= args.risk_seed <= MAX_SEED:
         message = f"must be 0 to {MAX_SEED}, got {args.risk_seed}"
-        problems.append(Problem("--risk-seed", None, "", message))
+        problems.append(Problem("--seed", None, "", message))
     if problems:
         raise ScenarioError(problems)
 

@@ -63,6 +63,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         metavar="PATH=SPEC",
         help="vary a scenario value over FROM..TO/STEP or a,b,c; may be repeated (a grid)",
     )
+    parser.add_argument(
+        "--risk",
+        action="store_true",
+        help="also simulate every plan under the scenario's risk section and show each hard "
+        "deadline's probability and completion at P80 (on by default when a risk.* path is varied)",
+    )
     add_scenario_options(parser)
     output = parser.add_argument_group("output")
     output.add_argument("--csv", metavar="FILE", help="write the rows as CSV (money in pounds)")
@@ -191,7 +197,13 @@ def run(args: argparse.Namespace) -> int:
     )
     with bar:
         result = run_sweep(
-            spec, options, runner, args.solver, on_row=lambda _: bar.update(1), executor=where
+            spec,
+            options,
+            runner,
+            args.solver,
+            on_row=lambda _: bar.update(1),
+            executor=where,
+            risk=True if args.risk else None,
         )
     print(render_sweep(result))
     written = []

@@ -182,15 +182,53 @@ def _bindings(comparison: Comparison) -> Table:
     return (title, headers, rows, "")
 
 
+def _risk(comparison: Comparison) -> tuple[Table, str] | None:
+    """Each plan's probabilities side by side (plans whose scenario has a risk section)."""
+    risks = list(comparison.risk) + [None] * (len(comparison.subjects) - len(comparison.risk))
+    if not any(risks):
+        return None
+    rows = []
+    for kind, word in (("hard_deadlines", "hard deadline"), ("expiries", "expiry")):
+        keys = list(dict.fromkeys(key for r in risks if r for key in r[kind]))
+        for key in keys:
+            cells = [
+                "-" if r is None or key not in r[kind] else f"{100 * r[kind][key]:.1f}%"
+                for r in risks
+            ]
+            rows.append([f"P({word}) {_short(key, 36)}", *cells])
+    cids = list(dict.fromkeys(cid for r in risks if r for cid in r["go_live_P80"]))
+    for cid in cids:
+        cells = [
+            "-" if r is None or cid not in r["go_live_P80"] else month_label(r["go_live_P80"][cid])
+            for r in risks
+        ]
+        rows.append([f"go-live P80 {cid}", *cells])
+    rows.append(
+        ["completion P80", *("-" if r is None else month_label(r["completion_P80"]) for r in risks)]
+    )
+    most = []
+    for r in risks:
+        item = None if r is None else r["most_at_risk"]
+        most.append("-" if item is None else f"{item['cluster']} {100 * item['probability']:.1f}%")
+    rows.append(["most at risk", *most])
+    runs = sorted({r["runs"] for r in risks if r})
+    title = f"Risk (Monte Carlo of each plan, {', '.join(f'{n:,}' for n in runs)} runs)"
+    headers = ["", *(s.label for s in comparison.subjects)]
+    note = "- : the plan's scenario has no risk section" if None in risks else ""
+    return (title, headers, rows, "l" + "r" * len(risks)), note
+
+
 def sections(comparison: Comparison) -> list[tuple[Table, str]]:
     """Every table of the report with a note line under it."""
-    return [
+    found = [
         (_inputs(comparison), ""),
         (_objective(comparison), ""),
         (_clusters(comparison), ""),
         _funding(comparison),
         (_bindings(comparison), ""),
     ]
+    risk = _risk(comparison)
+    return found + ([risk] if risk is not None else [])
 
 
 def render_comparison(comparison: Comparison) -> str:

@@ -29,6 +29,35 @@ def _extra_late(result: SweepResult) -> bool:
     return "late_months" not in result.terms
 
 
+def _risk_columns(result: SweepResult) -> list[tuple[str, str, str]]:
+    """``(kind, key, heading)`` of the risk columns: each hard deadline's probability (each
+    expiry's when no row has a hard deadline), then completion at P80; none without risk."""
+    summaries = [row.result.risk for row in result.rows if row.result.risk is not None]
+    if not summaries:
+        return []
+    kind = "hard_deadlines" if any(s["hard_deadlines"] for s in summaries) else "expiries"
+    keys = list(dict.fromkeys(key for s in summaries for key in s[kind]))
+    clusters = [key.split(": ", 1)[0] for key in keys]
+    word = "deadline" if kind == "hard_deadlines" else "expiry"
+    columns = [
+        (kind, key, f"P({cid} {word})" if clusters.count(cid) == 1 else f"P({key[:24]})")
+        for key, cid in zip(keys, clusters, strict=True)
+    ]
+    return [*columns, ("completion_P80", "", "completion P80")]
+
+
+def _risk_cell(row: SweepRow, kind: str, key: str, text: bool) -> object:
+    risk = row.result.risk
+    if risk is None:
+        return ""
+    if kind == "completion_P80":
+        return month_label(risk[kind])
+    value = risk[kind].get(key)
+    if value is None:
+        return ""
+    return f"{100 * value:.1f}%" if text else round(value, 4)
+
+
 def findings(result: SweepResult) -> list[GapFinding]:
     return funding_gaps(
         result.spec.columns,
@@ -54,8 +83,10 @@ def render_table(result: SweepResult) -> str:
     variants = result.spec.kind == "variants"
     terms = result.terms
     shown = [_short(path) for path in result.spec.columns]
+    risk = _risk_columns(result)
     headers = ["#", *(["variant"] if variants else []), *shown, "status", *terms]
     headers += ["late months"] if _extra_late(result) else []
+    headers += [heading for _, _, heading in risk]
     headers += ["seconds", "hint"]
     body = []
     for row in result.rows:
@@ -69,11 +100,12 @@ def render_table(result: SweepResult) -> str:
         ]
         if _extra_late(result):
             cells.append(r.late_months if planned else "")
+        cells += [_risk_cell(row, kind, key, text=True) for kind, key, _ in risk]
         cells += [f"{r.seconds:.2f}", r.hint]
         body.append(cells)
     left = 2 if variants else 1
     align = "r" + "l" * (left - 1) + "r" * len(result.spec.columns) + "l" + "r" * len(terms)
-    align += ("r" if _extra_late(result) else "") + "rl"
+    align += ("r" if _extra_late(result) else "") + "r" * len(risk) + "rl"
     return format_table(headers, body, align)
 
 
@@ -103,6 +135,12 @@ def render_sweep(result: SweepResult) -> str:
     return "\n".join(lines)
 
 
+def _risk_csv_name(kind: str, key: str) -> str:
+    if kind == "completion_P80":
+        return kind
+    return f"P({'hard deadline' if kind == 'hard_deadlines' else 'expiry'} holds) {key}"
+
+
 def _csv_term(term: str, value: int) -> object:
     return month_label(value) if term in MONTH_TERMS else value
 
@@ -117,7 +155,7 @@ def sweep_csv_rows(result: SweepResult) -> list[dict[str, object]]:
             value = row.values[position] if position < len(row.values) else None
             if value is None:
                 record[path] = ""
-            elif value.kind in ("money", "int") and value.number is not None:
+            elif value.kind in ("money", "int", "percent") and value.number is not None:
                 record[path] = value.number
             else:
                 record[path] = value.label
@@ -127,6 +165,8 @@ def sweep_csv_rows(result: SweepResult) -> list[dict[str, object]]:
             record[term] = "" if amount is None else _csv_term(term, amount)
         if _extra_late(result):
             record["late_months"] = r.late_months if planned else ""
+        for kind, key, _ in _risk_columns(result):
+            record[_risk_csv_name(kind, key)] = _risk_cell(row, kind, key, text=False)
         record["seconds"] = f"{r.seconds:.3f}"
         record["hint"] = r.hint
         record["explanation"] = " | ".join(text.strip() for text in r.explanation)
@@ -139,6 +179,7 @@ def write_csv(result: SweepResult, path: str | Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     columns = ["index", "variant", *result.spec.columns, "status", *result.terms]
     columns += ["late_months"] if _extra_late(result) else []
+    columns += [_risk_csv_name(kind, key) for kind, key, _ in _risk_columns(result)]
     columns += ["seconds", "hint", "explanation"]
     with atomic_file(target, newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns)

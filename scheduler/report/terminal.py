@@ -44,6 +44,7 @@ def render_plan(scenario: Scenario, plan: Plan, chain: Sequence[ChainLink] | Non
         _clusters(scenario, plan),
         _history(scenario, plan),
         _legacy(plan),
+        _floats(plan),
         _funding(scenario, plan),
         _caps(scenario, plan),
         _targets(scenario, plan),
@@ -190,6 +191,35 @@ def _legacy(plan: Plan) -> str:
         return ""
     headers = ["cluster", "legacy system", "expires", "retired", "late months", "extension £m"]
     return "Legacy systems\n" + format_table(headers, rows, "llllrr", indent=INDENT)
+
+
+def _float_text(value: int | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value} (late already)" if value < 0 else str(value)
+
+
+def _floats(plan: Plan) -> str:
+    """Each phase that precedes a legacy retirement: its float to the expiry and hard deadline."""
+    rows = [
+        [
+            cluster_plan.id,
+            phase.id,
+            _float_text(phase.float_expiry),
+            _float_text(phase.float_deadline),
+        ]
+        for cluster_plan in plan.clusters
+        for phase in cluster_plan.phases
+        if phase.float_expiry is not None or phase.float_deadline is not None
+    ]
+    if not rows:
+        return ""
+    headers = ["cluster", "phase", "to expiry", "to hard deadline"]
+    title = (
+        "Float: months each phase may overrun, everything else held, before its cluster's legacy "
+        "dates break"
+    )
+    return title + "\n" + format_table(headers, rows, "llrr", indent=INDENT)
 
 
 def _legacy_split(plan: Plan) -> str:

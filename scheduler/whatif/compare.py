@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from scheduler.analysis.bindings import binding_rules
+from scheduler.analysis.risk.simulate import simulate
 from scheduler.errors import Problem, ScenarioError
 from scheduler.plan import PLAN_FORMAT, Plan
 from scheduler.rules.check import check_plan
@@ -181,5 +182,16 @@ def compare(subjects: Sequence[Subject]) -> Comparison:
     bindings = tuple(
         None if s.plan is None else tuple(binding_rules(s.plan, s.scenario)) for s in subjects
     )
-    comparison = Comparison(subjects, tuple(terms), tuple(cluster_ids), tuple(years), bindings)
+    risk = tuple(_risk(s) for s in subjects)
+    comparison = Comparison(
+        subjects, tuple(terms), tuple(cluster_ids), tuple(years), bindings, risk=risk
+    )
     return replace(comparison, summary=tuple(summarise(comparison)))
+
+
+def _risk(subject: Subject) -> dict[str, Any] | None:
+    """The subject's plan simulated under its scenario's risk section (``None`` without one)."""
+    scenario, plan = subject.scenario, subject.plan
+    if scenario is None or scenario.risk is None or plan is None or not plan.has_schedule:
+        return None
+    return simulate(scenario, plan).summary()

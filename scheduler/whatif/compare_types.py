@@ -73,6 +73,7 @@ class Comparison:
     years: tuple[int, ...]
     bindings: tuple[tuple[Binding, ...] | None, ...]  # None: no plan; only caps if no scenario
     summary: tuple[Story, ...] = field(default=())
+    risk: tuple[dict[str, Any] | None, ...] = ()  # RiskResult.summary() per subject, or None
 
     @property
     def fiscal_year_start(self) -> int:
@@ -120,6 +121,7 @@ class Comparison:
                 entry["binding_rules"] = [
                     {"kind": b.kind, "name": b.name, "detail": b.detail} for b in rules
                 ]
+            entry["risk"] = _risk_dict(self.risk[index] if index < len(self.risk) else None)
             subjects.append(entry)
         return {
             "format": "scheduler-comparison/1",
@@ -152,3 +154,14 @@ def _option(subject: Subject, cp: ClusterPlan, phase_id: str) -> str:
     if subject.scenario is None:
         return f"option {phase.option}"
     return option_label(subject.scenario, cp.id, phase)
+
+
+def _risk_dict(risk: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A risk summary with its months as ``YYYY-MM``."""
+    if risk is None:
+        return None
+    return {
+        **risk,
+        "go_live_P80": {cid: month_label(m) for cid, m in risk["go_live_P80"].items()},
+        "completion_P80": month_label(risk["completion_P80"]),
+    }

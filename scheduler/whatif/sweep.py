@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from scheduler.analysis.risk.simulate import simulate
 from scheduler.errors import PlanCheckError, Problem, ScenarioError
 from scheduler.pipeline import solve
 from scheduler.plan import Plan
@@ -189,6 +190,7 @@ class SolveTask:
     scenario: Scenario
     options: SolveOptions
     solver: str = "cp-sat"
+    risk: bool = False  # also simulate the plan under the scenario's risk section
 
 
 @dataclass(frozen=True)
@@ -204,6 +206,7 @@ class VariantResult:
     hint: str
     explanation: tuple[str, ...] = ()
     plan: dict[str, Any] | None = None
+    risk: dict[str, Any] | None = None  # RiskResult.summary() when the sweep simulates risk
 
 
 def solve_here(task: SolveTask) -> VariantResult:
@@ -228,7 +231,6 @@ def solve_task(task: SolveTask) -> VariantResult:
     except Exception as exc:  # one variant's bug must not lose the others' rows
         lines = (f"internal error: {type(exc).__name__}: {exc}",)
         return VariantResult("error", {}, None, None, time.perf_counter() - started, "", lines)
-    seconds = time.perf_counter() - started
     plan = outcome.plan
     first = None
     late = None
@@ -237,15 +239,19 @@ def solve_task(task: SolveTask) -> VariantResult:
         if all(term in plan.objective for term, _ in stage):
             first = sum(weight * plan.objective[term] for term, weight in stage)
         late = sum(legacy.late_months for c in plan.clusters for legacy in c.legacy)
+    risk = None
+    if task.risk and plan.has_schedule and task.scenario.risk is not None:
+        risk = simulate(task.scenario, plan).summary()
     return VariantResult(
         plan.status,
         dict(plan.objective),
         first,
         late,
-        seconds,
+        time.perf_counter() - started,
         outcome.stats.hint,
         plan.explanation,
         plan.to_dict(),
+        risk,
     )
 
 
@@ -299,16 +305,23 @@ def run_sweep(
     solver: str = "cp-sat",
     on_row: Callable[[SweepRow], object] | None = None,
     executor: str = "",
+    risk: bool | None = None,
 ) -> SweepResult:
     """Solve the base scenario here, then every variant through ``runner`` with the base plan as
-    the warm-start hint. Ctrl-C keeps the finished rows and marks the result ``interrupted``."""
-    base = solve_here(SolveTask(spec.base, dataclasses.replace(options, hint=None), solver))
+    the warm-start hint. Ctrl-C keeps the finished rows and marks the result ``interrupted``.
+    With ``risk`` (default: when a varied path is in the ``risk`` section) every plan is also
+    simulated under its scenario's risk section and each row carries the probabilities."""
+    if risk is None:
+        risk = any(column.split(".")[0] == "risk" for column in spec.columns)
+    base = solve_here(
+        SolveTask(spec.base, dataclasses.replace(options, hint=None), solver, risk=risk)
+    )
     hint = (
         Plan.from_dict(base.plan) if base.plan and base.status in ("optimal", "feasible") else None
     )
     valid = [v for v in spec.variants if v.scenario is not None]
     tasks = [
-        SolveTask(v.scenario, dataclasses.replace(options, hint=hint), solver)
+        SolveTask(v.scenario, dataclasses.replace(options, hint=hint), solver, risk=risk)
         for v in valid
         if v.scenario is not None
     ]

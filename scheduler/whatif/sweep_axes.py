@@ -1,9 +1,10 @@
 """The values a sweep varies: ``--vary PATH=FROM..TO/STEP`` or ``PATH=a,b,c``, and the grid.
 
-Ranges are of money (``£250m..£450m/£25m``), whole numbers (``0..6/1``, step 1 by default) or
-months (``2028-03..2029-03/3``, in months); they start at FROM and go up by STEP while not past
-TO. Lists are typed together (all whole numbers, all months, all money, or else text) and applied
-exactly as written. Every problem names ``--vary`` and the path.
+Ranges are of money (``£250m..£450m/£25m``), whole numbers (``0..6/1``, step 1 by default),
+months (``2028-03..2029-03/3``, in months) or whole percents (``20%..60%/10%``, for risk ranges);
+they start at FROM and go up by STEP while not past TO. Lists are typed together (all whole
+numbers, all percents, all months, all money, or else text) and applied exactly as written.
+Every problem names ``--vary`` and the path.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ MAX_VALUES = 1_000  # per --vary axis
 _INT = re.compile(r"^[+-]?\d+$")
 _MONTH = re.compile(r"^\d{4}-\d{1,2}$")
 _MONEY_MARK = re.compile(r"£|\d\s*(k|m|bn)\s*$", re.I)
+_PERCENT = re.compile(r"^[+-]?\d+%$")
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,7 @@ class Value:
 
     text: str
     number: int | None = None
-    kind: str = "text"  # "money", "int", "month" or "text"
+    kind: str = "text"  # "money", "int", "month", "percent" or "text"
 
     @property
     def label(self) -> str:
@@ -71,6 +73,8 @@ def classify(texts: Sequence[str]) -> tuple[Value, ...]:
     items = [text.strip() for text in texts]
     if all(_INT.match(text) for text in items):
         return tuple(Value(text, int(text), "int") for text in items)
+    if all(_PERCENT.match(text) for text in items):
+        return tuple(Value(text, int(text[:-1]), "percent") for text in items)
     try:
         if all(_MONTH.match(text) for text in items):
             return tuple(Value(text, parse_month(text), "month") for text in items)
@@ -97,7 +101,10 @@ def _parse_range(path: str, spec: str) -> tuple[Value, ...]:
     low_text, _, high_text = (part.strip() for part in body.partition(".."))
     step_text = step_text.strip()
     if not low_text or not high_text or (slash and not step_text):
-        raise _error(path, f"expected FROM..TO/STEP like £250m..£450m/£25m or 0..6/1, got {spec!r}")
+        raise _error(
+            path,
+            f"expected FROM..TO/STEP like £250m..£450m/£25m, 0..6/1 or 20%..60%/10%, got {spec!r}",
+        )
     if _MONTH.match(low_text) and _MONTH.match(high_text):
         if step_text and not _INT.match(step_text):
             raise _error(path, f"a month range steps by whole months (like /3), got {step_text!r}")
@@ -107,6 +114,14 @@ def _parse_range(path: str, spec: str) -> tuple[Value, ...]:
             raise _error(path, str(exc)) from None
         months = _steps(path, low, high, int(step_text or 1), str)
         return tuple(Value(month_label(m), m, "month") for m in months)
+    if _PERCENT.match(low_text) and _PERCENT.match(high_text):
+        step = step_text[:-1] if step_text.endswith("%") else step_text
+        if step and not _INT.match(step):
+            raise _error(
+                path, f"a percentage range steps by whole percents (like /10%), got {step_text!r}"
+            )
+        numbers = _steps(path, int(low_text[:-1]), int(high_text[:-1]), int(step or 1), str)
+        return tuple(Value(f"{n}%", n, "percent") for n in numbers)
     if _INT.match(low_text) and _INT.match(high_text) and (not step_text or _INT.match(step_text)):
         numbers = _steps(path, int(low_text), int(high_text), int(step_text or 1), str)
         return tuple(Value(str(n), n, "int") for n in numbers)

@@ -8,19 +8,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from builders import Supplier, cluster, m, phase, plan_of, scenario
+from builders import busy_plan, cluster, m, phase, plan_of, scenario
 
 from scheduler.analysis.risk.sampling import round_half_up, triangular_cdf, triangular_inverse
 from scheduler.analysis.risk.simulate import run_samples, simulate
 from scheduler.analysis.risk.stats import percentile
 from scheduler.plan import Plan
-from scheduler.rules.check import check_plan
 from scheduler.rules.evaluate import ClusterDecision, evaluate
 from scheduler.scenario.data import (
-    Dependency,
     Legacy,
-    Milestone,
-    Policy,
     Range,
     Risk,
     RiskEvent,
@@ -45,49 +41,6 @@ def _one_phase(risk: Risk, months: int = 10, expires: str = "2025-03") -> tuple[
     return sc, plan_of(sc, {"a": "2024-04"})
 
 
-def _busy() -> tuple[Scenario, Plan]:
-    """Two suppliers of capacity 1, a dependency, a stagger and a fixed entry: every rule a run
-    keeps has work to do."""
-    sup = (Supplier("vendors", "V", 1), Supplier("teams", "T", 1))
-    sc = scenario(
-        cluster(
-            "fix",
-            phase("tender", 3, 300_000, {"vendors": 1}),
-            phase("build", 6, 600_000, {"teams": 1}),
-            fixed_entry="2024-04",
-        ),
-        cluster(
-            "a",
-            phase("tender", 3, 300_000, {"vendors": 1}),
-            phase("build", 8, 800_000, {"teams": 1}),
-            phase("run", 2, 0),
-            legacy=(Legacy("old", m("2025-06"), "build", 10_000, m("2026-03")),),
-        ),
-        cluster(
-            "b",
-            phase("tender", 4, 400_000, {"vendors": 1}),
-            phase("build", 5, 500_000, {"teams": 1}),
-            depends_on=(
-                Dependency("a", Milestone("tender", "end"), 3, Milestone("tender", "start")),
-            ),
-        ),
-        end="2029-03",
-        suppliers=sup,
-        policy=Policy(stagger_months=2),
-    )
-    risk = Risk(
-        runs=300,
-        seed=5,
-        phases=(("tender", Range(-30, 0, 60, True)), ("build", Range(-20, 10, 80, True))),
-        events=(RiskEvent("slip", 0.3, 3, "run"),),
-    )
-    sc = dataclasses.replace(sc, risk=risk)
-    entries = {"fix": "2024-04", "a": "2024-10", "b": "2025-05"}
-    plan = plan_of(sc, entries)
-    assert check_plan(sc, plan) == []
-    return sc, plan
-
-
 def _base() -> tuple[Scenario, Plan]:
     sc = load_scenario(ROOT / "scenarios" / "base.yaml")
     from scheduler.pipeline import solve
@@ -108,7 +61,7 @@ def test_rounding_is_half_up_and_at_least_one_month() -> None:
 
 
 def test_a_deterministic_range_gives_the_plans_dates_and_certain_answers() -> None:
-    sc, plan = _busy()
+    sc, plan = busy_plan()
     certain = Risk(
         runs=50, phases=(("tender", Range(0, 0, 0, True)), ("build", Range(0, 0, 0, True)))
     )
@@ -207,7 +160,7 @@ def _every_run_keeps_the_rules(sc: Scenario, plan: Plan, sample: int) -> None:
 
 
 def test_every_sampled_schedule_keeps_the_rules() -> None:
-    sc, plan = _busy()
+    sc, plan = busy_plan()
     _every_run_keeps_the_rules(sc, plan, sample=300)
 
 
@@ -219,7 +172,7 @@ def test_every_sampled_schedule_of_the_base_plan_keeps_the_rules() -> None:
 
 
 def test_the_plans_order_on_a_supplier_is_kept() -> None:
-    sc, plan = _busy()
+    sc, plan = busy_plan()
     runs = run_samples(sc, plan)
     jobs = runs.jobs
     for i, a in enumerate(jobs):
@@ -230,7 +183,7 @@ def test_the_plans_order_on_a_supplier_is_kept() -> None:
 
 
 def test_a_fixed_seed_gives_identical_results_and_another_seed_other_runs() -> None:
-    sc, plan = _busy()
+    sc, plan = busy_plan()
     assert simulate(sc, plan) == simulate(sc, plan)
     first = run_samples(sc, plan).draws.months
     assert np.array_equal(first, run_samples(sc, plan).draws.months)
@@ -253,7 +206,7 @@ def test_pro_rata_cost_follows_the_months_run() -> None:
 
 
 def test_drivers_and_criticality_name_the_phase_that_moves_the_date() -> None:
-    sc, plan = _busy()
+    sc, plan = busy_plan()
     result = simulate(sc, plan)
     (item,) = result.legacy
     assert item.drivers and item.drivers[0][0] in ("a build", "a tender")

@@ -72,7 +72,7 @@ def test_risk_of_a_saved_plan_with_other_runs_and_seed(tmp_path, capsys):
     plan = tmp_path / "plan.json"
     assert main([str(path), "--json", str(plan)]) == 0
     capsys.readouterr()
-    args = ["risk", str(path), "--plan", str(plan), "--runs", "300", "--risk-seed", "4"]
+    args = ["risk", str(path), "--plan", str(plan), "--runs", "300", "--seed", "4"]
     assert main([*args, "--json", str(tmp_path / "a.json")]) == 0
     assert main([*args, "--json", str(tmp_path / "b.json")]) == 0
     out = capsys.readouterr().out
@@ -94,7 +94,7 @@ def test_a_plan_of_another_scenario_is_refused(tmp_path, capsys):
     ("args", "message"),
     [
         (["--runs", "0"], "--runs: must be 1 to 1,000,000, got 0"),
-        (["--risk-seed", "-1"], "--risk-seed: must be 0 to"),
+        (["--seed", "-1"], "--seed: must be 0 to"),
     ],
 )
 def test_bad_options_are_bad_input(tmp_path, capsys, args, message):

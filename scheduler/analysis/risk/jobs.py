@@ -25,7 +25,8 @@ class Job:
     months: int  # planned months (of the chosen option)
     cost: int  # the chosen option's cost, pounds
     uses: tuple[tuple[str, int], ...]  # (supplier id, units)
-    fixed: bool = False  # a fixed market entry: never moves
+    fixed: bool = False  # a fixed market entry, or history (actuals): never moves
+    actual: bool = False  # history: its months are facts, not sampled
 
     @property
     def label(self) -> str:
@@ -41,7 +42,7 @@ def plan_jobs(scenario: Scenario, plan: Plan) -> tuple[Job, ...]:
     for cluster in scenario.clusters:
         cp = planned[cluster.id]
         for position, phase in enumerate(cp.phases):
-            fixed = position == 0 and cluster.fixed_entry is not None
+            fixed = (position == 0 and cluster.fixed_entry is not None) or phase.actual
             jobs.append(
                 Job(
                     cluster=cluster.id,
@@ -52,6 +53,7 @@ def plan_jobs(scenario: Scenario, plan: Plan) -> tuple[Job, ...]:
                     cost=phase.cost,
                     uses=tuple(sorted(phase.uses.items())),
                     fixed=fixed,
+                    actual=phase.actual,
                 )
             )
     return tuple(jobs)

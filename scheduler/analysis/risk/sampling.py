@@ -81,7 +81,7 @@ def sample(risk: Risk, jobs: tuple[Job, ...], runs: int, seed: int) -> Draws:
     months = np.empty((len(jobs), runs), dtype=np.int64)
     uncertain: set[int] = set()
     for index, job in enumerate(jobs):
-        bounds = job_range(risk, job)
+        bounds = None if job.actual else job_range(risk, job)
         if bounds is None or bounds[0] == bounds[2]:
             fixed = job.months if bounds is None else int(round_half_up(np.array(bounds[0])))
             months[index] = fixed

@@ -7,6 +7,7 @@ plan's value beside it, and the per-run arrays the charts and the CSV of runs re
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -96,6 +97,32 @@ class RiskResult:
 
     def standard_error(self, p: float) -> float:
         return standard_error(p, self.runs)
+
+    def summary(self) -> dict[str, Any]:
+        """The headline figures as plain values (months as ordinals), for sweep rows and
+        comparisons: each hard deadline's and expiry's probability (keyed ``cluster: legacy``),
+        P80 go-live per cluster and completion, and the cluster most at risk."""
+        most = self.most_at_risk
+        return {
+            "runs": self.runs,
+            "seed": self.seed,
+            "hard_deadlines": {
+                f"{i.cluster}: {i.name}": i.p_deadline
+                for i in self.legacy
+                if i.p_deadline is not None
+            },
+            "expiries": {f"{i.cluster}: {i.name}": i.p_expiry for i in self.legacy},
+            "go_live_P80": {c.cluster: c.go_live[1] for c in self.clusters},
+            "completion_P80": self.completion[1],
+            "most_at_risk": None
+            if most is None
+            else {
+                "cluster": most.cluster,
+                "legacy": most.name,
+                "date": "hard_deadline" if most.p_deadline is not None else "expires",
+                "probability": most.p_deadline if most.p_deadline is not None else most.p_expiry,
+            },
+        }
 
     @property
     def most_at_risk(self) -> LegacyRisk | None:
