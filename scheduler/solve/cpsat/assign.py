@@ -21,19 +21,19 @@ from __future__ import annotations
 
 import itertools
 
-from scheduler.scenario.data import Legacy
+from scheduler.scenario.data import Cluster, Legacy
+from scheduler.solve.cpsat.timeindexed import admissible
 from scheduler.solve.cpsat.variables import Assignment, ClusterVars, LinearExpr, ModelCore
 from scheduler.units import monthly_spread, to_thousands
 
 MAX_COMBINATIONS = 64
 
 
-def eligible(cv: ClusterVars) -> bool:
+def eligible(cluster: Cluster) -> bool:
     """Whether to assign a cluster to (entry, option combination): only when its schedule is a
     function of them (no waits, few combinations) and money or lateness is at stake (it has costs
     or legacy systems). A pure scheduling cluster (no cost, no legacy, e.g. a PSPLIB activity) is
     better served by the interval propagators alone: the literals only slow the search down."""
-    cluster = cv.cluster
     stakes = cluster.legacy or any(mode.cost for phase in cluster.phases for mode in phase.modes)
     if not stakes:
         return False
@@ -45,7 +45,10 @@ def eligible(cv: ClusterVars) -> bool:
 
 
 def add_assignment(built: ModelCore, cv: ClusterVars, entry_lo: int, entry_hi: int) -> Assignment:
-    """Create ``x[c,e,k]`` and link it to the entry, the phase starts and the option literals."""
+    """Create ``x[c,e,k]`` and link it to the entry, the phase starts and the option literals.
+
+    In the time-indexed form (``built.time_indexed``) a pair that breaks a rule of the cluster
+    alone gets no literal (:func:`scheduler.solve.cpsat.timeindexed.admissible`)."""
     model = built.model
     phases = list(cv.phases.values())
     combos = list(itertools.product(*(range(len(pv.modes)) for pv in phases)))
@@ -57,11 +60,15 @@ def add_assignment(built: ModelCore, cv: ClusterVars, entry_lo: int, entry_hi: i
             at += pv.modes[choice].months
         offsets.append(starts)
         lengths.append(at)
+    combo_modes = [
+        [pv.modes[choice] for pv, choice in zip(phases, combo, strict=True)] for combo in combos
+    ]
     literals = {
         (e, k): model.new_bool_var(f"{cv.cluster.id}.x{e}_{k}")
         for e in range(entry_lo, entry_hi + 1)
         for k in range(len(combos))
         if e + lengths[k] <= built.months
+        and (not built.time_indexed or admissible(built, cv.cluster, e, combo_modes[k]))
     }
     if not literals:  # nothing fits: the horizon rule alone makes the model infeasible
         model.add_bool_or([])

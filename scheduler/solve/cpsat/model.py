@@ -19,13 +19,19 @@ from collections.abc import Iterable
 
 from ortools.sat.python import cp_model
 
-from scheduler.scenario.data import Cluster, Dependency, Milestone, Scenario
+from scheduler.scenario.data import Cluster, Dependency, Milestone, Phase, Scenario
 from scheduler.solve.cpsat.assign import (
     add_assignment,
     assigned_late,
     eligible,
 )
 from scheduler.solve.cpsat.budget import add_caps, add_releases, add_spend, domain_bounds
+from scheduler.solve.cpsat.timeindexed import (
+    add_capacity_by_month,
+    add_entries_per_year_by_literals,
+    add_stagger_windows,
+    use_time_indexed,
+)
 from scheduler.solve.cpsat.variables import (
     ClusterVars,
     LinearExpr,
@@ -48,6 +54,7 @@ class CpsatModel(ModelCore):
     # -- building ----------------------------------------------------------------------------
 
     def _build(self) -> None:
+        self.time_indexed = use_time_indexed(self.scenario, self.relaxable, eligible)
         for cluster in self.scenario.clusters:
             self.clusters[cluster.id] = self._add_cluster(cluster)
         self._add_supplier_capacity()
@@ -94,25 +101,17 @@ class CpsatModel(ModelCore):
             )
             if len(phase.modes) == 1:
                 chosen: tuple = (model.new_constant(1),)
-                intervals = (
-                    model.new_fixed_size_interval_var(start, phase.modes[0].months, f"{name}"),
-                )
                 model.add(end == start + phase.modes[0].months - 1)
             else:
                 chosen = tuple(
                     model.new_bool_var(f"{name}.option{mode.option}") for mode in phase.modes
                 )
                 model.add_exactly_one(chosen)
-                intervals = tuple(
-                    model.new_optional_fixed_size_interval_var(
-                        start, mode.months, literal, f"{name}.option{mode.option}"
-                    )
-                    for mode, literal in zip(phase.modes, chosen, strict=True)
-                )
                 duration = sum(
                     mode.months * lit for mode, lit in zip(phase.modes, chosen, strict=True)
                 )
                 model.add(end == start + duration - 1)
+            intervals = () if self.time_indexed else self._intervals(name, start, phase, chosen)
             model.add(end <= self.months - 1)
             vars_ = PhaseVars(start, end, phase.modes, chosen, intervals, lo)
             if previous is not None and index > 0:
@@ -124,10 +123,24 @@ class CpsatModel(ModelCore):
             remaining -= phase.shortest
         cluster_vars = ClusterVars(cluster, phases)
         self._add_entry_rules(cluster_vars)
-        if eligible(cluster_vars):
+        if eligible(cluster):
             lo, hi = domain_bounds(cluster_vars.entry)
             cluster_vars.assignment = add_assignment(self, cluster_vars, lo, hi)
         return cluster_vars
+
+    def _intervals(
+        self, name: str, start: cp_model.IntVar, phase: Phase, chosen: tuple
+    ) -> tuple[cp_model.IntervalVar, ...]:
+        """One interval per mode of a phase, optional on its literal when the phase has options
+        (none in the time-indexed form, where capacity is linear in the assignment literals)."""
+        if len(phase.modes) == 1:
+            return (self.model.new_fixed_size_interval_var(start, phase.modes[0].months, name),)
+        return tuple(
+            self.model.new_optional_fixed_size_interval_var(
+                start, mode.months, literal, f"{name}.option{mode.option}"
+            )
+            for mode, literal in zip(phase.modes, chosen, strict=True)
+        )
 
     def _add_entry_rules(self, cv: ClusterVars) -> None:
         """``earliest <= E[c] <= latest`` and ``E[c] = fixed``, as one rule group per cluster."""
@@ -167,7 +180,11 @@ class CpsatModel(ModelCore):
 
     def _add_supplier_capacity(self) -> None:
         """For every supplier ``k`` and month ``t``: ``sum units[c,p,m] x[c,p,m] [s<=t<=e] <= cap[k]``
-        (one cumulative over the optional intervals of the modes that use ``k``)."""
+        (one cumulative over the optional intervals of the modes that use ``k``; in the time-indexed
+        form a linear constraint per month over the assignment literals)."""
+        if self.time_indexed:
+            add_capacity_by_month(self)
+            return
         for supplier_id, uses in sorted(self._uses().items()):
             if not uses:
                 continue
@@ -188,7 +205,10 @@ class CpsatModel(ModelCore):
 
     def _add_supplier_windows(self) -> None:
         """A mode using supplier ``k`` lies inside ``k``'s window:
-        ``x[c,p,m] => from[k] <= s[c,p]`` and ``x[c,p,m] => s[c,p] + months[m] - 1 <= to[k]``."""
+        ``x[c,p,m] => from[k] <= s[c,p]`` and ``x[c,p,m] => s[c,p] + months[m] - 1 <= to[k]``
+        (in the time-indexed form no assignment literal breaks a window)."""
+        if self.time_indexed:
+            return
         for cv in self.clusters.values():
             for pv in cv.phases.values():
                 for mode, literal in zip(pv.modes, pv.chosen, strict=True):
@@ -213,7 +233,11 @@ class CpsatModel(ModelCore):
 
     def _add_stagger(self) -> None:
         """Any two market entries at least ``g = stagger_months`` apart: ``|E[a] - E[b]| >= g``,
-        as a no-overlap of the intervals ``[E[c], E[c] + g)``."""
+        as a no-overlap of the intervals ``[E[c], E[c] + g)`` (in the time-indexed form, at most one
+        entry in every window of ``g`` months)."""
+        if self.time_indexed:
+            add_stagger_windows(self)
+            return
         gap = self.scenario.policy.stagger_months
         if gap <= 0 or len(self.clusters) < 2:
             return
@@ -230,7 +254,11 @@ class CpsatModel(ModelCore):
 
     def _add_entries_per_year(self) -> None:
         """At most ``k`` entries in any financial year: ``sum_c [fy(E[c]) = y] <= k`` for every ``y``,
-        with one literal per cluster and year it can enter in (``sum_y [fy(E[c]) = y] = 1``)."""
+        with one literal per cluster and year it can enter in (``sum_y [fy(E[c]) = y] = 1``; in the
+        time-indexed form a sum of assignment literals)."""
+        if self.time_indexed:
+            add_entries_per_year_by_literals(self)
+            return
         limit = self.scenario.policy.max_entries_per_year
         if limit is None:
             return

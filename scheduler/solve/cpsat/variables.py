@@ -99,6 +99,7 @@ class ModelCore:
         self.scenario = scenario
         self.model = cp_model.CpModel()
         self.relaxable = relaxable
+        self.time_indexed = False  # set by the model: every rule over assignment literals
         self.rules: dict[str, Rule] = {}
         self.origin = scenario.horizon.start
         self.months = scenario.horizon.months
