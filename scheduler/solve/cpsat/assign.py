@@ -20,9 +20,9 @@ x years).
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 
-from scheduler.scenario.data import Cluster, Legacy
-from scheduler.solve.cpsat.timeindexed import admissible
+from scheduler.scenario.data import Cluster, Legacy, Mode
 from scheduler.solve.cpsat.variables import Assignment, ClusterVars, LinearExpr, ModelCore
 from scheduler.units import monthly_spread, to_thousands
 
@@ -44,43 +44,89 @@ def eligible(cluster: Cluster) -> bool:
     return all(phase.max_wait == 0 for phase in phases[1:]) and combinations <= MAX_COMBINATIONS
 
 
-def add_assignment(built: ModelCore, cv: ClusterVars, entry_lo: int, entry_hi: int) -> Assignment:
-    """Create ``x[c,e,k]`` and link it to the entry, the phase starts and the option literals.
+def new_assignment(built: ModelCore, cluster: Cluster, entry_lo: int) -> Assignment:
+    """Create ``x[c,e,k]`` for every entry ``e >= entry_lo`` and option combination ``k`` that
+    fits in the horizon, with ``sum_{e,k} x[c,e,k] = 1``.
 
     In the time-indexed form (``built.time_indexed``) a pair that breaks a rule of the cluster
-    alone gets no literal (:func:`scheduler.solve.cpsat.timeindexed.admissible`)."""
+    alone gets no literal (:func:`admissible`)."""
     model = built.model
-    phases = list(cv.phases.values())
-    combos = list(itertools.product(*(range(len(pv.modes)) for pv in phases)))
+    phases = cluster.phases
+    combos = list(itertools.product(*(range(len(phase.modes)) for phase in phases)))
     offsets, lengths = [], []
     for combo in combos:
         starts, at = [], 0
-        for pv, choice in zip(phases, combo, strict=True):
+        for phase, choice in zip(phases, combo, strict=True):
             starts.append(at)
-            at += pv.modes[choice].months
+            at += phase.modes[choice].months
         offsets.append(starts)
         lengths.append(at)
     combo_modes = [
-        [pv.modes[choice] for pv, choice in zip(phases, combo, strict=True)] for combo in combos
+        [phase.modes[choice] for phase, choice in zip(phases, combo, strict=True)]
+        for combo in combos
     ]
     literals = {
-        (e, k): model.new_bool_var(f"{cv.cluster.id}.x{e}_{k}")
-        for e in range(entry_lo, entry_hi + 1)
+        (e, k): model.new_bool_var(f"{cluster.id}.x{e}_{k}")
         for k in range(len(combos))
+        for e in range(entry_lo, built.months)
         if e + lengths[k] <= built.months
-        and (not built.time_indexed or admissible(built, cv.cluster, e, combo_modes[k]))
+        and (not built.time_indexed or admissible(built, cluster, e, combo_modes[k]))
     }
     if not literals:  # nothing fits: the horizon rule alone makes the model infeasible
         model.add_bool_or([])
     model.add_exactly_one(literals.values())
-    assignment = Assignment(literals, combos, offsets, lengths)
-    for index, pv in enumerate(phases):
-        model.add(pv.start == assignment.weighted(lambda e, k, i=index: e + offsets[k][i]))
+    return Assignment(literals, combos, offsets, lengths)
+
+
+def admissible(built: ModelCore, cluster: Cluster, entry: int, modes: Iterable[Mode]) -> bool:
+    """Whether entering in month ``entry`` (from the horizon start) with one mode per phase breaks
+    no rule of the cluster alone: ``earliest <= e <= latest``, ``e = fixed``, each mode using
+    supplier ``j`` inside ``from[j] .. to[j]``, the last phase ending by the programme deadline and
+    each legacy system retired by its hard deadline (the horizon is the caller's range)."""
+    month = built.origin + entry
+    if cluster.earliest_entry is not None and month < cluster.earliest_entry:
+        return False
+    if cluster.latest_entry is not None and month > cluster.latest_entry:
+        return False
+    if cluster.fixed_entry is not None and month != cluster.fixed_entry:
+        return False
+    ends: dict[str, int] = {}
+    at = month
+    for phase, mode in zip(cluster.phases, modes, strict=True):
+        start, end = at, at + mode.months - 1
+        for supplier_id, _ in mode.uses:
+            supplier = built.scenario.supplier(supplier_id)
+            if supplier.available_from is not None and start < supplier.available_from:
+                return False
+            if supplier.available_to is not None and end > supplier.available_to:
+                return False
+        ends[phase.id] = end
+        at = end + 1
+    deadline = built.scenario.policy.deadline
+    if deadline is not None and at - 1 > deadline:
+        return False
+    return all(
+        legacy.hard_deadline is None or ends[legacy.replaced_by] <= legacy.hard_deadline
+        for legacy in cluster.legacy
+    )
+
+
+def link_assignment(built: ModelCore, cv: ClusterVars) -> None:
+    """``s[c,p] = sum (e + offset[k,p]) x[c,e,k]`` and ``x[c,p,m] = sum_{k: k_p = m} x[c,e,k]``:
+    the phase variables of the interval form follow the assignment."""
+    assignment = cv.assignment
+    for index, pv in enumerate(cv.phases.values()):
+        built.model.add(
+            pv.start == assignment.weighted(lambda e, k, i=index: e + assignment.offsets[k][i])
+        )
         if len(pv.modes) > 1:
             for choice, literal in enumerate(pv.chosen):
-                chosen = [lit for (_, k), lit in literals.items() if combos[k][index] == choice]
-                model.add(literal == sum(chosen))
-    return assignment
+                chosen = [
+                    lit
+                    for (_, k), lit in assignment.literals.items()
+                    if assignment.combos[k][index] == choice
+                ]
+                built.model.add(literal == sum(chosen))
 
 
 def assigned_late(built: ModelCore, cv: ClusterVars, legacy: Legacy) -> LinearExpr:

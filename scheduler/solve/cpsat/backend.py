@@ -50,7 +50,9 @@ class CpsatBackend:
         if options.workers == 1 and any(cv.assignment for cv in self.built.clusters.values()):
             # A single worker gets the full linearisation that max_lp brings to a portfolio.
             self.solver.parameters.linearization_level = 2
-        if len(self.built.model.proto.variables) > LARGE_MODEL:
+        if self.built.time_indexed:
+            _time_indexed_parameters(self.solver, options)
+        elif len(self.built.model.proto.variables) > LARGE_MODEL:
             self.solver.parameters.max_presolve_iterations = 1
             self.solver.parameters.cp_model_probing_level = 0
         self.hint_lines: list[str] = []
@@ -62,6 +64,13 @@ class CpsatBackend:
         self.running = self.solver  # the solver that stop() stops
 
     def start_from(self, decisions: Mapping[str, ClusterDecision], seconds: float) -> float:
+        """Hint the starting schedule. In the time-indexed form only a warm start is hinted, not
+        the greedy schedule: its hint steers the LP worker into the greedy plan's neighbourhood
+        (measured on the generated programmes: 100 clusters' first stage took 9.7 s with it and
+        1.6 s without, 10 clusters' 2-5 s against 1.1-1.3 s); the driver still returns the
+        greedy schedule if CP-SAT finds no plan."""
+        if self.built.time_indexed and self.options.hint is None:
+            return 0.0
         _hint_decisions(self.built, decisions)
         self.running = cp_model.CpSolver()
         try:
@@ -133,10 +142,18 @@ class CpsatBackend:
                 tranches={year: solver.value(n) for year, n in cv.tranches.items()},
             )
         terms = {
-            name: from_model(name, int(solver.value(built.term(name))), origin)
+            name: from_model(name, _term_value(built, solver, name), origin)
             for name in self.scenario.objective.reported_terms
         }
         return Values(clusters, terms)
+
+
+def _term_value(built: CpsatModel, solver: cp_model.CpSolver, name: str) -> int:
+    """An objective term's value in the solution; completion as the latest phase end (in the
+    time-indexed form the completion variable is only bounded below by the phase ends)."""
+    if name == "completion":
+        return max(solver.value(cv.last_end) for cv in built.clusters.values())
+    return int(solver.value(built.term(name)))
 
 
 def _solve(solver: cp_model.CpSolver, model: cp_model.CpModel) -> int:
@@ -177,6 +194,19 @@ def _set_parameters(solver: cp_model.CpSolver, options: SolveOptions) -> None:
         params.extra_subsolvers.append("max_lp")
     if options.deterministic and options.workers > 1:
         params.interleave_search = True
+
+
+def _time_indexed_parameters(solver: cp_model.CpSolver, options: SolveOptions) -> None:
+    """Parameters for the time-indexed form (:mod:`scheduler.solve.cpsat.timeindexed`)."""
+    import os
+
+    params = solver.parameters
+    params.cp_model_presolve = False
+    sub = os.environ.get("SCHED_SUB")
+    if sub:
+        params.extra_subsolvers.clear()
+        params.subsolvers.extend(sub.split(","))
+        params.num_workers = len(sub.split(","))
 
 
 def _hint_from_solution(built: CpsatModel, solver: cp_model.CpSolver) -> None:
@@ -220,9 +250,11 @@ def _hint_decisions(built: CpsatModel, decisions: Mapping[str, ClusterDecision])
         for pv, start, option in zip(
             cv.phases.values(), decision.phase_starts, decision.options, strict=True
         ):
-            built.model.add_hint(pv.start, start - built.origin)
             position = next((i for i, mode in enumerate(pv.modes) if mode.option == option), 0)
             positions.append(position)
+            if built.time_indexed:
+                continue  # phases are sums over the assignment literals, hinted below
+            built.model.add_hint(pv.start, start - built.origin)
             if len(pv.modes) > 1:
                 for i, literal in enumerate(pv.chosen):
                     built.model.add_hint(literal, int(i == position))

@@ -23,53 +23,66 @@ group with a literal, which the interval form does).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 
 from ortools.sat.python import cp_model
 
-from scheduler.scenario.data import Cluster, Mode, Scenario
-from scheduler.solve.cpsat.variables import ClusterVars, LinearExpr, ModelCore
+from scheduler.scenario.data import Cluster, Phase, Scenario
+from scheduler.solve.cpsat.assign import new_assignment
+from scheduler.solve.cpsat.variables import ClusterVars, LinearExpr, ModelCore, PhaseVars
 
 
 def use_time_indexed(
     scenario: Scenario, relaxable: bool, assignable: Callable[[Cluster], bool]
 ) -> bool:
     """Whether to build the time-indexed form: every cluster can be assigned (``assignable``, the
-    rule of :func:`scheduler.solve.cpsat.assign.eligible`) and no rule has to be relaxable."""
-    return not relaxable and bool(scenario.clusters) and all(map(assignable, scenario.clusters))
+    rule of :func:`scheduler.solve.cpsat.assign.eligible`), no rule has to be relaxable, and at
+    most ``MAX_PAIRS`` (entry, combination) pairs (a cluster's combinations times the horizon's
+    months). Above that, building the capacity rows alone (one term per literal and month it uses
+    a supplier) takes longer than the first plan may: 1,000 generated clusters (240,000 pairs)
+    took over 40 s, so they keep the interval form."""
+    if relaxable or not scenario.clusters or not all(map(assignable, scenario.clusters)):
+        return False
+    months = scenario.horizon.months
+    pairs = sum(math.prod(len(p.modes) for p in c.phases) * months for c in scenario.clusters)
+    return pairs <= MAX_PAIRS
 
 
-def admissible(built: ModelCore, cluster: Cluster, entry: int, modes: Iterable[Mode]) -> bool:
-    """Whether entering in month ``entry`` (from the horizon start) with one mode per phase breaks
-    no rule of the cluster alone: ``earliest <= e <= latest``, ``e = fixed``, each mode using
-    supplier ``j`` inside ``from[j] .. to[j]``, the last phase ending by the programme deadline and
-    each legacy system retired by its hard deadline (the horizon is the caller's range)."""
-    month = built.origin + entry
-    if cluster.earliest_entry is not None and month < cluster.earliest_entry:
-        return False
-    if cluster.latest_entry is not None and month > cluster.latest_entry:
-        return False
-    if cluster.fixed_entry is not None and month != cluster.fixed_entry:
-        return False
-    ends: dict[str, int] = {}
-    at = month
-    for phase, mode in zip(cluster.phases, modes, strict=True):
-        start, end = at, at + mode.months - 1
-        for supplier_id, _ in mode.uses:
-            supplier = built.scenario.supplier(supplier_id)
-            if supplier.available_from is not None and start < supplier.available_from:
-                return False
-            if supplier.available_to is not None and end > supplier.available_to:
-                return False
-        ends[phase.id] = end
-        at = end + 1
-    deadline = built.scenario.policy.deadline
-    if deadline is not None and at - 1 > deadline:
-        return False
-    return all(
-        legacy.hard_deadline is None or ends[legacy.replaced_by] <= legacy.hard_deadline
-        for legacy in cluster.legacy
-    )
+MAX_PAIRS = 50_000  # 100 generated clusters over 10 years: 24,000
+
+
+def time_indexed_cluster(built: ModelCore, cluster: Cluster, entry_lo: int) -> ClusterVars:
+    """A cluster of the time-indexed form: its assignment literals ``x[c,e,k]`` (entries from
+    ``entry_lo``), and each phase's start, end and option choice as sums over them,
+    ``s[c,p] = sum (e + offset[k,p]) x``, ``e[c,p] = sum (e + offset[k,p] + months[k,p] - 1) x``,
+    ``x[c,p,m] = sum_{k: k_p = m} x``, with no variable of their own."""
+    assignment = new_assignment(built, cluster, entry_lo)
+    phases: dict[str, PhaseVars] = {}
+    for index, phase in enumerate(cluster.phases):
+
+        def start(e: int, k: int, i: int = index) -> int:
+            return e + assignment.offsets[k][i]
+
+        def end(e: int, k: int, i: int = index, p: Phase = phase) -> int:
+            return e + assignment.offsets[k][i] + p.modes[assignment.combos[k][i]].months - 1
+
+        if len(phase.modes) == 1:
+            chosen: tuple[LinearExpr, ...] = (built.model.new_constant(1),)
+        else:
+            chosen = tuple(
+                assignment.weighted(lambda e, k, i=index, m=m: int(assignment.combos[k][i] == m))
+                for m in range(len(phase.modes))
+            )
+        phases[phase.id] = PhaseVars(
+            assignment.weighted(start),
+            assignment.weighted(end),
+            phase.modes,
+            chosen,
+            (),
+            entry_lo + assignment.offsets[0][index],
+        )
+    return ClusterVars(cluster, phases, assignment=assignment)
 
 
 def add_capacity_by_month(built: ModelCore) -> None:
@@ -104,7 +117,7 @@ def add_stagger_windows(built: ModelCore) -> None:
     for a in range(max(1, built.months - gap + 1)):
         window = [(cid, lit) for e in range(a, a + gap) for cid, lit in by_entry.get(e, ())]
         if len({cid for cid, _ in window}) > 1:
-            built.model.add_at_most_one(lit for _, lit in window)
+            built.model.add(sum(lit for _, lit in window) <= 1)
 
 
 def add_entries_per_year_by_literals(built: ModelCore) -> None:
