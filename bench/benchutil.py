@@ -33,6 +33,7 @@ class Timed:
     solve: float
     wall: float
     gaps: tuple[float | None, ...]  # per objective stage: (value - bound) / value
+    bound_by: str = ""  # what proved the first stage's bound, when not the solver (an LP bound)
     peak_rss_mb: float | None = None  # of the process that loaded and solved (see isolated)
     cbc_rss_mb: float | None = None  # of the CBC process, for the MILP
 
@@ -60,6 +61,7 @@ def timed_solve(scenario: Scenario, time_limit: float, solver: str = "cp-sat") -
         solve=stats.solve_seconds,
         wall=wall,
         gaps=tuple(gap(stage.value, stage.bound) for stage in stats.stages),
+        bound_by=stats.stages[0].bound_by if stats.stages else "",
     )
 
 

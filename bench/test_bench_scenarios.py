@@ -30,6 +30,7 @@ def _row(record, table: str, name: str, limit: float, timed, benchmark) -> None:
         "status": timed.status,
         "objective": timed.objective,
         "gap": pct(timed.first_gap),
+        "bound_by": timed.bound_by or "solver",
         "stage_gaps": " / ".join(pct(g) for g in timed.gaps),
         "peak_rss_mb": timed.peak_rss_mb,
     }

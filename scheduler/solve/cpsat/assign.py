@@ -22,7 +22,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 
-from scheduler.scenario.data import Cluster, Legacy, Mode
+from scheduler.scenario.data import Cluster, Legacy, Mode, Scenario
 from scheduler.solve.cpsat.variables import Assignment, ClusterVars, LinearExpr, ModelCore
 from scheduler.units import monthly_spread, to_thousands
 
@@ -70,7 +70,10 @@ def new_assignment(built: ModelCore, cluster: Cluster, entry_lo: int) -> Assignm
         for k in range(len(combos))
         for e in range(entry_lo, built.months)
         if e + lengths[k] <= built.months
-        and (not built.time_indexed or admissible(built, cluster, e, combo_modes[k]))
+        and (
+            not built.time_indexed
+            or admissible(built.scenario, cluster, built.origin + e, combo_modes[k])
+        )
     }
     if not literals:  # nothing fits: the horizon rule alone makes the model infeasible
         model.add_bool_or([])
@@ -78,12 +81,11 @@ def new_assignment(built: ModelCore, cluster: Cluster, entry_lo: int) -> Assignm
     return Assignment(literals, combos, offsets, lengths)
 
 
-def admissible(built: ModelCore, cluster: Cluster, entry: int, modes: Iterable[Mode]) -> bool:
-    """Whether entering in month ``entry`` (from the horizon start) with one mode per phase breaks
+def admissible(scenario: Scenario, cluster: Cluster, month: int, modes: Iterable[Mode]) -> bool:
+    """Whether entering in ``month`` (an ordinal) with one mode per phase breaks
     no rule of the cluster alone: ``earliest <= e <= latest``, ``e = fixed``, each mode using
     supplier ``j`` inside ``from[j] .. to[j]``, the last phase ending by the programme deadline and
     each legacy system retired by its hard deadline (the horizon is the caller's range)."""
-    month = built.origin + entry
     if cluster.earliest_entry is not None and month < cluster.earliest_entry:
         return False
     if cluster.latest_entry is not None and month > cluster.latest_entry:
@@ -95,14 +97,14 @@ def admissible(built: ModelCore, cluster: Cluster, entry: int, modes: Iterable[M
     for phase, mode in zip(cluster.phases, modes, strict=True):
         start, end = at, at + mode.months - 1
         for supplier_id, _ in mode.uses:
-            supplier = built.scenario.supplier(supplier_id)
+            supplier = scenario.supplier(supplier_id)
             if supplier.available_from is not None and start < supplier.available_from:
                 return False
             if supplier.available_to is not None and end > supplier.available_to:
                 return False
         ends[phase.id] = end
         at = end + 1
-    deadline = built.scenario.policy.deadline
+    deadline = scenario.policy.deadline
     if deadline is not None and at - 1 > deadline:
         return False
     return all(

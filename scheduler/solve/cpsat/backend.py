@@ -20,6 +20,8 @@ from ortools.sat.python import cp_model
 from scheduler.rules.evaluate import ClusterDecision
 from scheduler.scenario.data import Scenario
 from scheduler.solve.common import ClusterValues, Values
+from scheduler.solve.cpsat.lpbound import LpBound, lp_bound
+from scheduler.solve.cpsat.lpbound import applicable as lp_applicable
 from scheduler.solve.cpsat.model import CpsatModel
 from scheduler.solve.lexico import Stage, StageResult
 from scheduler.solve.options import SolveOptions
@@ -85,6 +87,7 @@ class CpsatBackend:
             solver.parameters.max_deterministic_time = seconds
         else:
             solver.parameters.max_time_in_seconds = seconds
+        lp = self._lp_bound(stage, seconds) if self.stages_solved == 0 else None
         status = _solve(solver, built.model)
         if self.stages_solved == 0 and self.options.hint is not None:
             solver.log_callback = None
@@ -96,12 +99,34 @@ class CpsatBackend:
         if status not in _SOLVED:
             name = "INFEASIBLE" if status == cp_model.INFEASIBLE else "UNKNOWN"
             return StageResult(name, work=solver.deterministic_time)
-        return StageResult(
-            solver.status_name(status),
-            round(solver.objective_value),
-            math.ceil(solver.best_objective_bound - 1e-6),
-            solver.deterministic_time,
-        )
+        value = round(solver.objective_value)
+        bound = math.ceil(solver.best_objective_bound - 1e-6)
+        name, bound_by = solver.status_name(status), ""
+        if lp is not None:
+            lp.join()
+            if lp.found is not None and lp.found.bound > bound:
+                bound, bound_by = (
+                    min(value, lp.found.bound),
+                    f"LP bound (HiGHS, {lp.found.lp_status})",
+                )
+                name = "OPTIMAL" if bound == value else name
+        return StageResult(name, value, bound, solver.deterministic_time, bound_by)
+
+    def _lp_bound(self, stage: Stage, seconds: float) -> _LpThread | None:
+        """On a model too large for the time-indexed form, the safe LP bound of the first stage
+        (:mod:`scheduler.solve.cpsat.lpbound`), computed by HiGHS in a thread while CP-SAT
+        searches: CP-SAT's own linear worker does not solve that relaxation within a minute
+        on 1,000 clusters. Not with ``deterministic`` (HiGHS's limit is wall-clock time)."""
+        if (
+            self.options.deterministic
+            or self.built.time_indexed
+            or len(self.built.model.proto.variables) <= LARGE_MODEL
+            or not lp_applicable(self.scenario, stage)
+        ):
+            return None
+        thread = _LpThread(self.scenario, stage, seconds)
+        thread.start()
+        return thread
 
     def hold(self, stage: Stage, value: int) -> None:
         self.built.model.add(self.built.stage(stage) <= value)
@@ -146,6 +171,18 @@ class CpsatBackend:
             for name in self.scenario.objective.reported_terms
         }
         return Values(clusters, terms)
+
+
+class _LpThread(threading.Thread):
+    """:func:`scheduler.solve.cpsat.lpbound.lp_bound` in the background."""
+
+    def __init__(self, scenario: Scenario, stage: Stage, seconds: float) -> None:
+        super().__init__(name="lp-bound", daemon=True)
+        self.args = (scenario, stage, seconds)
+        self.found: LpBound | None = None
+
+    def run(self) -> None:
+        self.found = lp_bound(*self.args)
 
 
 def _term_value(built: CpsatModel, solver: cp_model.CpSolver, name: str) -> int:
