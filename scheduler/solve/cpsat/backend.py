@@ -28,7 +28,7 @@ from scheduler.solve.options import SolveOptions
 from scheduler.terms import from_model
 
 _SOLVED = (cp_model.OPTIMAL, cp_model.FEASIBLE)
-LARGE_MODEL = 50_000  # variables; above this, presolve is cut short so that search starts sooner
+LARGE_MODEL = 50_000  # variables; above this, no presolve and the LP bound (see __init__)
 
 
 class CpsatBackend:
@@ -55,8 +55,11 @@ class CpsatBackend:
         if self.built.time_indexed:
             _time_indexed_parameters(self.solver, options)
         elif len(self.built.model.proto.variables) > LARGE_MODEL:
-            self.solver.parameters.max_presolve_iterations = 1
-            self.solver.parameters.cp_model_probing_level = 0
+            # No presolve, so that the complete starting hint is CP-SAT's first solution at once:
+            # on 1,000 generated clusters a one-pass presolve alone outlasted a 30 s first stage
+            # (no plan from CP-SAT, so no bound either); without it the first stage improves
+            # the greedy plan and reports the LP bound.
+            self.solver.parameters.cp_model_presolve = False
         self.hint_lines: list[str] = []
         if options.hint is not None:
             self.solver.parameters.log_search_progress = True
