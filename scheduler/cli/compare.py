@@ -23,6 +23,7 @@ from scheduler.cli.common import (
 from scheduler.errors import Problem, ScenarioError
 from scheduler.pipeline import solve
 from scheduler.report.compare_report import render_comparison, render_markdown, story_text
+from scheduler.units import printable
 from scheduler.whatif.compare import compare, read_inputs, solve_inputs
 
 
@@ -70,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         _write(args.json, comparison.to_json())
     if args.markdown:
-        _write(args.markdown, render_markdown(comparison))
+        _write(args.markdown, printable(render_markdown(comparison)))
     if args.quiet:
         print("\n\n".join(story_text(story, 0) for story in comparison.summary))
     else:

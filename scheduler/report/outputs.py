@@ -12,6 +12,7 @@ from scheduler.report.csv import write_plan_csv
 from scheduler.report.graph_files import write_dot, write_graphml, write_node_link
 from scheduler.report.terminal import render_plan
 from scheduler.scenario.data import Scenario
+from scheduler.units import printable
 
 
 def _umask() -> int:
@@ -53,7 +54,7 @@ def write_outputs(scenario: Scenario, plan: Plan, directory: str | Path) -> list
     written = [write_json(plan, folder / "plan.json")]
     chain = critical_chain(scenario, plan) if plan.has_schedule else []
     report = folder / "report.txt"
-    report.write_text(render_plan(scenario, plan, chain) + "\n", encoding="utf-8")
+    report.write_text(printable(render_plan(scenario, plan, chain)) + "\n", encoding="utf-8")
     written.append(report)
     if plan.has_schedule:
         write_plan_csv(scenario, plan, folder / "plan.csv")

@@ -14,7 +14,7 @@ from typing import Any
 
 from scheduler.report.table import format_table
 from scheduler.terms import MONEY_TERMS, MONTH_TERMS, term_text
-from scheduler.units import money_text, month_label
+from scheduler.units import money_text, month_label, printable
 from scheduler.whatif.sweep import SweepResult, SweepRow
 from scheduler.whatif.sweep_gap import GapFinding, funding_gaps, gap_lines
 
@@ -122,8 +122,8 @@ def sweep_csv_rows(result: SweepResult) -> list[dict[str, object]]:
                 record[path] = value.label
         record["status"] = r.status
         for term in result.terms:
-            value = r.objective.get(term) if planned else None
-            record[term] = "" if value is None else _csv_term(term, value)
+            amount = r.objective.get(term) if planned else None
+            record[term] = "" if amount is None else _csv_term(term, amount)
         if _extra_late(result):
             record["late_months"] = r.late_months if planned else ""
         record["seconds"] = f"{r.seconds:.3f}"
@@ -187,7 +187,7 @@ def write_chart(result: SweepResult, path: str | Path) -> Path:
         if mode == "index":
             return row.index + 1
         number = row.values[0].number  # type: ignore[union-attr]
-        return number / 1_000_000 if money_x else number  # type: ignore[operator]
+        return number / 1_000_000 if money_x else number  # type: ignore[operator,return-value]
 
     series: dict[str, list[SweepRow]] = {}
     for row in result.rows:
@@ -248,7 +248,9 @@ def write_chart(result: SweepResult, path: str | Path) -> Path:
             [r.name for r in result.rows], rotation=30, ha="right", fontsize="small"
         )
         last.set_xlabel("variant")
-    figure.suptitle(f"{result.spec.base.name}\nsweep of {', '.join(result.spec.columns)}")
+    figure.suptitle(
+        f"{printable(result.spec.base.name)}\nsweep of {', '.join(result.spec.columns)}"
+    )
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(target, dpi=110)
@@ -301,7 +303,7 @@ def write_sweep(result: SweepResult, directory: str | Path) -> list[Path]:
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     report = folder / "sweep.txt"
-    report.write_text(render_sweep(result) + "\n", encoding="utf-8")
+    report.write_text(printable(render_sweep(result)) + "\n", encoding="utf-8")
     written = [report, write_csv(result, folder / "sweep.csv")]
     if result.rows:
         written.append(write_chart(result, folder / "sweep.png"))

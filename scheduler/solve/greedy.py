@@ -37,7 +37,7 @@ def greedy_schedule(scenario: Scenario) -> dict[str, ClusterDecision] | None:
 
 
 def _order(scenario: Scenario) -> list[Cluster]:
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     position = {c.id: i for i, c in enumerate(scenario.clusters)}
     for cluster in scenario.clusters:
         graph.add_node(cluster.id)
@@ -49,8 +49,14 @@ def _order(scenario: Scenario) -> list[Cluster]:
         anchor = cluster.fixed_entry if cluster.fixed_entry is not None else cluster.earliest_entry
         return (cluster.fixed_entry is None, anchor or scenario.horizon.start, position[cid])
 
-    order = nx.lexicographical_topological_sort(graph, key=key)
-    return [scenario.cluster(cid) for cid in order]
+    # Dependency cycles of length zero (entering together) are allowed: order the groups of
+    # mutually dependent clusters, and the clusters of a group by the same key (the placement
+    # may then fail, which only means no greedy start).
+    groups = nx.condensation(graph)
+    members = {group: sorted(groups.nodes[group]["members"], key=key) for group in groups}
+    first = {group: key(members[group][0]) for group in groups}
+    order = nx.lexicographical_topological_sort(groups, key=first.__getitem__)
+    return [scenario.cluster(cid) for group in order for cid in members[group]]
 
 
 class _Placer:
@@ -63,10 +69,7 @@ class _Placer:
         self.per_year: dict[int, int] = defaultdict(int)
         budget = scenario.budget
         self.tranche = budget.tranche_k if budget else 1
-        self.caps = [
-            (cap.first_year, cap.last_year, cap.amount // 1000)
-            for cap in (budget.caps if budget else ())
-        ]
+        self.caps = list(budget.caps if budget else ())
         self.cap_used = [0] * len(self.caps)
 
     def place(self, cluster: Cluster) -> ClusterDecision | None:
@@ -159,9 +162,8 @@ class _Placer:
         return {y: -(-amount // self.tranche) * self.tranche for y, amount in spend.items()}
 
     def _within_caps(self, releases: dict[int, int]) -> bool:
-        for index, (first, last, amount) in enumerate(self.caps):
-            extra = sum(v for y, v in releases.items() if first <= y <= last)
-            if self.cap_used[index] + extra > amount:
+        for index, cap in enumerate(self.caps):
+            if self.cap_used[index] + cap.released([releases]) > cap.limit_k:
                 return False
         return True
 
@@ -180,8 +182,8 @@ class _Placer:
                 used = self.usage[supplier_id]
                 for t in range(start, start + mode.months):
                     used[t] += units
-        for index, (first, last, _) in enumerate(self.caps):
-            self.cap_used[index] += sum(v for y, v in releases.items() if first <= y <= last)
+        for index, cap in enumerate(self.caps):
+            self.cap_used[index] += cap.released([releases])
 
 
 def _milestone(

@@ -117,10 +117,13 @@ def link_assignment(built: ModelCore, cv: ClusterVars) -> None:
     """``s[c,p] = sum (e + offset[k,p]) x[c,e,k]`` and ``x[c,p,m] = sum_{k: k_p = m} x[c,e,k]``:
     the phase variables of the interval form follow the assignment."""
     assignment = cv.assignment
+    assert assignment is not None
     for index, pv in enumerate(cv.phases.values()):
-        built.model.add(
-            pv.start == assignment.weighted(lambda e, k, i=index: e + assignment.offsets[k][i])
-        )
+
+        def start_of(e: int, k: int, i: int = index) -> int:
+            return e + assignment.offsets[k][i]
+
+        built.model.add(pv.start == assignment.weighted(start_of))
         if len(pv.modes) > 1:
             for choice, literal in enumerate(pv.chosen):
                 chosen = [
@@ -134,6 +137,7 @@ def link_assignment(built: ModelCore, cv: ClusterVars) -> None:
 def assigned_late(built: ModelCore, cv: ClusterVars, legacy: Legacy) -> LinearExpr:
     """``sum max(0, retire[e,k] - expires) x``: the exact late months of one legacy system."""
     assignment = cv.assignment
+    assert assignment is not None  # only assigned clusters are asked
     phase = cv.cluster.phase_index(legacy.replaced_by)
     expires = legacy.expires - built.origin
     phases = list(cv.phases.values())
@@ -149,6 +153,7 @@ def assigned_late(built: ModelCore, cv: ClusterVars, legacy: Legacy) -> LinearEx
 def assigned_spend(built: ModelCore, cv: ClusterVars) -> dict[int, dict[tuple[int, int], int]]:
     """``spend[y][(e, k)]`` in £1k for every financial year ``y`` with some spend."""
     assignment = cv.assignment
+    assert assignment is not None  # only assigned clusters are asked
     phases = list(cv.phases.values())
     prefix_by_combo = []
     for k, combo in enumerate(assignment.combos):
@@ -183,6 +188,7 @@ def extension_spend(
     the horizon times the monthly rate), for a budget that covers extensions."""
     rate = to_thousands(legacy.extension_cost)
     assignment = cv.assignment
+    assert assignment is not None  # only assigned clusters are asked
     phase = cv.cluster.phase_index(legacy.replaced_by)
     phases = list(cv.phases.values())
     expires = legacy.expires - built.origin

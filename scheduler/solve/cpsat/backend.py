@@ -36,7 +36,7 @@ class CpsatBackend:
 
     name = "cp-sat"
     label = "CP-SAT"
-    version = ortools.__version__
+    version = ortools.__version__  # type: ignore[attr-defined]  # set at run time, not in stubs
     least_seconds = 0.01
     counts_work = True
 
@@ -196,7 +196,7 @@ def _term_value(built: CpsatModel, solver: cp_model.CpSolver, name: str) -> int:
     return int(solver.value(built.term(name)))
 
 
-def _solve(solver: cp_model.CpSolver, model: cp_model.CpModel) -> int:
+def _solve(solver: cp_model.CpSolver, model: cp_model.CpModel) -> cp_model.CpSolverStatus:
     """One solve. In a helper thread (the driver's, while the main thread handles signals) CP-SAT
     must not install its own SIGINT handler; in the main thread it may, and Python's is put back
     after."""
@@ -300,9 +300,11 @@ def _hint_decisions(built: CpsatModel, decisions: Mapping[str, ClusterDecision])
             positions.append(position)
             if built.time_indexed:
                 continue  # phases are sums over the assignment literals, hinted below
+            assert isinstance(pv.start, cp_model.IntVar)
             built.model.add_hint(pv.start, start - built.origin)
             if len(pv.modes) > 1:
                 for i, literal in enumerate(pv.chosen):
+                    assert isinstance(literal, cp_model.IntVar)
                     built.model.add_hint(literal, int(i == position))
         if cv.assignment is not None:
             chosen = (decision.entry - built.origin, tuple(positions))

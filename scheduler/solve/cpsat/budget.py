@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
+from scheduler.rules.kinds import CAP
 from scheduler.solve.cpsat.assign import assigned_spend, extension_spend
 from scheduler.solve.cpsat.variables import ClusterVars, LinearExpr, ModelCore, PhaseVars
 from scheduler.units import money_label, monthly_spread, to_thousands
 
 
-def domain_bounds(var: cp_model.IntVar) -> tuple[int, int]:
-    """The smallest and largest value in a variable's domain."""
+def domain_bounds(var: LinearExpr) -> tuple[int, int]:
+    """The smallest and largest value in a variable's domain (a variable of the interval form)."""
+    assert isinstance(var, cp_model.IntVar), "the time-indexed form has no phase variables"
     domain = list(var.proto.domain)
     return domain[0], domain[-1]
 
@@ -54,8 +56,13 @@ def _assigned_spend(built: ModelCore, cv: ClusterVars, covers_extensions: bool) 
                 for pair, amount in cells.items():
                     table[pair] = table.get(pair, 0) + amount
     assignment = cv.assignment
+    assert assignment is not None  # only assigned clusters are asked
     for year, table in sorted(tables.items()):
-        cv.spend[year] = assignment.weighted(lambda e, k, t=table: t.get((e, k), 0))
+
+        def spend_of(e: int, k: int, t: dict[tuple[int, int], int] = table) -> int:
+            return t.get((e, k), 0)
+
+        cv.spend[year] = assignment.weighted(spend_of)
         cv.spend_max[year] = max(table.values())
     cv.spend_table = tables
 
@@ -125,9 +132,11 @@ def add_releases(built: ModelCore) -> None:
             spend = cv.spend.get(year, 0)
             if not carry and cv.assignment is not None:
                 table = cv.spend_table.get(year, {})
-                cv.tranches[year] = cv.assignment.weighted(
-                    lambda e, k, t=table: -(-t.get((e, k), 0) // tranche)
-                )
+
+                def tranches_of(e: int, k: int, t: dict[tuple[int, int], int] = table) -> int:
+                    return -(-t.get((e, k), 0) // tranche)
+
+                cv.tranches[year] = cv.assignment.weighted(tranches_of)
                 continue
             most = total_max if carry else cv.spend_max.get(year, 0)
             count = built.model.new_int_var(0, -(-most // tranche), f"{cid}.tranches{year}")
@@ -152,17 +161,17 @@ def add_caps(built: ModelCore) -> None:
             tranche * cv.tranches[year]
             for cv in built.clusters.values()
             for year in built.years
-            if cap.first_year <= year <= cap.last_year
+            if cap.covers(year)
         ]
         if terms:
             rule = built.rule(
-                f"cap:{cap.name}",
+                f"{CAP}:{cap.name}",
                 f"cap {cap.name}: at most {money_label(cap.amount)} released over "
                 f"{built.scenario.horizon.fy_label(cap.first_year)}.."
                 f"{built.scenario.horizon.fy_label(cap.last_year)}",
                 1000 * sum(terms),
                 "<=",
-                cap.amount // 1000 * 1000,
+                cap.limit,
                 "money",
             )
-            built.enforce(built.model.add(sum(terms) <= cap.amount // 1000), rule)
+            built.enforce(built.model.add(sum(terms) <= cap.limit_k), rule)

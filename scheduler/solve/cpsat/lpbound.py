@@ -265,13 +265,13 @@ def _capacity(scenario: Scenario, blocks: list[_Block], rows: _Rows) -> None:
             start = block.entries + block.offsets[phase]
             span = np.arange(mode.months)
             for supplier_id, units in mode.uses:
-                t, c, u = per_supplier.setdefault(supplier_id, ([], [], []))
-                t.append((start[:, None] + span[None, :]).ravel())
-                c.append(np.repeat(block.cols, mode.months))
-                u.append(np.full(len(block.entries) * mode.months, float(units)))
-    for supplier_id, (t, c, u) in sorted(per_supplier.items()):
+                months_of, cols_of, units_of = per_supplier.setdefault(supplier_id, ([], [], []))
+                months_of.append((start[:, None] + span[None, :]).ravel())
+                cols_of.append(np.repeat(block.cols, mode.months))
+                units_of.append(np.full(len(block.entries) * mode.months, float(units)))
+    for supplier_id, parts in sorted(per_supplier.items()):
         capacity = scenario.supplier(supplier_id).capacity
-        t, c, u = np.concatenate(t), np.concatenate(c), np.concatenate(u)
+        t, c, u = (np.concatenate(part) for part in parts)
         load = np.bincount(t, weights=u, minlength=months)
         order = np.argsort(t, kind="stable")
         t, c, u = t[order], c[order], u[order]

@@ -70,10 +70,11 @@ def time_indexed_cluster(built: ModelCore, cluster: Cluster, entry_lo: int) -> C
         if len(phase.modes) == 1:
             chosen: tuple[LinearExpr, ...] = (built.model.new_constant(1),)
         else:
-            chosen = tuple(
-                assignment.weighted(lambda e, k, i=index, m=m: int(assignment.combos[k][i] == m))
-                for m in range(len(phase.modes))
-            )
+
+            def picks(mode: int, i: int = index) -> Callable[[int, int], int]:
+                return lambda e, k: int(assignment.combos[k][i] == mode)
+
+            chosen = tuple(assignment.weighted(picks(m)) for m in range(len(phase.modes)))
         phases[phase.id] = PhaseVars(
             assignment.weighted(start),
             assignment.weighted(end),
@@ -91,6 +92,7 @@ def add_capacity_by_month(built: ModelCore) -> None:
     usage: dict[tuple[str, int], dict[str, dict]] = {}
     for cid, cv in built.clusters.items():
         phases = list(cv.phases.values())
+        assert cv.assignment is not None  # every cluster is assigned in this form
         for (e, k), literal in cv.assignment.literals.items():
             combo = cv.assignment.combos[k]
             for index, pv in enumerate(phases):
@@ -138,6 +140,7 @@ def _literals_by_entry(
 ) -> dict[int, list[tuple[str, cp_model.IntVar]]]:
     out: dict[int, list[tuple[str, cp_model.IntVar]]] = {}
     for cv in clusters:
+        assert cv.assignment is not None  # every cluster is assigned in this form
         for (e, _), literal in cv.assignment.literals.items():
             out.setdefault(e, []).append((cv.cluster.id, literal))
     return out
