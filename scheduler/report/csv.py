@@ -28,8 +28,9 @@ CSV_COLUMNS = (
 
 def plan_rows(scenario: Scenario, plan: Plan) -> list[dict[str, str | int]]:
     """One row per cluster phase, in plan order; ``option`` is empty for a phase without options
-    and ``uses`` reads ``erp-market:1;ibm:2``; ``cost`` is integer pounds."""
-    return [
+    and ``uses`` reads ``erp-market:1;ibm:2``; ``cost`` is integer pounds; with a status date,
+    ``actual`` is ``yes`` for a phase that is history."""
+    rows: list[dict[str, str | int]] = [
         {
             "cluster": cluster_plan.id,
             "phase": phase.id,
@@ -40,15 +41,22 @@ def plan_rows(scenario: Scenario, plan: Plan) -> list[dict[str, str | int]]:
             "option_label": option_label(scenario, cluster_plan.id, phase),
             "uses": uses_text(phase.uses),
             "cost": phase.cost,
+            **({"actual": "yes" if phase.actual else ""} if plan.status_date is not None else {}),
         }
         for cluster_plan in plan.clusters
         for phase in cluster_plan.phases
     ]
+    return rows
+
+
+def columns(plan: Plan) -> tuple[str, ...]:
+    """The CSV's columns: with a status date, ``actual`` says which phases are history."""
+    return CSV_COLUMNS + (("actual",) if plan.status_date is not None else ())
 
 
 def write_plan_csv(scenario: Scenario, plan: Plan, path: str | Path) -> None:
     """Write :func:`plan_rows` with a header line (an infeasible plan gives the header only)."""
     with Path(path).open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS)
+        writer = csv.DictWriter(handle, fieldnames=columns(plan))
         writer.writeheader()
         writer.writerows(plan_rows(scenario, plan))

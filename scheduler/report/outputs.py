@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
 
 from scheduler.analysis.graph import build_graph, critical_chain
+from scheduler.analysis.targets import target_results
 from scheduler.plan import Plan
 from scheduler.report.csv import write_plan_csv
 from scheduler.report.graph_files import write_dot, write_graphml, write_node_link
 from scheduler.report.terminal import render_plan
 from scheduler.scenario.data import Scenario
 from scheduler.units import printable
+
+
+def plan_json(plan: Plan, scenario: Scenario | None = None) -> str:
+    """The plan JSON; with its scenario, what the reports add from it: ``targets`` (met or missed,
+    when the scenario has any)."""
+    data = plan.to_dict()
+    if scenario is not None:
+        results = target_results(scenario, plan)
+        if results:
+            data["targets"] = [result.to_dict() for result in results]
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def _umask() -> int:
@@ -39,10 +52,10 @@ def write_atomic(path: str | Path, data: str | bytes) -> Path:
     return target
 
 
-def write_json(plan: Plan, path: str | Path) -> Path:
+def write_json(plan: Plan, path: str | Path, scenario: Scenario | None = None) -> Path:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(plan.to_json(), encoding="utf-8")
+    target.write_text(plan_json(plan, scenario), encoding="utf-8")
     return target
 
 
@@ -51,7 +64,7 @@ def write_outputs(scenario: Scenario, plan: Plan, directory: str | Path) -> list
     graph.dot and graph.json into ``directory``; return the paths written."""
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
-    written = [write_json(plan, folder / "plan.json")]
+    written = [write_json(plan, folder / "plan.json", scenario)]
     chain = critical_chain(scenario, plan) if plan.has_schedule else []
     report = folder / "report.txt"
     report.write_text(printable(render_plan(scenario, plan, chain)) + "\n", encoding="utf-8")

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 
 from scheduler.scenario.data import Cluster, Legacy, Mode, Scenario
 from scheduler.solve.cpsat.variables import Assignment, ClusterVars, LinearExpr, ModelCore
+from scheduler.solve.history import phase_offsets
 from scheduler.units import monthly_spread, to_thousands
 
 MAX_COMBINATIONS = 64
@@ -41,7 +42,8 @@ def eligible(cluster: Cluster) -> bool:
     combinations = 1
     for phase in phases:
         combinations *= len(phase.modes)
-    return all(phase.max_wait == 0 for phase in phases[1:]) and combinations <= MAX_COMBINATIONS
+    waits = all(phase.max_wait == 0 or phase.actual is not None for phase in phases[1:])
+    return waits and combinations <= MAX_COMBINATIONS
 
 
 def new_assignment(built: ModelCore, cluster: Cluster, entry_lo: int) -> Assignment:
@@ -54,13 +56,12 @@ def new_assignment(built: ModelCore, cluster: Cluster, entry_lo: int) -> Assignm
     phases = cluster.phases
     combos = list(itertools.product(*(range(len(phase.modes)) for phase in phases)))
     offsets, lengths = [], []
+    status = built.scenario.status_date
     for combo in combos:
-        starts, at = [], 0
-        for phase, choice in zip(phases, combo, strict=True):
-            starts.append(at)
-            at += phase.modes[choice].months
+        months = [phase.modes[choice].months for phase, choice in zip(phases, combo, strict=True)]
+        starts = phase_offsets(cluster, months, status)
         offsets.append(starts)
-        lengths.append(at)
+        lengths.append(starts[-1] + months[-1])
     combo_modes = [
         [phase.modes[choice] for phase, choice in zip(phases, combo, strict=True)]
         for combo in combos
@@ -157,10 +158,11 @@ def assigned_spend(built: ModelCore, cv: ClusterVars) -> dict[int, dict[tuple[in
     phases = list(cv.phases.values())
     prefix_by_combo = []
     for k, combo in enumerate(assignment.combos):
-        profile: list[int] = []
-        for pv, choice in zip(phases, combo, strict=True):
+        profile = [0] * assignment.lengths[k]
+        for pv, choice, at in zip(phases, combo, assignment.offsets[k], strict=True):
             mode = pv.modes[choice]
-            profile.extend(monthly_spread(mode.cost, mode.months))
+            for offset, amount in enumerate(monthly_spread(mode.cost, mode.months)):
+                profile[at + offset] += amount
         prefix = [0]
         for amount in profile:
             prefix.append(prefix[-1] + amount)

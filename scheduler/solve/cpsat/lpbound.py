@@ -98,6 +98,7 @@ def applicable(scenario: Scenario, stage: tuple[tuple[str, int], ...]) -> bool:
     """Whether the stage is linear in the columns and every cluster can be assigned."""
     return (
         bool(scenario.clusters)
+        and scenario.status_date is None  # the columns assume no history (actuals)
         and all(name in LINEAR_TERMS for name, _ in stage)
         and all(map(eligible, scenario.clusters))
     )

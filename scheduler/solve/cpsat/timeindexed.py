@@ -41,8 +41,11 @@ def use_time_indexed(
     most ``MAX_PAIRS`` (entry, combination) pairs (a cluster's combinations times the horizon's
     months). Above that, building the capacity rows alone (one term per literal and month it uses
     a supplier) takes longer than the first plan may: 1,000 generated clusters (240,000 pairs)
-    took over 40 s, so they keep the interval form."""
+    took over 40 s, so they keep the interval form. A scenario with a status date (actuals, the
+    history of :mod:`scheduler.solve.history`) keeps it too."""
     if relaxable or not scenario.clusters or not all(map(assignable, scenario.clusters)):
+        return False
+    if scenario.status_date is not None:  # history (actuals) keeps the interval form
         return False
     months = scenario.horizon.months
     pairs = sum(math.prod(len(p.modes) for p in c.phases) * months for c in scenario.clusters)
