@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
+import multiprocessing
 import os
+import resource
 import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from scheduler.instances.from_psplib import makespan_of, read_rcpsp, scenario_yaml
+from scheduler.instances.generate import generate_yaml
 from scheduler.pipeline import solve
 from scheduler.scenario.data import Scenario
 from scheduler.scenario.load import load_scenario_text
@@ -26,6 +33,9 @@ class Timed:
     solve: float
     wall: float
     gaps: tuple[float | None, ...]  # per objective stage: (value - bound) / value
+    bound_by: str = ""  # what proved the first stage's bound, when not the solver (an LP bound)
+    peak_rss_mb: float | None = None  # of the process that loaded and solved (see isolated)
+    cbc_rss_mb: float | None = None  # of the CBC process, for the MILP
 
     @property
     def first_gap(self) -> float | None:
@@ -51,6 +61,37 @@ def timed_solve(scenario: Scenario, time_limit: float, solver: str = "cp-sat") -
         solve=stats.solve_seconds,
         wall=wall,
         gaps=tuple(gap(stage.value, stage.bound) for stage in stats.stages),
+        bound_by=stats.stages[0].bound_by if stats.stages else "",
+    )
+
+
+T = TypeVar("T")
+
+
+def isolated(function: Callable[..., T], *args: object) -> T:
+    """``function(*args)`` in a fresh process (spawned), so that its peak resident set size is
+    its own and not the benchmark session's highest so far."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        return pool.submit(function, *args).result()
+
+
+def peak_rss_mb() -> tuple[float, float]:
+    """Peak resident set size of this process and of its largest finished child (MB)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, children
+
+
+def generated_solve(
+    clusters: int, years: int, seed: int, time_limit: float, solver: str = "cp-sat"
+) -> Timed:
+    """Generate, load and solve a programme, with this process's peak RSS (run it isolated)."""
+    scenario = load_scenario_text(generate_yaml(clusters, years, seed), f"generated-{clusters}")
+    timed = timed_solve(scenario, time_limit, solver)
+    own, children = peak_rss_mb()
+    return dataclasses.replace(
+        timed, peak_rss_mb=round(own), cbc_rss_mb=round(children) if solver == "milp" else None
     )
 
 

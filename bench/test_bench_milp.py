@@ -1,7 +1,8 @@
 """CP-SAT against the MILP backend (``solver="milp"``) on the same scenarios, as a ratio of times.
 
 Skipped while :mod:`scheduler.solve.milp.backend` does not exist. A small generated programme runs in the
-fast subset (equal objectives asserted when both prove optimality); a medium one in full mode.
+fast subset (equal objectives asserted when both prove optimality); 10 and 100 clusters in full
+mode. Each solve runs in a fresh process, whose peak RSS is reported (CBC's own process apart).
 """
 
 from __future__ import annotations
@@ -9,10 +10,7 @@ from __future__ import annotations
 import importlib.util
 
 import pytest
-from benchutil import timed_solve
-
-from scheduler.instances.generate import generate_yaml
-from scheduler.scenario.load import load_scenario_text
+from benchutil import generated_solve, isolated
 
 HAVE_MILP = importlib.util.find_spec("scheduler.solve.milp.backend") is not None
 pytestmark = pytest.mark.skipif(
@@ -22,18 +20,21 @@ pytestmark = pytest.mark.skipif(
 CASES = {
     "small": (3, 6, 1, 20.0),  # clusters, years, seed, time limit (s)
     "medium": (10, 10, 1, 120.0),
+    "large": (100, 10, 1, 300.0),
 }
 
 
 def _compare(benchmark, record, case: str) -> None:
     clusters, years, seed, limit = CASES[case]
-    scenario = load_scenario_text(generate_yaml(clusters, years, seed), f"generated-{case}")
-    cpsat = timed_solve(scenario, limit, "cp-sat")
-    milp = benchmark.pedantic(timed_solve, args=(scenario, limit, "milp"), rounds=1, iterations=1)
+    cpsat = isolated(generated_solve, clusters, years, seed, limit, "cp-sat")
+    args = (generated_solve, clusters, years, seed, limit, "milp")
+    milp = benchmark.pedantic(isolated, args=args, rounds=1, iterations=1)
     info = dict(case=f"{case}: {clusters} clusters, {years} years", limit_s=limit,
                 cpsat_status=cpsat.status, milp_status=milp.status,
                 cpsat_s=round(cpsat.wall, 3), milp_s=round(milp.wall, 3),
                 ratio_milp_to_cpsat=round(milp.wall / max(cpsat.wall, 1e-9), 2),
+                cpsat_rss_mb=cpsat.peak_rss_mb, milp_rss_mb=milp.peak_rss_mb,
+                cbc_rss_mb=milp.cbc_rss_mb,
                 same_objective=cpsat.objective == milp.objective)  # fmt: skip
     benchmark.extra_info.update(info)
     record.row("cp-sat vs milp", **info)
@@ -46,5 +47,6 @@ def test_milp_small(benchmark, record) -> None:
 
 
 @pytest.mark.full
-def test_milp_medium(benchmark, record) -> None:
-    _compare(benchmark, record, "medium")
+@pytest.mark.parametrize("case", ["medium", "large"])
+def test_milp_full(benchmark, record, case: str) -> None:
+    _compare(benchmark, record, case)

@@ -57,6 +57,7 @@ class StageReport:
     value: int | None
     bound: int | None
     seconds: float
+    bound_by: str = ""  # what proved the bound when not the solver itself, e.g. "LP bound (HiGHS)"
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ class StageResult:
     value: int | None = None
     bound: int | None = None
     work: float = 0.0
+    bound_by: str = ""  # see StageReport.bound_by
 
 
 class Backend(Protocol):
@@ -208,7 +210,12 @@ class _Driver:
             self.stage_work += result.work
             self.reports.append(
                 StageReport(
-                    stage, result.status, result.value, result.bound, time.monotonic() - began
+                    stage,
+                    result.status,
+                    result.value,
+                    result.bound,
+                    time.monotonic() - began,
+                    result.bound_by,
                 )
             )
             if result.status not in SOLVED:

@@ -20,8 +20,9 @@ x years).
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 
-from scheduler.scenario.data import Legacy
+from scheduler.scenario.data import Cluster, Legacy, Mode, Scenario
 from scheduler.solve.cpsat.variables import Assignment, ClusterVars, LinearExpr, ModelCore
 from scheduler.solve.history import phase_offsets
 from scheduler.units import monthly_spread, to_thousands
@@ -29,12 +30,11 @@ from scheduler.units import monthly_spread, to_thousands
 MAX_COMBINATIONS = 64
 
 
-def eligible(cv: ClusterVars) -> bool:
+def eligible(cluster: Cluster) -> bool:
     """Whether to assign a cluster to (entry, option combination): only when its schedule is a
     function of them (no waits, few combinations) and money or lateness is at stake (it has costs
     or legacy systems). A pure scheduling cluster (no cost, no legacy, e.g. a PSPLIB activity) is
     better served by the interval propagators alone: the literals only slow the search down."""
-    cluster = cv.cluster
     stakes = cluster.legacy or any(mode.cost for phase in cluster.phases for mode in phase.modes)
     if not stakes:
         return False
@@ -46,39 +46,93 @@ def eligible(cv: ClusterVars) -> bool:
     return waits and combinations <= MAX_COMBINATIONS
 
 
-def add_assignment(built: ModelCore, cv: ClusterVars, entry_lo: int, entry_hi: int) -> Assignment:
-    """Create ``x[c,e,k]`` and link it to the entry, the phase starts and the option literals."""
+def new_assignment(built: ModelCore, cluster: Cluster, entry_lo: int) -> Assignment:
+    """Create ``x[c,e,k]`` for every entry ``e >= entry_lo`` and option combination ``k`` that
+    fits in the horizon, with ``sum_{e,k} x[c,e,k] = 1``.
+
+    In the time-indexed form (``built.time_indexed``) a pair that breaks a rule of the cluster
+    alone gets no literal (:func:`admissible`)."""
     model = built.model
-    phases = list(cv.phases.values())
-    combos = list(itertools.product(*(range(len(pv.modes)) for pv in phases)))
+    phases = cluster.phases
+    combos = list(itertools.product(*(range(len(phase.modes)) for phase in phases)))
     offsets, lengths = [], []
     status = built.scenario.status_date
     for combo in combos:
-        months = [pv.modes[choice].months for pv, choice in zip(phases, combo, strict=True)]
-        starts = phase_offsets(cv.cluster, months, status)
+        months = [phase.modes[choice].months for phase, choice in zip(phases, combo, strict=True)]
+        starts = phase_offsets(cluster, months, status)
         offsets.append(starts)
         lengths.append(starts[-1] + months[-1])
+    combo_modes = [
+        [phase.modes[choice] for phase, choice in zip(phases, combo, strict=True)]
+        for combo in combos
+    ]
     literals = {
-        (e, k): model.new_bool_var(f"{cv.cluster.id}.x{e}_{k}")
-        for e in range(entry_lo, entry_hi + 1)
+        (e, k): model.new_bool_var(f"{cluster.id}.x{e}_{k}")
         for k in range(len(combos))
+        for e in range(entry_lo, built.months)
         if e + lengths[k] <= built.months
+        and (
+            not built.time_indexed
+            or admissible(built.scenario, cluster, built.origin + e, combo_modes[k])
+        )
     }
     if not literals:  # nothing fits: the horizon rule alone makes the model infeasible
         model.add_bool_or([])
     model.add_exactly_one(literals.values())
-    assignment = Assignment(literals, combos, offsets, lengths)
-    for index, pv in enumerate(phases):
+    return Assignment(literals, combos, offsets, lengths)
+
+
+def admissible(scenario: Scenario, cluster: Cluster, month: int, modes: Iterable[Mode]) -> bool:
+    """Whether entering in ``month`` (an ordinal) with one mode per phase breaks
+    no rule of the cluster alone: ``earliest <= e <= latest``, ``e = fixed``, each mode using
+    supplier ``j`` inside ``from[j] .. to[j]``, the last phase ending by the programme deadline and
+    each legacy system retired by its hard deadline (the horizon is the caller's range)."""
+    if cluster.earliest_entry is not None and month < cluster.earliest_entry:
+        return False
+    if cluster.latest_entry is not None and month > cluster.latest_entry:
+        return False
+    if cluster.fixed_entry is not None and month != cluster.fixed_entry:
+        return False
+    ends: dict[str, int] = {}
+    at = month
+    for phase, mode in zip(cluster.phases, modes, strict=True):
+        start, end = at, at + mode.months - 1
+        for supplier_id, _ in mode.uses:
+            supplier = scenario.supplier(supplier_id)
+            if supplier.available_from is not None and start < supplier.available_from:
+                return False
+            if supplier.available_to is not None and end > supplier.available_to:
+                return False
+        ends[phase.id] = end
+        at = end + 1
+    deadline = scenario.policy.deadline
+    if deadline is not None and at - 1 > deadline:
+        return False
+    return all(
+        legacy.hard_deadline is None or ends[legacy.replaced_by] <= legacy.hard_deadline
+        for legacy in cluster.legacy
+    )
+
+
+def link_assignment(built: ModelCore, cv: ClusterVars) -> None:
+    """``s[c,p] = sum (e + offset[k,p]) x[c,e,k]`` and ``x[c,p,m] = sum_{k: k_p = m} x[c,e,k]``:
+    the phase variables of the interval form follow the assignment."""
+    assignment = cv.assignment
+    assert assignment is not None
+    for index, pv in enumerate(cv.phases.values()):
 
         def start_of(e: int, k: int, i: int = index) -> int:
-            return e + offsets[k][i]
+            return e + assignment.offsets[k][i]
 
-        model.add(pv.start == assignment.weighted(start_of))
+        built.model.add(pv.start == assignment.weighted(start_of))
         if len(pv.modes) > 1:
             for choice, literal in enumerate(pv.chosen):
-                chosen = [lit for (_, k), lit in literals.items() if combos[k][index] == choice]
-                model.add(literal == sum(chosen))
-    return assignment
+                chosen = [
+                    lit
+                    for (_, k), lit in assignment.literals.items()
+                    if assignment.combos[k][index] == choice
+                ]
+                built.model.add(literal == sum(chosen))
 
 
 def assigned_late(built: ModelCore, cv: ClusterVars, legacy: Legacy) -> LinearExpr:

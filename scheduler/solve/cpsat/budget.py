@@ -14,8 +14,9 @@ from scheduler.solve.history import cap_room
 from scheduler.units import money_label, monthly_spread, to_thousands
 
 
-def domain_bounds(var: cp_model.IntVar) -> tuple[int, int]:
-    """The smallest and largest value in a variable's domain."""
+def domain_bounds(var: LinearExpr) -> tuple[int, int]:
+    """The smallest and largest value in a variable's domain (a variable of the interval form)."""
+    assert isinstance(var, cp_model.IntVar), "the time-indexed form has no phase variables"
     domain = list(var.proto.domain)
     return domain[0], domain[-1]
 

@@ -41,10 +41,13 @@ class Assignment:
 
 @dataclass
 class PhaseVars:
-    start: cp_model.IntVar
-    end: cp_model.IntVar
+    """A phase's start, end and option literals: variables in the interval form, sums over the
+    assignment literals in the time-indexed form (:mod:`.timeindexed`)."""
+
+    start: LinearExpr
+    end: LinearExpr
     modes: tuple[Mode, ...]
-    chosen: tuple[cp_model.IntVar, ...]  # one literal per mode (a constant 1 for a single mode)
+    chosen: tuple[LinearExpr, ...]  # one literal per mode (a constant 1 for a single mode)
     intervals: tuple[cp_model.IntervalVar, ...]
     start_lo: int
 
@@ -56,7 +59,7 @@ class PhaseVars:
 class ClusterVars:
     cluster: Cluster
     phases: dict[str, PhaseVars]
-    late: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    late: dict[str, LinearExpr] = field(default_factory=dict)
     spend: dict[int, LinearExpr] = field(default_factory=dict)  # £1k per financial year
     spend_max: dict[int, int] = field(default_factory=dict)
     tranches: dict[int, LinearExpr] = field(default_factory=dict)  # tranches released per year
@@ -64,11 +67,11 @@ class ClusterVars:
     assignment: Assignment | None = None
 
     @property
-    def entry(self) -> cp_model.IntVar:
+    def entry(self) -> LinearExpr:
         return self.phases[self.cluster.phases[0].id].start
 
     @property
-    def last_end(self) -> cp_model.IntVar:
+    def last_end(self) -> LinearExpr:
         return self.phases[self.cluster.phases[-1].id].end
 
 
@@ -108,6 +111,7 @@ class ModelCore:
         self.should_stop = should_stop
         self.model = cp_model.CpModel()
         self.relaxable = relaxable
+        self.time_indexed = False  # set by the model: every rule over assignment literals
         self.rules: dict[str, Rule] = {}
         self.origin = scenario.horizon.start
         self.months = scenario.horizon.months
