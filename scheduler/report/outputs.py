@@ -1,4 +1,4 @@
-"""Writing a plan's files: the JSON plan, the CSV of phases, the graph exports and the report."""
+"""Writing a plan's files: the JSON plan, the CSV of phases, the graph exports and the reports."""
 
 from __future__ import annotations
 
@@ -7,32 +7,31 @@ from pathlib import Path
 from scheduler.analysis.graph import build_graph, critical_chain
 from scheduler.plan import Plan
 from scheduler.report.csv import write_plan_csv
+from scheduler.report.files import write_atomic
 from scheduler.report.graph_files import write_dot, write_graphml, write_node_link
+from scheduler.report.html import render_report
 from scheduler.report.terminal import render_plan
 from scheduler.scenario.data import Scenario
 
 
 def write_json(plan: Plan, path: str | Path) -> Path:
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(plan.to_json(), encoding="utf-8")
-    return target
+    return write_atomic(path, plan.to_json())
 
 
 def write_outputs(scenario: Scenario, plan: Plan, directory: str | Path) -> list[Path]:
-    """Write plan.json, plan.csv, report.txt and (for a plan with a schedule) graph.graphml,
-    graph.dot and graph.json into ``directory``; return the paths written."""
+    """Write plan.json, report.txt, report.html and (for a plan with a schedule) plan.csv,
+    graph.graphml, graph.dot and graph.json into ``directory``; return the paths written."""
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     written = [write_json(plan, folder / "plan.json")]
-    chain = critical_chain(scenario, plan) if plan.has_schedule else []
-    report = folder / "report.txt"
-    report.write_text(render_plan(scenario, plan, chain) + "\n", encoding="utf-8")
-    written.append(report)
+    graph = build_graph(scenario, plan)
+    chain = critical_chain(scenario, plan, graph) if plan.has_schedule else []
+    written.append(write_atomic(folder / "report.txt", render_plan(scenario, plan, chain) + "\n"))
+    html = render_report(scenario, plan, chain, graph)
+    written.append(write_atomic(folder / "report.html", html))
     if plan.has_schedule:
         write_plan_csv(scenario, plan, folder / "plan.csv")
         written.append(folder / "plan.csv")
-        graph = build_graph(scenario, plan)
         for name, writer in (
             ("graph.graphml", write_graphml),
             ("graph.dot", write_dot),
