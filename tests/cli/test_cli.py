@@ -70,6 +70,7 @@ def test_out_directory_holds_plan_csv_report_and_graphs(tmp_path, capsys):
         "plan.json",
         "plan.csv",
         "report.txt",
+        "report.html",
         "graph.graphml",
         "graph.dot",
         "graph.json",

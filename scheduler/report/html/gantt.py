@@ -112,7 +112,7 @@ def draw_gantt(
         )
     labels = [_row_label(scenario, c.id) for c in plan.clusters]
     ax.set_yticks(range(len(labels)), labels)
-    ax.set_ylim(len(labels) - 0.5, -0.7)
+    ax.set_ylim(len(labels) - 0.35, -0.7)
     ax.tick_params(axis="y", length=0)
     fy_axis(ax, span[0], span[1], scenario.horizon.fiscal_year_start)
 
@@ -161,8 +161,8 @@ def _draw_cluster(
                 color="white",
                 fontweight="bold",
             )
-    top = row - BAR / 2 - 0.06
-    ax.plot([cluster_plan.entry], [top], **MARKERS["entry"])
+    top, foot = row - BAR / 2 - 0.06, row + BAR / 2 + 0.08
+    ax.plot([cluster_plan.entry], [foot], **MARKERS["entry"])
     ax.plot([cluster_plan.award + 1], [top], **MARKERS["award"])
     ax.plot([cluster_plan.go_live + 1], [row], **MARKERS["go_live"])
     try:
