@@ -5,12 +5,26 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
+from sample_plan import sample_plan, sample_scenario
+
 from scheduler.analysis.graph import critical_chain
 from scheduler.plan import Plan, SolverInfo
 from scheduler.report.csv import CSV_COLUMNS, write_plan_csv
 from scheduler.report.table import format_table
 from scheduler.report.terminal import render_plan
 from scheduler.units import month
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    return sample_scenario()
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return sample_plan()
+
 
 M0 = month(2023, 4)
 

@@ -11,11 +11,23 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from sample_plan import sample_plan, sample_scenario
 
 from scheduler.plan import Plan, SolverInfo
 from scheduler.report.html import render_report, write_report
 from scheduler.report.html.suppliers import use_runs
 from scheduler.units import millions
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    return sample_scenario()
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return sample_plan()
+
 
 ROOT = Path(__file__).resolve().parents[3]
 BASE = ROOT / "scenarios" / "base.yaml"

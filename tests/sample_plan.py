@@ -1,8 +1,6 @@
-"""Shared fixtures of the report tests: a hand-built scenario and a plan of it."""
+"""A hand-built scenario and a plan of it, for the report tests (terminal, CSV, HTML, files)."""
 
 from __future__ import annotations
-
-import pytest
 
 from scheduler.plan import CapUse, ClusterPlan, LegacyPlan, PhasePlan, Plan, SolverInfo
 from scheduler.scenario.data import (
@@ -22,8 +20,7 @@ from scheduler.units import month
 M0 = month(2023, 4)
 
 
-@pytest.fixture(scope="module")
-def scenario() -> Scenario:
+def sample_scenario() -> Scenario:
     tender = Phase("tender", (Mode(6, 6_000_000, (("erp-market", 1),)),))
     implement = Phase(
         "implement",
@@ -59,8 +56,7 @@ def scenario() -> Scenario:
     )
 
 
-@pytest.fixture(scope="module")
-def plan() -> Plan:
+def sample_plan() -> Plan:
     synergy = ClusterPlan(
         "synergy",
         M0,
