@@ -6,11 +6,14 @@ from pathlib import Path
 
 from scheduler.analysis.graph import build_graph, critical_chain
 from scheduler.plan import Plan
-from scheduler.report.csv import write_plan_csv
+from scheduler.report.csv import write_funding_csv, write_plan_csv
 from scheduler.report.files import write_atomic
 from scheduler.report.graph_files import write_dot, write_graphml, write_node_link
 from scheduler.report.html import render_report
+from scheduler.report.mermaid import write_mermaid
+from scheduler.report.mspdi import write_mspdi
 from scheduler.report.terminal import render_plan
+from scheduler.report.xlsx import write_xlsx
 from scheduler.scenario.data import Scenario
 
 
@@ -19,8 +22,10 @@ def write_json(plan: Plan, path: str | Path) -> Path:
 
 
 def write_outputs(scenario: Scenario, plan: Plan, directory: str | Path) -> list[Path]:
-    """Write plan.json, report.txt, report.html and (for a plan with a schedule) plan.csv,
-    graph.graphml, graph.dot and graph.json into ``directory``; return the paths written."""
+    """Write plan.json, report.txt, report.html and, for a plan with a schedule, the files other
+    tools read (plan.csv, funding.csv, plan.xlsx, plan.xml for MS Project, plan.mmd for Mermaid)
+    and the dependency graph (graph.graphml, graph.dot, graph.json) into ``directory``; return
+    the paths written."""
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     written = [write_json(plan, folder / "plan.json")]
@@ -30,8 +35,13 @@ def write_outputs(scenario: Scenario, plan: Plan, directory: str | Path) -> list
     html = render_report(scenario, plan, chain, graph)
     written.append(write_atomic(folder / "report.html", html))
     if plan.has_schedule:
-        write_plan_csv(scenario, plan, folder / "plan.csv")
-        written.append(folder / "plan.csv")
+        written += [
+            write_plan_csv(scenario, plan, folder / "plan.csv"),
+            write_funding_csv(plan, folder / "funding.csv"),
+            write_xlsx(scenario, plan, folder / "plan.xlsx"),
+            write_mspdi(scenario, plan, folder / "plan.xml"),
+            write_mermaid(scenario, plan, folder / "plan.mmd", chain),
+        ]
         for name, writer in (
             ("graph.graphml", write_graphml),
             ("graph.dot", write_dot),

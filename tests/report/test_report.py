@@ -10,7 +10,7 @@ from sample_plan import sample_plan, sample_scenario
 
 from scheduler.analysis.graph import critical_chain
 from scheduler.plan import Plan, SolverInfo
-from scheduler.report.csv import CSV_COLUMNS, write_plan_csv
+from scheduler.report.csv import CSV_COLUMNS, write_funding_csv, write_plan_csv
 from scheduler.report.table import format_table
 from scheduler.report.terminal import render_plan
 from scheduler.units import month
@@ -106,7 +106,8 @@ def test_render_without_a_plan_gives_the_explanation(scenario):
 def test_csv_has_one_row_per_phase(scenario, plan, tmp_path: Path):
     path = tmp_path / "plan.csv"
     write_plan_csv(scenario, plan, path)
-    with path.open(encoding="utf-8", newline="") as handle:
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf"), "a UTF-8 byte-order mark for Excel"
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert tuple(rows[0]) == CSV_COLUMNS
     assert [(row["cluster"], row["phase"]) for row in rows] == [
@@ -125,5 +126,28 @@ def test_csv_has_one_row_per_phase(scenario, plan, tmp_path: Path):
         "option_label": "Acme fast track",
         "uses": "acme:2",
         "cost": "120000000",
+        "predecessors": "synergy:tender FS",
     }
     assert (rows[0]["option"], rows[0]["option_label"], rows[0]["uses"]) == ("", "", "erp-market:1")
+
+
+def test_funding_csv_has_a_row_per_cluster_and_year(plan, tmp_path: Path):
+    path = write_funding_csv(plan, tmp_path / "funding.csv")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows[0] == {
+        "year": "2023-24",
+        "cluster": "synergy",
+        "spend": "84000000",
+        "released": "84000000",
+        "caps": "SR21, 2023-24 ceiling",
+    }
+    assert [(r["year"], r["cluster"]) for r in rows] == [
+        ("2023-24", "synergy"),
+        ("2023-24", "matrix"),
+        ("2024-25", "synergy"),
+        ("2024-25", "matrix"),
+    ]
+    released = sum(int(r["released"]) for r in rows)
+    assert released == sum(sum(c.funding.values()) for c in plan.clusters)
