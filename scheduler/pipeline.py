@@ -11,8 +11,9 @@ from scheduler.errors import PlanCheckError
 from scheduler.plan import Plan
 from scheduler.rules.check import check_plan
 from scheduler.scenario.data import Scenario
-from scheduler.solve.cpsat.backend import SolveStats, solve_cpsat
 from scheduler.solve.explain import explain_infeasible
+from scheduler.solve.interrupt import Interrupt
+from scheduler.solve.lexico import BackendFactory, SolveStats, solve_lexico
 from scheduler.solve.options import SolveOptions
 
 SOLVERS = ("cp-sat", "milp")
@@ -26,17 +27,30 @@ class Outcome:
     stats: SolveStats
 
 
-def solve(scenario: Scenario, options: SolveOptions, solver: str = "cp-sat") -> Outcome:
-    """Solve ``scenario``; a plan with a schedule is given its entry windows and re-checked by
-    :func:`scheduler.check.check_plan`, and a failed check raises :class:`PlanCheckError`."""
-    if solver == "milp":
-        from scheduler.solve.milp.backend import solve_milp
+def backend(solver: str) -> BackendFactory:
+    """The backend of ``solver`` (``cp-sat`` or ``milp``), imported only when asked for."""
+    if solver == "cp-sat":
+        from scheduler.solve.cpsat.backend import CpsatBackend
 
-        plan, stats = solve_milp(scenario, options)
-    elif solver == "cp-sat":
-        plan, stats = solve_cpsat(scenario, options)
-    else:
-        raise ValueError(f"unknown solver {solver!r}; choose one of {', '.join(SOLVERS)}")
+        return CpsatBackend
+    if solver == "milp":
+        from scheduler.solve.milp.backend import MilpBackend
+
+        return MilpBackend
+    raise ValueError(f"unknown solver {solver!r}; choose one of {', '.join(SOLVERS)}")
+
+
+def solve(
+    scenario: Scenario,
+    options: SolveOptions,
+    solver: str = "cp-sat",
+    interrupt: Interrupt | None = None,
+) -> Outcome:
+    """Solve ``scenario``; a plan with a schedule is given its entry windows and re-checked by
+    :func:`scheduler.rules.check.check_plan`, and a failed check raises :class:`PlanCheckError`.
+    ``interrupt`` (from :func:`scheduler.solve.interrupt.interruptible`) lets Ctrl-C and SIGTERM
+    end the solve early with the best plan found."""
+    plan, stats = solve_lexico(scenario, options, backend(solver), interrupt)
     if plan.has_schedule:
         plan = plan.with_windows(entry_windows(scenario, plan))
         violations = check_plan(scenario, plan)
@@ -46,6 +60,14 @@ def solve(scenario: Scenario, options: SolveOptions, solver: str = "cp-sat") -> 
         budget = max(5.0, min(30.0, options.time_limit))
         lines = explain_infeasible(scenario, time_limit=budget, seed=options.seed)
         plan = dataclasses.replace(plan, explanation=tuple(lines))
+    elif stats.interrupted:
+        plan = dataclasses.replace(
+            plan,
+            explanation=(
+                f"The solve was interrupted ({stats.interrupted}) before any plan was found; "
+                "the scenario was not proven infeasible.",
+            ),
+        )
     else:
         plan = dataclasses.replace(
             plan,

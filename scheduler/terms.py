@@ -56,6 +56,17 @@ MONTH_TERMS = frozenset(name for name, term in TERMS.items() if term.unit == "mo
 COUNT_TERMS = frozenset(name for name, term in TERMS.items() if term.unit == "count")
 
 
+def from_model(term: str, value: int, origin: int) -> int:
+    """A term's value in plan units from a solver model's: the models count months from the
+    horizon start (``origin``, a month ordinal), so a month term gets ``origin`` added back."""
+    return value + origin if term in MONTH_TERMS else value
+
+
+def to_model(term: str, value: int, origin: int) -> int:
+    """The inverse of :func:`from_model`."""
+    return value - origin if term in MONTH_TERMS else value
+
+
 def term_text(term: str, value: int) -> str:
     """An objective term's value in its unit: ``£72.6m``, ``2030-03``, ``133 months``."""
     if term in MONTH_TERMS:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from scheduler.plan import CapUse, ClusterPlan, LegacyPlan, PhasePlan, Plan, SolverInfo
 from scheduler.scenario.data import Mode, Scenario
@@ -66,4 +67,75 @@ def cap_uses(scenario: Scenario, clusters: Sequence[ClusterPlan]) -> tuple[CapUs
             ),
         )
         for cap in (budget.caps if budget else ())
+    )
+
+
+class BuildStopped(Exception):
+    """Building a solver's model was cut short: the time limit ran out, or a signal came."""
+
+    def __init__(self, label: str) -> None:
+        super().__init__(label)
+        self.label = label
+
+
+@dataclass(frozen=True)
+class ClusterValues:
+    """One cluster's part of a solution, as any backend reads it from its solver (month ordinals,
+    option ids as in the scenario, money in the model's whole £1k and tranches)."""
+
+    phase_starts: tuple[int, ...]
+    phase_ends: tuple[int, ...]
+    options: tuple[int | None, ...]
+    late: tuple[int, ...]  # months past expiry, per legacy system in scenario order
+    spend_k: Mapping[int, int]  # spend per financial year, £1k
+    tranches: Mapping[int, int]  # tranches released per financial year
+
+
+@dataclass(frozen=True)
+class Values:
+    """A solution's values, solver-independent: every cluster's, and the objective terms in
+    plan units (see :func:`scheduler.terms.from_model`)."""
+
+    clusters: Mapping[str, ClusterValues]
+    terms: Mapping[str, int]
+
+
+def plan_from_values(scenario: Scenario, values: Values, bounds: Mapping[str, int]) -> Plan:
+    """The one extractor: a solver's values as a :class:`Plan` (status ``feasible``, entry
+    windows left at ``(entry, entry)`` for the caller). Every figure is the solver's own (its
+    spend, releases and late months), so the independent check compares the model with the
+    contract rather than a recomputation with itself."""
+    tranche = (scenario.budget.tranche_k if scenario.budget else 1) * 1000
+    clusters = []
+    for cluster in scenario.clusters:
+        cv = values.clusters[cluster.id]
+        phases = []
+        for phase, start, end, option in zip(
+            cluster.phases, cv.phase_starts, cv.phase_ends, cv.options, strict=True
+        ):
+            mode = next(mode for mode in phase.modes if mode.option == option)
+            phases.append(PhasePlan(phase.id, start, end, option, mode_uses(mode), mode.cost))
+        ends = {phase.id: end for phase, end in zip(cluster.phases, cv.phase_ends, strict=True)}
+        legacy = [
+            LegacyPlan(
+                name=system.name,
+                expires=system.expires,
+                retired=ends[system.replaced_by],
+                late_months=late,
+                extension_cost=late * system.extension_cost,
+            )
+            for system, late in zip(cluster.legacy, cv.late, strict=True)
+        ]
+        spend = {year: 1000 * amount for year, amount in cv.spend_k.items()}
+        funding = {year: tranche * count for year, count in cv.tranches.items()}
+        clusters.append(cluster_plan(cluster.id, phases, legacy, spend, funding))
+    return Plan(
+        scenario=scenario.name,
+        status="feasible",
+        objective={name: values.terms[name] for name in scenario.objective.reported_terms},
+        solver=SolverInfo(),
+        clusters=tuple(clusters),
+        caps=cap_uses(scenario, clusters),
+        bounds=dict(bounds),
+        fiscal_year_start=scenario.horizon.fiscal_year_start,
     )

@@ -159,7 +159,7 @@ def test_no_plan_in_time_exits_4(monkeypatch, capsys):
     import scheduler.cli.solve as solve_command
     from scheduler.pipeline import Outcome
     from scheduler.plan import Plan, SolverInfo
-    from scheduler.solve.cpsat.backend import SolveStats
+    from scheduler.solve.lexico import SolveStats
 
     def no_plan(scenario, options, solver="cp-sat"):
         return Outcome(Plan(scenario.name, "unknown", {}, SolverInfo()), SolveStats(0.0, ()))

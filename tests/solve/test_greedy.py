@@ -46,7 +46,7 @@ def test_a_thousand_clusters_get_a_checked_plan_even_when_the_solver_runs_out_of
 
 def test_a_warm_start_that_breaks_the_variant_is_not_used_as_a_fallback():
     from scheduler.rules.evaluate import decisions_from_plan
-    from scheduler.solve.cpsat.backend import _feasible
+    from scheduler.solve.lexico import feasible_start as _feasible
 
     base = load_scenario(ROOT / "scenarios" / "base.yaml")
     actual = load_scenario(ROOT / "scenarios" / "actual-2023.yaml")

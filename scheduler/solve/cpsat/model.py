@@ -16,6 +16,7 @@ No object from this module leaves :mod:`scheduler.solve`: the runner turns solve
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -41,25 +42,33 @@ __all__ = ["ClusterVars", "CpsatModel", "LinearExpr", "PhaseVars", "Rule"]
 class CpsatModel(ModelCore):
     """Builds the CP-SAT model of ``scenario`` (``relaxable`` as in :class:`ModelCore`)."""
 
-    def __init__(self, scenario: Scenario, *, relaxable: bool = False) -> None:
-        super().__init__(scenario, relaxable=relaxable)
+    def __init__(self, scenario: Scenario, **core: Any) -> None:
+        """``core``: ``relaxable`` and ``should_stop`` as in :class:`ModelCore`."""
+        super().__init__(scenario, **core)
         self._build()
 
     # -- building ----------------------------------------------------------------------------
 
     def _build(self) -> None:
+        """Every constraint family, checking between clusters and families whether building must
+        stop (:meth:`ModelCore.check_time`: the time limit covers building the model)."""
         for cluster in self.scenario.clusters:
+            self.check_time()
             self.clusters[cluster.id] = self._add_cluster(cluster)
-        self._add_supplier_capacity()
-        self._add_supplier_windows()
-        self._add_stagger()
-        self._add_entries_per_year()
-        self._add_programme_deadline()
-        self._add_dependencies()
-        self._add_legacy()
-        add_spend(self)
-        add_releases(self)
-        add_caps(self)
+        for family in (
+            self._add_supplier_capacity,
+            self._add_supplier_windows,
+            self._add_stagger,
+            self._add_entries_per_year,
+            self._add_programme_deadline,
+            self._add_dependencies,
+            self._add_legacy,
+            lambda: add_spend(self),
+            lambda: add_releases(self),
+            lambda: add_caps(self),
+        ):
+            self.check_time()
+            family()
         self.completion = self.model.new_int_var(0, self.months - 1, "completion")
         self.model.add_max_equality(self.completion, [cv.last_end for cv in self.clusters.values()])
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from scheduler.scenario.data import Cluster, Mode, Scenario
+from scheduler.solve.common import BuildStopped
 
 LinearExpr = cp_model.LinearExprT
 
@@ -95,8 +96,15 @@ class ModelCore:
     enforcement literal, so that :mod:`scheduler.solve.explain` can ask which rules conflict.
     """
 
-    def __init__(self, scenario: Scenario, *, relaxable: bool = False) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        relaxable: bool = False,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> None:
         self.scenario = scenario
+        self.should_stop = should_stop
         self.model = cp_model.CpModel()
         self.relaxable = relaxable
         self.rules: dict[str, Rule] = {}
@@ -122,6 +130,11 @@ class ModelCore:
             literal = self.model.new_bool_var(f"rule:{key}")
             self.rules[key] = Rule(key, text, literal, measure, sense, limit, unit)
         return self.rules[key].literal
+
+    def check_time(self) -> None:
+        """Raise :class:`BuildStopped` if the caller says building must stop (time limit, signal)."""
+        if self.should_stop is not None and self.should_stop():
+            raise BuildStopped("cp-sat")
 
     def enforce(self, constraint: cp_model.Constraint, rule: cp_model.IntVar | None) -> None:
         if rule is not None:

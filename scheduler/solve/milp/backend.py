@@ -1,9 +1,9 @@
 """Solving a scenario as a MILP with PuLP and CBC: the cross-check of the CP-SAT backend.
 
 The model is :class:`~scheduler.solve.milp.model.MilpModel` (time-indexed, one binary per cluster,
-entry month and option/wait pattern). Objective stages are solved lexicographically as in
-:mod:`scheduler.solve.cpsat.backend`: minimise stage 1, add ``stage1 <= value``, warm-start from the
-solution, minimise stage 2, and so on, sharing the time limit the same way. Each stage's objective
+entry month and option/wait pattern). Objective stages are solved by the same driver as CP-SAT's
+(:mod:`scheduler.solve.lexico`: time shares, bounds, the starting schedule, interrupts); this module
+only minimises a stage, holds it, warm-starts from the last solution and reads it. Each stage's objective
 is divided by the gcd of its (integer) coefficients and solved to an absolute gap below one unit,
 so that "optimal" means optimal to the pound.
 
@@ -17,81 +17,95 @@ A warm-start plan (``options.hint``) is not used by this backend (``SolveStats.h
 from __future__ import annotations
 
 import math
-import time
 import warnings
+from collections.abc import Callable, Mapping
 
 import pulp
 
-from scheduler.plan import LegacyPlan, PhasePlan, Plan, SolverInfo
+from scheduler.rules.evaluate import ClusterDecision
 from scheduler.scenario.data import Scenario
-from scheduler.solve.common import cap_uses, cluster_plan, empty_plan, mode_uses
-from scheduler.solve.cpsat.backend import SolveStats, StageReport
+from scheduler.solve.common import ClusterValues, Values
+from scheduler.solve.lexico import Stage, StageResult
 from scheduler.solve.milp.model import Candidate, MilpModel
 from scheduler.solve.options import SolveOptions
+from scheduler.terms import from_model
 
 _STATUS = {pulp.LpSolutionOptimal: "OPTIMAL", pulp.LpSolutionIntegerFeasible: "FEASIBLE"}
 
 
-def solve_milp(scenario: Scenario, options: SolveOptions) -> tuple[Plan, SolveStats]:
-    """Solve ``scenario`` with CBC; the plan's entry windows are left at ``(entry, entry)``."""
-    started = time.monotonic()
-    built = MilpModel(scenario)
-    build_seconds = time.monotonic() - started
-    stages = scenario.objective.stages
-    reports: list[StageReport] = []
-    if built.empty:
-        reports.append(StageReport(stages[0], "INFEASIBLE", None, None, 0.0))
-        plan = empty_plan(scenario, "infeasible", _solver_info(options, started))
-        return plan, SolveStats(build_seconds, tuple(reports))
-    incumbent: Plan | None = None
-    bounds: dict[str, int] = {}
-    proven = True
-    for index, stage in enumerate(stages):
-        expression, scale, constant = _scaled(built.stage(stage))
+class MilpBackend:
+    """One scenario's MILP, driven stage by stage by :mod:`scheduler.solve.lexico`."""
+
+    name = "milp-cbc"
+    label = "The MILP solver (CBC)"
+    version = f"pulp {pulp.__version__}"
+    workers = 1
+    least_seconds = 1.0
+    counts_work = False
+
+    def __init__(
+        self, scenario: Scenario, options: SolveOptions, should_stop: Callable[[], bool]
+    ) -> None:
+        self.scenario = scenario
+        self.options = options
+        self.built = MilpModel(scenario, should_stop=should_stop)
+        self.stages_solved = 0
+        self.terms: dict[str, int] = {}
+
+    def start_from(self, decisions: Mapping[str, ClusterDecision], seconds: float) -> float:
+        return 0.0  # CBC takes no hint for the first stage here
+
+    def minimise(self, stage: Stage, seconds: float) -> StageResult:
+        built = self.built
+        if built.empty:
+            return StageResult("INFEASIBLE")
+        expression, _, _ = _scaled(built.stage(stage))
         built.problem.setObjective(expression)
-        left = options.time_limit - (time.monotonic() - started)
-        share = max(left, 0.0) / (len(stages) - index)
-        stage_start = time.monotonic()
-        built.problem.solve(_cbc(options, max(share, 1.0), warm=index > 0))
+        built.problem.solve(_cbc(self.options, seconds, warm=self.stages_solved > 0))
+        self.stages_solved += 1
         status = _status(built.problem)
-        solved = status in ("OPTIMAL", "FEASIBLE")
-        terms = _term_values(built) if solved else {}
-        value = sum(weight * terms[name] for name, weight in stage) if solved else None
-        bound = value if status == "OPTIMAL" else None
-        reports.append(StageReport(stage, status, value, bound, time.monotonic() - stage_start))
-        if not solved:
-            if index == 0:
-                kind = "infeasible" if status == "INFEASIBLE" else "unknown"
-                plan = empty_plan(scenario, kind, _solver_info(options, started))
-                return plan, SolveStats(build_seconds, tuple(reports))
-            proven = False
-            break
-        proven = proven and status == "OPTIMAL"
-        key = stage[0][0] if len(stage) == 1 else "weighted"
-        if bound is not None:
-            bounds[key] = bound + built.origin if key == "completion" else bound
-        incumbent = _extract(built, scenario, terms, bounds)
-        if index + 1 < len(stages):
-            assert value is not None
-            if len(expression):
-                built.problem += expression <= (value - constant) // scale, f"stage_{index}"
-            for variable in built.problem.variables():
-                variable.setInitialValue(round(variable.varValue or 0))
-            built.completion.setInitialValue(terms["completion"])  # exact, for the warm start
-    assert incumbent is not None
-    return (
-        Plan(
-            scenario=incumbent.scenario,
-            status="optimal" if proven else "feasible",
-            objective=incumbent.objective,
-            solver=_solver_info(options, started),
-            clusters=incumbent.clusters,
-            caps=incumbent.caps,
-            bounds=dict(bounds),
-            fiscal_year_start=scenario.horizon.fiscal_year_start,
-        ),
-        SolveStats(build_seconds, tuple(reports)),
-    )
+        if status not in ("OPTIMAL", "FEASIBLE"):
+            return StageResult(status)
+        self.terms = _term_values(built)
+        value = sum(weight * self.terms[name] for name, weight in stage)
+        return StageResult(status, value, value if status == "OPTIMAL" else None)
+
+    def hold(self, stage: Stage, value: int) -> None:
+        expression, scale, constant = _scaled(self.built.stage(stage))
+        if len(expression):
+            number = self.stages_solved - 1
+            self.built.problem += expression <= (value - constant) // scale, f"stage_{number}"
+
+    def hint_last(self) -> None:
+        for variable in self.built.problem.variables():
+            variable.setInitialValue(round(variable.varValue or 0))
+        self.built.completion.setInitialValue(self.terms["completion"])  # exact, for the warm start
+
+    def stop(self) -> None:
+        pass  # CBC runs as a child process that PuLP does not expose
+
+    def hint_status(self) -> str:
+        return "none"
+
+    def values(self) -> Values:
+        """The solution's values: the chosen candidate of every cluster fixes its schedule."""
+        built = self.built
+        origin = built.origin
+        chosen = _chosen(built)
+        clusters = {}
+        for cluster in self.scenario.clusters:
+            cm, cand = built.clusters[cluster.id], chosen[cluster.id]
+            count = len(cluster.phases)
+            clusters[cluster.id] = ClusterValues(
+                phase_starts=tuple(origin + cand.start(i) for i in range(count)),
+                phase_ends=tuple(origin + cand.end(i) for i in range(count)),
+                options=tuple(mode.option for mode in cand.pattern.modes),
+                late=tuple(cm.late(system, origin)[cand] for system in cluster.legacy),
+                spend_k=dict(cm.spend[cand]),
+                tranches={year: _value(n) for year, n in cm.tranches.items()},
+            )
+        terms = {name: from_model(name, value, origin) for name, value in self.terms.items()}
+        return Values(clusters, terms)
 
 
 def _scaled(expression: pulp.LpAffineExpression) -> tuple[pulp.LpAffineExpression, int, int]:
@@ -130,17 +144,6 @@ def _cbc(options: SolveOptions, seconds: float, warm: bool) -> pulp.PULP_CBC_CMD
         )
 
 
-def _solver_info(options: SolveOptions, started: float) -> SolverInfo:
-    return SolverInfo(
-        name="milp-cbc",
-        version=f"pulp {pulp.__version__}",
-        seconds=None if options.deterministic else round(time.monotonic() - started, 2),
-        workers=1,
-        seed=options.seed,
-        deterministic=options.deterministic,
-    )
-
-
 def _chosen(built: MilpModel) -> dict[str, Candidate]:
     """The candidate ``y[c,t,k] = 1`` of every cluster."""
     return {
@@ -167,58 +170,3 @@ def _term_values(built: MilpModel) -> dict[str, int]:
     last = {cid: len(cm.cluster.phases) - 1 for cid, cm in built.clusters.items()}
     terms["completion"] = max(cand.end(last[cid]) for cid, cand in chosen.items())
     return terms
-
-
-def _extract(
-    built: MilpModel, scenario: Scenario, terms: dict[str, int], bounds: dict[str, int]
-) -> Plan:
-    """Read the solution into a solver-independent Plan (windows left for the caller)."""
-    origin = built.origin
-    tranche = built.tranche * 1000
-    chosen = _chosen(built)
-    clusters = []
-    for cluster in scenario.clusters:
-        cm, cand = built.clusters[cluster.id], chosen[cluster.id]
-        phases = []
-        for index, phase in enumerate(cluster.phases):
-            mode = cand.pattern.modes[index]
-            phases.append(
-                PhasePlan(
-                    id=phase.id,
-                    start=origin + cand.start(index),
-                    end=origin + cand.end(index),
-                    option=mode.option,
-                    uses=mode_uses(mode),
-                    cost=mode.cost,
-                )
-            )
-        legacy = []
-        for system in cluster.legacy:
-            late = cm.late(system, origin)[cand]
-            legacy.append(
-                LegacyPlan(
-                    name=system.name,
-                    expires=system.expires,
-                    retired=origin + cand.end(cluster.phase_index(system.replaced_by)),
-                    late_months=late,
-                    extension_cost=late * system.extension_cost,
-                )
-            )
-        spend = {y: 1000 * v for y, v in cm.spend[cand].items()}
-        funding = {y: tranche * _value(n) for y, n in cm.tranches.items()}
-        clusters.append(cluster_plan(cluster.id, phases, legacy, spend, funding))
-    caps = cap_uses(scenario, clusters)
-    objective = {
-        name: terms[name] + (origin if name == "completion" else 0)
-        for name in scenario.objective.reported_terms
-    }
-    return Plan(
-        scenario=scenario.name,
-        status="feasible",
-        objective=objective,
-        solver=SolverInfo(name="milp-cbc"),
-        clusters=tuple(clusters),
-        caps=caps,
-        bounds=dict(bounds),
-        fiscal_year_start=scenario.horizon.fiscal_year_start,
-    )

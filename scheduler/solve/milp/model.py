@@ -25,12 +25,14 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pulp
 
 from scheduler.errors import Problem, ScenarioError
 from scheduler.scenario.data import Cluster, Legacy, Milestone, Mode, Scenario
+from scheduler.solve.common import BuildStopped
 from scheduler.units import monthly_spread, to_thousands
 
 MAX_PATTERNS = 4096
@@ -93,7 +95,7 @@ class ClusterMilp:
 class MilpModel:
     """Builds the time-indexed MILP of ``scenario`` (see the module docstring)."""
 
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, should_stop: Callable[[], bool] | None = None) -> None:
         self.scenario = scenario
         self.origin = scenario.horizon.start
         self.months = scenario.horizon.months
@@ -104,6 +106,8 @@ class MilpModel:
         self.problem = pulp.LpProblem("scheduler", pulp.LpMinimize)
         self.clusters: dict[str, ClusterMilp] = {}
         for index, cluster in enumerate(scenario.clusters):
+            if should_stop is not None and should_stop():
+                raise BuildStopped("milp-cbc")
             self.clusters[cluster.id] = self._add_cluster(index, cluster)
         self.empty = [cid for cid, cm in self.clusters.items() if not cm.candidates]
         if self.empty:

@@ -1,0 +1,357 @@
+"""The one lexicographic driver: objective stages in order, for every solver backend.
+
+In the manner of airbus discrete-optimization's ``LexicoSolver``: a backend (:class:`Backend`)
+knows only how to build its model, minimise one stage within a budget of seconds, hold a stage at
+or below a value, hint the next stage with its last solution and read that solution's values
+(:class:`~scheduler.solve.common.Values`). Everything else lives here, once:
+
+- **Stages** (the recipe of OR-Tools issue #1344): minimise stage 1, add ``stage1 <= value``,
+  hint the solution, minimise stage 2, and so on. A stage that ends without a solution ends the
+  solve with the incumbent of the stages before it (``feasible``); the plan is ``optimal`` only if
+  every stage was proven optimal.
+- **Time shares.** The time limit covers the whole solve, model building included. The first of
+  several stages may use half of what is left, each later one what is left divided by the stages
+  left, so time a stage does not need rolls over. With ``deterministic`` (and a backend that
+  counts deterministic time) "what is left" is counted in the solver's deterministic time only,
+  never the wall clock, so the plan does not depend on the machine's load.
+- **Bounds**: a stage of one term reports that term's proven bound (the stage bound divided by the
+  term's weight, rounded up); a stage of several terms reports ``weighted``.
+- **The starting schedule**: the warm start of the options if it breaks no rule of this scenario,
+  else the greedy schedule (:mod:`scheduler.solve.greedy`); the backend is hinted with it, and if
+  the solver finds no plan in time (or is interrupted first) it is returned as a ``feasible``
+  plan with a note saying so.
+- **Interrupts**: the first Ctrl-C (SIGINT) or SIGTERM stops the running stage, skips every later
+  one and returns the best plan found (``feasible``, with a note); a second one exits at once
+  (:mod:`scheduler.solve.interrupt`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from scheduler.plan import Plan, SolverInfo
+from scheduler.rules.evaluate import ClusterDecision, DecisionError, decisions_from_plan, evaluate
+from scheduler.scenario.data import Scenario
+from scheduler.solve.common import BuildStopped, Values, empty_plan, plan_from_values
+from scheduler.solve.greedy import greedy_schedule
+from scheduler.solve.interrupt import Interrupt
+from scheduler.solve.options import SolveOptions
+from scheduler.terms import from_model
+
+Stage = tuple[tuple[str, int], ...]
+SOLVED = ("OPTIMAL", "FEASIBLE")
+
+
+@dataclass(frozen=True)
+class StageReport:
+    """How one lexicographic stage went: for logs, benchmarks and the plan's bounds."""
+
+    terms: Stage
+    status: str
+    value: int | None
+    bound: int | None
+    seconds: float
+
+
+@dataclass(frozen=True)
+class SolveStats:
+    """Timings of a solve, for the terminal, logs and benchmarks (not part of the plan)."""
+
+    build_seconds: float
+    stages: tuple[StageReport, ...]
+    hint: str = "none"  # "none" (no warm start), "used" or "not used" (see SolveOptions.hint)
+    fallback: bool = False  # the plan is the starting schedule: the solver found none in time
+    interrupted: str | None = None  # "SIGINT" or "SIGTERM" when a signal ended the solve early
+
+    @property
+    def solve_seconds(self) -> float:
+        return sum(stage.seconds for stage in self.stages)
+
+
+@dataclass(frozen=True)
+class StageResult:
+    """What one ``minimise`` gave: a CP-SAT-style status (``OPTIMAL``, ``FEASIBLE``,
+    ``INFEASIBLE``, ``UNKNOWN``), the stage's value and proven lower bound in model units, and the
+    deterministic time it used (0 for a backend without deterministic time)."""
+
+    status: str
+    value: int | None = None
+    bound: int | None = None
+    work: float = 0.0
+
+
+class Backend(Protocol):
+    """A solver's model of one scenario, as the driver uses it (built by its constructor)."""
+
+    name: str  # SolverInfo.name: "cp-sat", "milp-highs"
+    label: str  # for notes: "CP-SAT", "the MILP solver (HiGHS)"
+    version: str
+    workers: int
+    least_seconds: float  # the shortest budget worth giving one stage
+    counts_work: bool  # whether ``StageResult.work`` is a deterministic time
+
+    def start_from(self, decisions: Mapping[str, ClusterDecision], seconds: float) -> float:
+        """Hint a starting schedule (complete it if the backend can); the work it used."""
+
+    def minimise(self, stage: Stage, seconds: float) -> StageResult:
+        """Minimise ``stage`` within ``seconds`` (deterministic seconds with ``counts_work`` and
+        ``options.deterministic``), from the hints given so far."""
+
+    def hold(self, stage: Stage, value: int) -> None:
+        """Add ``stage <= value`` for the stages after it."""
+
+    def hint_last(self) -> None:
+        """Hint every variable with its value in the last solution."""
+
+    def values(self) -> Values:
+        """The last solution's decisions and figures, in plan units."""
+
+    def stop(self) -> None:
+        """End the running ``minimise`` early, keeping its best solution (any thread may call)."""
+
+    def hint_status(self) -> str:
+        """Whether the solver started from ``options.hint``: "none", "used" or "not used"."""
+
+
+# A backend's constructor: it builds the model, calling ``should_stop()`` now and then and raising
+# BuildStopped when it says so (the time limit ran out, or a signal asked the solve to stop).
+BackendFactory = Callable[[Scenario, SolveOptions, Callable[[], bool]], Backend]
+
+
+class _Clock:
+    """What is left of the time limit: wall-clock seconds since the start, or, when solving
+    deterministically with a backend that counts it, the deterministic time the stages used."""
+
+    def __init__(self, options: SolveOptions) -> None:
+        self.options = options
+        self.started = time.monotonic()
+        self.work = 0.0
+        self.deterministic = False
+
+    def left(self) -> float:
+        if self.deterministic:
+            return max(0.0, self.options.time_limit - self.work)
+        return max(0.0, self.options.time_limit - (time.monotonic() - self.started))
+
+    def share(self, index: int, count: int) -> float:
+        """The first of several stages may use half of what is left; a later one its share of
+        what is left over the stages left (unused time rolls over)."""
+        left = self.left()
+        if index == 0 and count > 1:
+            return left / 2
+        return left / (count - index)
+
+    def wall(self) -> float:
+        return time.monotonic() - self.started
+
+
+def solve_lexico(
+    scenario: Scenario,
+    options: SolveOptions,
+    build: BackendFactory,
+    interrupt: Interrupt | None = None,
+) -> tuple[Plan, SolveStats]:
+    """Solve ``scenario`` stage by stage with the backend ``build`` makes; the plan's entry
+    windows are left at ``(entry, entry)`` for the caller. ``interrupt`` (from
+    :func:`scheduler.solve.interrupt.interruptible`) lets SIGINT and SIGTERM end the solve early."""
+    return _Driver(scenario, options, interrupt or Interrupt()).run(build)
+
+
+class _Driver:
+    def __init__(self, scenario: Scenario, options: SolveOptions, interrupt: Interrupt) -> None:
+        self.scenario = scenario
+        self.options = options
+        self.interrupt = interrupt
+        self.clock = _Clock(options)
+        self.reports: list[StageReport] = []
+        self.bounds: dict[str, int] = {}
+        self.stage_work = 0.0
+
+    def run(self, build: BackendFactory) -> tuple[Plan, SolveStats]:
+        options, scenario = self.options, self.scenario
+        hint, start = self._starting_schedule()
+        deadline = self.clock.started + options.time_limit
+
+        def should_stop() -> bool:
+            return self.interrupt.requested is not None or time.monotonic() > deadline
+
+        try:
+            backend = build(scenario, options, should_stop)
+        except BuildStopped as stopped:
+            return self._unbuilt(stopped.label, start)
+        self.backend = backend
+        self.clock.deterministic = options.deterministic and backend.counts_work
+        if hint is not None and not self.interrupt.requested:
+            seconds = max(0.05, options.time_limit / 10)
+            self.clock.work += self.interrupt.run(
+                lambda: backend.start_from(hint, seconds), backend
+            )
+        self.build_seconds = self.clock.wall()
+        stages = scenario.objective.stages
+        values: Values | None = None
+        proven = True
+        for index, stage in enumerate(stages):
+            if self.interrupt.requested:
+                break
+            seconds = max(self.clock.share(index, len(stages)), backend.least_seconds)
+            began = time.monotonic()
+            result = self.interrupt.run(lambda s=stage, t=seconds: backend.minimise(s, t), backend)
+            self.clock.work += result.work
+            self.stage_work += result.work
+            self.reports.append(
+                StageReport(
+                    stage, result.status, result.value, result.bound, time.monotonic() - began
+                )
+            )
+            if result.status not in SOLVED:
+                if values is None:
+                    return self._no_plan(result.status, start)
+                proven = False
+                break
+            assert result.value is not None
+            proven = proven and result.status == "OPTIMAL"
+            self._record_bound(stage, result.bound)
+            values = backend.values()
+            if index + 1 < len(stages):
+                backend.hold(stage, result.value)
+                backend.hint_last()
+        if values is None:  # interrupted before the first stage
+            return self._no_plan("UNKNOWN", start)
+        status = "optimal" if proven and not self.interrupt.requested else "feasible"
+        plan = plan_from_values(scenario, values, self.bounds)
+        plan = dataclasses.replace(
+            plan,
+            status=status,
+            solver=self._info(),
+            explanation=self._interrupted_note(len(stages)),
+        )
+        return plan, self._stats()
+
+    def _starting_schedule(
+        self,
+    ) -> tuple[dict[str, ClusterDecision] | None, dict[str, ClusterDecision] | None]:
+        """The hint (the warm start if there is one, else the starting schedule) and the starting
+        schedule: the warm start if it breaks no rule of this scenario, else the greedy one. A
+        warm start from another scenario may still guide the solver, but is never the plan."""
+        warm = None
+        if self.options.hint is not None and self.options.hint.has_schedule:
+            warm = decisions_from_plan(self.options.hint)
+        start = warm if warm is not None and feasible_start(self.scenario, warm) else None
+        if start is None:
+            start = greedy_schedule(self.scenario)
+        return (warm if warm is not None else start), start
+
+    def _unbuilt(
+        self, label: str, start: Mapping[str, ClusterDecision] | None
+    ) -> tuple[Plan, SolveStats]:
+        """The model could not be built in time (or a signal came first)."""
+        self.build_seconds = self.clock.wall()
+        why = (
+            f"was interrupted ({self.interrupt.requested})"
+            if self.interrupt.requested
+            else f"took longer than the time limit of {self.options.time_limit:g} s"
+        )
+        info = SolverInfo(
+            name=label,
+            seconds=None if self.options.deterministic else round(self.clock.wall(), 2),
+            seed=self.options.seed,
+            deterministic=self.options.deterministic,
+        )
+        stats = SolveStats(self.build_seconds, (), interrupted=self.interrupt.requested)
+        return self._fallback(f"Building the solver's model {why}", start, info, stats)
+
+    def _record_bound(self, stage: Stage, bound: int | None) -> None:
+        """A single term's bound is the stage bound over its weight, rounded up (the term is an
+        integer); several terms share one ``weighted`` bound."""
+        if bound is None:
+            return
+        if len(stage) == 1:
+            name, weight = stage[0]
+            self.bounds[name] = from_model(
+                name, math.ceil(bound / weight), self.scenario.horizon.start
+            )
+        else:  # in plan units: a month term's weight times the horizon start added back
+            origin = self.scenario.horizon.start
+            self.bounds["weighted"] = bound + sum(w * from_model(n, 0, origin) for n, w in stage)
+
+    def _no_plan(
+        self, status: str, start: Mapping[str, ClusterDecision] | None
+    ) -> tuple[Plan, SolveStats]:
+        """The first stage found nothing: infeasible, or the starting schedule as the plan."""
+        info, stats = self._info(), self._stats()
+        if status == "INFEASIBLE":
+            return empty_plan(self.scenario, "infeasible", info), stats
+        signal_name = self.interrupt.requested
+        why = (
+            f"before it was interrupted ({signal_name})" if signal_name else "within the time limit"
+        )
+        return self._fallback(f"{self.backend.label} found no plan {why}", start, info, stats)
+
+    def _fallback(
+        self,
+        what: str,
+        start: Mapping[str, ClusterDecision] | None,
+        info: SolverInfo,
+        stats: SolveStats,
+    ) -> tuple[Plan, SolveStats]:
+        """The starting schedule as a ``feasible`` plan saying why (``unknown`` without one)."""
+        if start is None:
+            return empty_plan(self.scenario, "unknown", info), stats
+        note = (
+            f"{what}; this is the starting schedule (greedy or warm start), feasible but not optimised.",
+        )
+        plan = evaluate(self.scenario, start).to_plan(
+            self.scenario, "feasible", info, explanation=note
+        )
+        return plan, dataclasses.replace(stats, fallback=True)
+
+    def _interrupted_note(self, count: int) -> tuple[str, ...]:
+        signal_name = self.interrupt.requested
+        if not signal_name:
+            return ()
+        done = len(self.reports)
+        skipped = count - done
+        rest = f"; the {skipped} stage(s) after it were skipped" if skipped else ""
+        return (
+            f"Interrupted ({signal_name}) during objective stage {done} of {count}{rest}. "
+            "This is the best plan found by then: it passed the independent check but is not "
+            "proven optimal.",
+        )
+
+    def _info(self) -> SolverInfo:
+        options = self.options
+        counts = self.backend.counts_work
+        return SolverInfo(
+            name=self.backend.name,
+            version=self.backend.version,
+            seconds=None if options.deterministic else round(self.clock.wall(), 2),
+            workers=self.backend.workers,
+            seed=options.seed,
+            deterministic=options.deterministic,
+            deterministic_time=(
+                round(self.stage_work, 3) if options.deterministic and counts else None
+            ),
+        )
+
+    def _stats(self) -> SolveStats:
+        return SolveStats(
+            self.build_seconds,
+            tuple(self.reports),
+            self.backend.hint_status(),
+            interrupted=self.interrupt.requested,
+        )
+
+
+def feasible_start(scenario: Scenario, decisions: Mapping[str, ClusterDecision]) -> bool:
+    """Whether a warm start breaks no rule of this scenario (it may come from another one)."""
+    if set(decisions) != {cluster.id for cluster in scenario.clusters}:
+        return False
+    try:
+        return not evaluate(scenario, decisions).violations
+    except (DecisionError, KeyError, IndexError):
+        return False

@@ -1,0 +1,165 @@
+"""The one lexicographic driver, against a scripted backend: time shares, holds and hints between
+stages, bounds, the fallback to the starting schedule, and interrupts."""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+
+import pytest
+from builders import Objective, cluster, phase, scenario
+
+from scheduler.rules.check import check_plan
+from scheduler.solve.common import BuildStopped, ClusterValues, Values
+from scheduler.solve.interrupt import interruptible
+from scheduler.solve.lexico import StageResult, solve_lexico
+from scheduler.solve.options import SolveOptions
+
+THREE = Objective(terms=("extension_cost", "delivery_cost", "completion"))
+
+
+def one_cluster(objective: Objective = THREE):
+    return scenario(cluster("a", phase("tender", 3, 1_000_000)), objective=objective)
+
+
+class Scripted:
+    """A backend that returns ``results`` stage by stage and records what the driver asked."""
+
+    name = "scripted"
+    label = "The scripted solver"
+    version = "1"
+    workers = 1
+    least_seconds = 0.01
+    counts_work = True
+
+    def __init__(self, sc, options, should_stop, results, block=None):
+        self.scenario = sc
+        self.calls: list[tuple] = []
+        self.results = list(results)
+        self.block = block  # minimise waits on this event (set by stop) when given
+        self.stopped = threading.Event()
+
+    def start_from(self, decisions, seconds):
+        self.calls.append(("start_from", seconds))
+        return 0.5
+
+    def minimise(self, stage, seconds):
+        self.calls.append(("minimise", stage, seconds))
+        if self.block is not None:
+            self.stopped.wait(10)
+        return self.results.pop(0)
+
+    def hold(self, stage, value):
+        self.calls.append(("hold", stage, value))
+
+    def hint_last(self):
+        self.calls.append(("hint_last",))
+
+    def stop(self):
+        self.stopped.set()
+
+    def hint_status(self):
+        return "none"
+
+    def values(self):
+        start = self.scenario.horizon.start
+        tender = ClusterValues((start,), (start + 2,), (None,), (), {2024: 1000}, {2024: 1000})
+        terms = {"extension_cost": 0, "delivery_cost": 1_000_000, "completion": start + 2}
+        return Values({"a": tender}, terms)
+
+
+def driven(results, objective: Objective = THREE, **options):
+    made: list[Scripted] = []
+
+    def build(sc, opts, should_stop):
+        made.append(Scripted(sc, opts, should_stop, results))
+        return made[0]
+
+    sc = one_cluster(objective)
+    plan, stats = solve_lexico(sc, SolveOptions(**options), build)
+    return sc, plan, stats, made[0].calls
+
+
+def test_time_shares_first_stage_half_then_what_is_left_over_the_stages_left():
+    """Deterministic: the shares come from the work the stages report, never the wall clock."""
+    results = [StageResult("OPTIMAL", 0, 0, 10.0), StageResult("OPTIMAL", 5, 5, 4.0)]
+    results.append(StageResult("OPTIMAL", 2, 2, 1.0))
+    _, plan, stats, calls = driven(results, time_limit=60, deterministic=True)
+    shares = [call[2] for call in calls if call[0] == "minimise"]
+    left = 60 - 0.5  # the completion of the starting schedule's hint used 0.5
+    assert shares[0] == pytest.approx(left / 2)
+    assert shares[1] == pytest.approx((left - 10) / 2)
+    assert shares[2] == pytest.approx(left - 10 - 4)
+    assert plan.status == "optimal"
+    assert plan.solver.deterministic_time == 15.0
+    assert [r.status for r in stats.stages] == ["OPTIMAL"] * 3
+
+
+def test_each_stage_is_held_and_hinted_before_the_next_and_not_after_the_last():
+    results = [StageResult("OPTIMAL", 7, 7), StageResult("OPTIMAL", 9, 9)]
+    results.append(StageResult("OPTIMAL", 2, 2))
+    _, _, _, calls = driven(results)
+    kinds = [call[0] for call in calls]
+    stage = ["minimise", "hold", "hint_last"]
+    assert kinds == ["start_from", *stage, *stage, "minimise"]
+    holds = [call for call in calls if call[0] == "hold"]
+    assert holds[0][1:] == ((("extension_cost", 1),), 7)
+
+
+def test_a_stage_without_a_solution_ends_the_solve_feasible_with_the_bounds_so_far():
+    results = [StageResult("OPTIMAL", 0, 0), StageResult("UNKNOWN")]
+    sc, plan, stats, _ = driven(results)
+    assert plan.status == "feasible"
+    assert plan.bounds == {"extension_cost": 0}
+    assert len(stats.stages) == 2
+    assert check_plan(sc, plan.with_windows({"a": (sc.horizon.start, sc.horizon.start)})) == []
+
+
+def test_the_bound_of_a_weighted_single_term_is_the_stage_bound_over_its_weight():
+    weights = Objective(terms=("completion",), weights=(("completion", 3),))
+    sc, plan, _, _ = driven([StageResult("FEASIBLE", 9, 7)], weights)
+    assert plan.bounds == {"completion": sc.horizon.start + 3}  # ceil(7 / 3)
+
+
+def test_no_plan_in_time_returns_the_starting_schedule_with_a_note():
+    _, plan, stats, _ = driven([StageResult("UNKNOWN")])
+    assert plan.status == "feasible" and stats.fallback
+    assert "found no plan within the time limit" in plan.explanation[0]
+
+
+def test_infeasible_first_stage_gives_an_infeasible_plan():
+    _, plan, stats, _ = driven([StageResult("INFEASIBLE")])
+    assert plan.status == "infeasible" and not plan.clusters and not stats.fallback
+
+
+def test_a_model_that_cannot_be_built_in_time_falls_back_to_the_starting_schedule():
+    def build(sc, options, should_stop):
+        while not should_stop():
+            time.sleep(0.01)
+        raise BuildStopped("scripted")
+
+    plan, stats = solve_lexico(one_cluster(), SolveOptions(time_limit=0.2), build)
+    assert plan.status == "feasible" and stats.fallback
+    assert "took longer than the time limit" in plan.explanation[0]
+
+
+def test_a_first_signal_stops_the_running_stage_and_skips_the_rest():
+    results = [StageResult("FEASIBLE", 3, 0), StageResult("OPTIMAL", 1, 1)]
+    made: list[Scripted] = []
+
+    def build(sc, options, should_stop):
+        made.append(Scripted(sc, options, should_stop, results, block=True))
+        return made[0]
+
+    timer = threading.Timer(0.3, signal.raise_signal, (signal.SIGTERM,))
+    began = time.monotonic()
+    with interruptible() as interrupt:
+        timer.start()
+        plan, stats = solve_lexico(one_cluster(), SolveOptions(), build, interrupt)
+    assert time.monotonic() - began < 3
+    assert stats.interrupted == "SIGTERM"
+    assert [call[0] for call in made[0].calls].count("minimise") == 1
+    assert plan.status == "feasible"
+    assert "Interrupted (SIGTERM) during objective stage 1 of 3" in plan.explanation[0]
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # handlers restored
