@@ -18,7 +18,16 @@ from scheduler.units import money_text, month_label
 from scheduler.whatif.sweep import SweepResult, SweepRow
 from scheduler.whatif.sweep_gap import GapFinding, funding_gaps, gap_lines
 
-__all__ = ["findings", "render_sweep", "sweep_csv_rows", "write_chart", "write_csv", "write_sweep"]
+__all__ = [
+    "findings",
+    "path_label",
+    "render_sweep",
+    "sweep_csv_rows",
+    "sweep_figure",
+    "write_chart",
+    "write_csv",
+    "write_sweep",
+]
 
 _PLAN = ("optimal", "feasible")
 
@@ -169,9 +178,71 @@ def _unit(term: str) -> str:
     return f"{name} (£m)" if term in MONEY_TERMS else name
 
 
+def path_label(path: str) -> str:
+    """A planner's name for a varied key path: ``budget.caps.SR21.amount`` is ``SR21 cap``,
+    ``policy.stagger_months`` is ``stagger (months between entries)``."""
+    parts = path.split(".")
+    policy = {
+        "stagger_months": "stagger (months between entries)",
+        "max_entries_per_year": "market entries allowed per year",
+        "deadline": "programme deadline",
+    }
+    if len(parts) == 4 and parts[:2] == ["budget", "caps"] and parts[3] == "amount":
+        return f"{parts[2]} cap"
+    if len(parts) == 2 and parts[0] == "policy" and parts[1] in policy:
+        return policy[parts[1]]
+    if len(parts) == 2 and parts[0] == "budget":
+        return parts[1].replace("_", " ")
+    if len(parts) == 3 and parts[0] in ("clusters", "suppliers"):
+        return f"{parts[1]} {parts[2].replace('_', ' ')}"
+    return " ".join(part.replace("_", " ") for part in parts[-2:])
+
+
+def _subtitle(result: SweepResult) -> str:
+    """What was swept, wrapped to the chart's width (a variants file can vary many paths)."""
+    import textwrap
+
+    labels = ", ".join(dict.fromkeys(path_label(p) for p in result.spec.columns))
+    if result.spec.kind == "variants":
+        text = f"variants in {Path(result.spec.source).name}, varying {labels}"
+    else:
+        text = f"sweep of {labels}"
+    return "\n".join(textwrap.wrap(text, 110))
+
+
+def _points(members: list[SweepRow], x_of: Any, y_of: Any) -> tuple[list[float], list[float]]:
+    """A series in row order with NaN where a row has no plan, so its line breaks there rather
+    than joining the planned rows either side."""
+    xs = [x_of(r) for r in members]
+    ys = [y_of(r) if r.result.status in _PLAN else float("nan") for r in members]
+    return xs, ys
+
+
+def _legend(ax: Any, *others: Any, loc: str = "upper right") -> None:
+    """One legend for an axes (and its twin), each label once."""
+    found: dict[str, Any] = {}
+    for axes in (ax, *others):
+        for handle, label in zip(*axes.get_legend_handles_labels(), strict=True):
+            found.setdefault(label, handle)
+    if found:
+        ax.legend(list(found.values()), list(found), loc=loc, fontsize="small")
+
+
 def write_chart(result: SweepResult, path: str | Path) -> Path:
-    """A frontier chart: one panel per objective term (late months on a second axis of the first
-    panel when it is extension cost) against the varied value; rows without a plan are marked."""
+    """Write :func:`sweep_figure` as a PNG."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    sweep_figure(result).savefig(target, dpi=110)
+    return target
+
+
+def sweep_figure(result: SweepResult) -> Any:
+    """A frontier chart (a matplotlib ``Figure``): one panel per objective term (late months on
+    a second axis of the first panel when it is extension cost) against the varied value; rows
+    without a plan are marked.
+
+    Along a swept value the points are joined by a line, broken where a row has no plan; the
+    variants of a variants file are unrelated cases, so they are points, never joined."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter
@@ -182,6 +253,7 @@ def write_chart(result: SweepResult, path: str | Path) -> Path:
     panels = panels or ["late_months"]
     mode = _axis_x(result)
     money_x = mode == "value" and result.rows[0].values[0].kind == "money"  # type: ignore[union-attr]
+    style = "-o" if mode == "value" else "o"
 
     def x_of(row: SweepRow) -> float:
         if mode == "index":
@@ -194,50 +266,47 @@ def write_chart(result: SweepResult, path: str | Path) -> Path:
         key = "" if len(result.spec.columns) < 2 or mode == "index" else _value_cell(row, 1)
         series.setdefault(key, []).append(row)
 
-    figure = Figure(figsize=(9, 2.6 * len(panels) + 0.8), layout="constrained")
+    figure = Figure(figsize=(9, 2.6 * len(panels) + 1.0), layout="constrained")
     FigureCanvasAgg(figure)
     axes = figure.subplots(len(panels), 1, sharex=True, squeeze=False)[:, 0]
     for ax, term in zip(axes, panels, strict=True):
         for key, members in series.items():
-            planned = [r for r in members if r.result.status in _PLAN]
-            xs = [x_of(r) for r in planned]
-            ys = [_scale(term, _metric(r, term)) for r in planned]
-            label = f"{result.spec.columns[1]}={key}" if key else _unit(term)
-            ax.plot(xs, ys, marker="o", drawstyle="default", label=label)
-            missing = [x_of(r) for r in members if r.result.status not in _PLAN]
-            if missing:
-                ax.plot(
-                    missing,
-                    [0.03] * len(missing),
-                    "x",
-                    color="red",
-                    transform=ax.get_xaxis_transform(),
-                    label="no plan",
-                )
+            xs, ys = _points(members, x_of, lambda r, t=term: _scale(t, _metric(r, t)))
+            label = f"{path_label(result.spec.columns[1])} = {key}" if key else _unit(term)
+            ax.plot(xs, ys, style, label=label)
+        missing = [x_of(r) for r in result.rows if r.result.status not in _PLAN]
+        if missing:
+            ax.plot(
+                missing,
+                [0.03] * len(missing),
+                "x",
+                color="red",
+                transform=ax.get_xaxis_transform(),
+                label="no plan",
+            )
         ax.set_ylabel(_unit(term))
         if term in MONTH_TERMS:
             ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: month_label(round(v))))
         ax.grid(True, alpha=0.3)
+        twin = None
         if term == panels[0] and twin_late:
             twin = ax.twinx()
             for members in series.values():
-                planned = [r for r in members if r.result.status in _PLAN]
-                twin.step(
-                    [x_of(r) for r in planned],
-                    [r.result.late_months for r in planned],
-                    where="mid",
+                xs, ys = _points(members, x_of, lambda r: r.result.late_months)
+                twin.plot(
+                    xs,
+                    ys,
+                    "--s" if mode == "value" else "s",
                     color="grey",
-                    linestyle="--",
+                    markersize=4,
                     label="late months",
                 )
             twin.set_ylabel("late months (legacy)")
-            twin.legend(loc="upper center", fontsize="small")
         _mark_gap(ax, result, money_x, labelled=term == panels[0])
-        ax.legend(loc="upper right", fontsize="small")
+        _legend(ax, *([twin] if twin is not None else []))
     last = axes[-1]
     if mode == "value":
-        path_name = result.spec.columns[0]
-        last.set_xlabel(path_name)
+        last.set_xlabel(path_label(result.spec.columns[0]))
         if money_x:
             last.xaxis.set_major_formatter(FuncFormatter(lambda v, _: money_text(round(v * 1e6))))
         if result.rows[0].values[0].kind == "month":  # type: ignore[union-attr]
@@ -248,11 +317,8 @@ def write_chart(result: SweepResult, path: str | Path) -> Path:
             [r.name for r in result.rows], rotation=30, ha="right", fontsize="small"
         )
         last.set_xlabel("variant")
-    figure.suptitle(f"{result.spec.base.name}\nsweep of {', '.join(result.spec.columns)}")
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(target, dpi=110)
-    return target
+    figure.suptitle(f"{result.spec.base.name}\n{_subtitle(result)}", fontsize="medium")
+    return figure
 
 
 def _metric(row: SweepRow, term: str) -> float:
@@ -281,7 +347,7 @@ def _mark_gap(ax: Any, result: SweepResult, money_x: bool, labelled: bool) -> No
             gap.least_feasible / 1e6,
             color="red",
             alpha=0.08,
-            label="no plan" if labelled else None,
+            label="no plan below this amount" if labelled else None,
         )
     if gap.base_amount is not None:
         ax.axvline(
