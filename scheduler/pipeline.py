@@ -11,6 +11,7 @@ from scheduler.errors import PlanCheckError
 from scheduler.plan import Plan
 from scheduler.rules.check import check_plan
 from scheduler.scenario.data import Scenario
+from scheduler.scenario.validate import require_valid
 from scheduler.solve.explain import explain_infeasible
 from scheduler.solve.interrupt import Interrupt
 from scheduler.solve.lexico import BackendFactory, SolveStats, solve_lexico
@@ -49,7 +50,12 @@ def solve(
     """Solve ``scenario``; a plan with a schedule is given its entry windows and re-checked by
     :func:`scheduler.rules.check.check_plan`, and a failed check raises :class:`PlanCheckError`.
     ``interrupt`` (from :func:`scheduler.solve.interrupt.interruptible`) lets Ctrl-C and SIGTERM
-    end the solve early with the best plan found."""
+    end the solve early with the best plan found.
+
+    A scenario built or changed in Python is validated first (:mod:`scheduler.scenario.validate`):
+    its problems raise :class:`ScenarioError` by key path, as the loader's do by file and line
+    (a scenario that is only infeasible is solved, and its plan explains why)."""
+    require_valid(scenario, static=False)
     plan, stats = solve_lexico(scenario, options, backend(solver), interrupt)
     if plan.has_schedule:
         plan = plan.with_windows(entry_windows(scenario, plan))

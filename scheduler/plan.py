@@ -1,18 +1,21 @@
 """The solver-independent plan, and its JSON form (``scheduler-plan/1``, see scenario-format.md).
 
-Months are ordinals and financial years start years, as in :mod:`scheduler.units`; money is integer
-pounds. A ``Plan`` is what every solver returns and what the check, the graph and the reports read:
-nothing in it refers to a solver object.
+Months are ordinals held as :class:`~scheduler.units.Month` (an ``int`` that prints ``2030-03``)
+and financial years start years, as in :mod:`scheduler.units`; money is integer pounds. A ``Plan``
+is what every solver returns and what the check, the graph and the reports read: nothing in it
+refers to a solver object.
 """
 
 from __future__ import annotations
 
+import html
 import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from scheduler.units import fy_label, month_label, parse_fy, parse_month
+from scheduler.terms import TERMS, term_text
+from scheduler.units import Month, fy_label, month_label, parse_fy, parse_month, window_text
 
 PLAN_FORMAT = "scheduler-plan/1"
 STATUSES = ("optimal", "feasible", "infeasible", "unknown")
@@ -28,6 +31,9 @@ class PhasePlan:
     uses: dict[str, int]
     cost: int
 
+    def __post_init__(self) -> None:
+        _months(self, "start", "end")
+
     @property
     def months(self) -> int:
         return self.end - self.start + 1
@@ -41,6 +47,9 @@ class LegacyPlan:
     late_months: int
     extension_cost: int
 
+    def __post_init__(self) -> None:
+        _months(self, "expires", "retired")
+
 
 @dataclass(frozen=True)
 class ClusterPlan:
@@ -51,6 +60,11 @@ class ClusterPlan:
     legacy: tuple[LegacyPlan, ...] = ()
     spend: dict[int, int] = field(default_factory=dict)
     funding: dict[int, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        _months(self, "entry")
+        low, high = self.entry_window
+        object.__setattr__(self, "entry_window", (Month(low), Month(high)))
 
     @property
     def award(self) -> int:
@@ -111,6 +125,69 @@ class Plan:
     bounds: dict[str, int] = field(default_factory=dict)
     explanation: tuple[str, ...] = ()
     fiscal_year_start: int = 4
+
+    def __post_init__(self) -> None:
+        for values in (self.objective, self.bounds):
+            for name in MONTH_TERMS.intersection(values):
+                values[name] = Month(values[name])
+
+    def __repr__(self) -> str:
+        """One line: the status, each term in £ or ``YYYY-MM`` with its bound, the entries."""
+        head = f"<Plan {self.scenario!r}: {self.status}"
+        terms = [
+            _term_text(name, value, self.bounds.get(name)) for name, value in self.objective.items()
+        ]
+        if terms:
+            proven = all(self.bounds.get(name) == value for name, value in self.objective.items())
+            head += "; " + ", ".join(terms) + (" (proven optimal)" if proven else "")
+        if self.clusters:
+            entries = [c.entry for c in self.clusters]
+            span = window_text((min(entries), max(entries)))
+            head += f"; {len(self.clusters)} clusters entering {span}"
+        elif self.explanation:
+            head += f"; {len(self.explanation)} lines of explanation (.explanation)"
+        return head + ">"
+
+    def _repr_html_(self) -> str:
+        """The plan as tables in Jupyter: objective terms with bounds, then one row per cluster."""
+        esc = html.escape
+        rows = "".join(
+            f"<tr><td>{esc(TERMS[name].label if name in TERMS else name)}</td>"
+            f"<td>{esc(term_text(name, value))}</td>"
+            f"<td>{esc(_bound_text(name, self.bounds.get(name)))}</td></tr>"
+            for name, value in self.objective.items()
+        )
+        parts = [
+            f"<p><b>{esc(self.scenario)}</b>: {esc(self.status)}</p>",
+            "<table><thead><tr><th>term</th><th>value</th><th>proven bound</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>",
+        ]
+        if self.clusters:
+            body = "".join(
+                "<tr>"
+                + "".join(
+                    f"<td>{esc(text)}</td>"
+                    for text in (
+                        c.id,
+                        month_label(c.entry),
+                        window_text(c.entry_window),
+                        month_label(c.award),
+                        month_label(c.go_live),
+                        term_text("funding", sum(c.funding.values())),
+                    )
+                )
+                + "</tr>"
+                for c in self.clusters
+            )
+            head = "".join(
+                f"<th>{name}</th>"
+                for name in ("cluster", "entry", "entry window", "award", "go-live", "funding")
+            )
+            parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+        if self.explanation:
+            lines = "<br>".join(esc(line) for line in self.explanation)
+            parts.append(f"<p>{lines}</p>")
+        return "".join(parts)
 
     @property
     def has_schedule(self) -> bool:
@@ -298,3 +375,22 @@ class Plan:
     @classmethod
     def read(cls, path: str | Path) -> Plan:
         return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def _months(item: object, *names: str) -> None:
+    """Hold the named month fields of a frozen plan item as :class:`Month` (prints ``YYYY-MM``)."""
+    for name in names:
+        object.__setattr__(item, name, Month(getattr(item, name)))
+
+
+def _bound_text(name: str, bound: int | None) -> str:
+    return "" if bound is None else term_text(name, bound)
+
+
+def _term_text(name: str, value: int, bound: int | None) -> str:
+    """``extension cost £72.6m``; with its proven bound when the value is not proven optimal."""
+    label = TERMS[name].label if name in TERMS else name
+    text = f"{label} {term_text(name, value)}"
+    if bound is not None and bound != value:
+        text += f" (bound {term_text(name, bound)})"
+    return text

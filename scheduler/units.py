@@ -12,6 +12,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 __all__ = [
+    "Month",
     "UnitError",
     "fiscal_year",
     "fy_label",
@@ -61,6 +62,26 @@ def month_label(ordinal: int) -> str:
     """``YYYY-MM`` for a month ordinal."""
     year, index = divmod(ordinal, 12)
     return f"{year:04d}-{index + 1:02d}"
+
+
+class Month(int):
+    """A month ordinal that shows itself as ``YYYY-MM``: ``Month(24362)`` prints ``2030-03``.
+
+    It is an ``int`` (arithmetic, comparison, hashing and JSON are the ordinal's; ``m + 1`` is a
+    plain ``int``), so the plan's months can be used in sums and as dict keys, while ``repr``,
+    ``str`` and f-strings show the month a planner reads. ``Month.parse("2030-03")`` reads one.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return month_label(self)
+
+    __str__ = __repr__
+
+    @classmethod
+    def parse(cls, value: object) -> Month:
+        return cls(parse_month(value))
 
 
 def parse_money(value: object) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -132,3 +133,13 @@ def test_monthly_spread() -> None:
     assert monthly_spread(6_000_000, 14) == (429,) * 8 + (428,) * 6
     assert sum(monthly_spread(4_285_499, 7)) == to_thousands(4_285_499)
     assert monthly_spread(0, 2) == (0, 0)
+
+
+def test_month_is_an_ordinal_that_prints_as_yyyy_mm():
+    from scheduler.units import Month, parse_month
+
+    march = Month(parse_month("2030-03"))
+    assert (str(march), repr(march), f"{march}") == ("2030-03", "2030-03", "2030-03")
+    assert march == 2030 * 12 + 2 and hash(march) == hash(2030 * 12 + 2)
+    assert type(march + 1) is int and Month(march + 1) == Month.parse("2030-04")
+    assert json.dumps({"m": march}) == '{"m": 24362}'

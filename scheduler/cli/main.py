@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from scheduler.cli import check, compare, generate, import_psplib, report, solve, sweep
+from scheduler.cli import check, compare, generate, import_psplib, report, risk, solve, sweep
 from scheduler.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_CHECK_FAILED,
@@ -19,7 +19,7 @@ from scheduler.cli.common import (
 )
 from scheduler.errors import PlanCheckError, ScenarioError
 
-COMMANDS = (solve, check, report, sweep, compare, generate, import_psplib)
+COMMANDS = (solve, check, report, risk, sweep, compare, generate, import_psplib)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -18,9 +18,9 @@ __all__ = ["dot_text", "write_dot", "write_graphml", "write_node_link"]
 
 
 def _scalar(value: Any) -> str | int | float:
-    if isinstance(value, bool):
-        return int(value)
-    return value if isinstance(value, str | int | float) else str(value)
+    if isinstance(value, bool | int):
+        return int(value)  # a plan's Month too: GraphML knows int, not its subclasses
+    return value if isinstance(value, str | float) else str(value)
 
 
 def _plain_copy(graph: nx.DiGraph) -> nx.DiGraph:

@@ -5,11 +5,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from scheduler.scenario.checks import (
+    duplicate_id,
+    entry_window,
+    self_or_unknown_cluster,
+    unknown_cluster_phase,
+    unknown_phase,
+)
 from scheduler.scenario.data import Cluster, Dependency, Horizon, Legacy, Milestone
-from scheduler.scenario.fields import Fields, Reader, did_you_mean
+from scheduler.scenario.fields import Fields, Reader
 from scheduler.scenario.phases import Suppliers, build_phases
 from scheduler.scenario.yamlnodes import Node
-from scheduler.units import month_label
 
 __all__ = ["ClusterDraft", "parse_milestone", "read_clusters", "resolve_dependencies"]
 
@@ -69,13 +75,9 @@ def parse_milestone(text: str, cluster: Cluster) -> Milestone | str:
     if text == "entry":
         return Milestone(ids[0], "start")
     phase, _, edge = text.rpartition(".")
-    wrong = milestone_syntax(text)
+    wrong = milestone_syntax(text) or unknown_cluster_phase(phase, cluster)
     if wrong is not None:
         return wrong
-    if phase not in ids:
-        listed = ", ".join(ids)
-        hint = did_you_mean(phase, ids)
-        return f"unknown phase '{phase}' of cluster '{cluster.id}' (phases: {listed}){hint}"
     return Milestone(phase, edge)  # type: ignore[arg-type]
 
 
@@ -91,10 +93,9 @@ def _legacy(reader: Reader, fields: Fields, phases: list[str]) -> tuple[Legacy, 
             item.error("name", f"duplicate legacy name {name!r}")
         names.add(name)
         replaced_by = item.text("replaced_by") or (phases[-1] if phases else "")
-        if item.has("replaced_by") and phases and replaced_by not in phases:
-            hint = did_you_mean(replaced_by, phases)
-            message = f"unknown phase '{replaced_by}' (phases: {', '.join(phases)}){hint}"
-            item.error("replaced_by", message)
+        wrong = unknown_phase(replaced_by, phases) if phases else None
+        if item.has("replaced_by") and wrong is not None:
+            item.error("replaced_by", wrong)
         expires = item.month("expires", 0) or 0
         extension_cost = item.money("extension_cost", 0) or 0
         deadline = item.month("hard_deadline")
@@ -132,34 +133,8 @@ def _dependencies(reader: Reader, fields: Fields, own: Cluster) -> list[Dependen
 def _entry_window(reader: Reader, fields: Fields, horizon: Horizon | None) -> None:
     """Earliest, latest and fixed entry consistent with each other and with the horizon."""
     earliest, latest, fixed = (fields.month(key) for key in ENTRY_KEYS)
-
-    def error(key: str, message: str) -> None:
+    for key, message in entry_window(earliest, latest, fixed, horizon):
         reader.error(fields.get(key)[0], fields.key_path(key), message)
-
-    if earliest is not None and latest is not None and latest < earliest:
-        error(
-            "latest_entry",
-            f"{month_label(latest)} is before earliest_entry {month_label(earliest)}",
-        )
-    if fixed is not None:
-        if earliest is not None and fixed < earliest:
-            error(
-                "fixed_entry",
-                f"{month_label(fixed)} is before earliest_entry {month_label(earliest)}",
-            )
-        if latest is not None and fixed > latest:
-            error(
-                "fixed_entry", f"{month_label(fixed)} is after latest_entry {month_label(latest)}"
-            )
-    if horizon is None:
-        return
-    start, end = month_label(horizon.start), month_label(horizon.end)
-    if fixed is not None and not horizon.start <= fixed <= horizon.end:
-        error("fixed_entry", f"{month_label(fixed)} is outside the horizon {start} to {end}")
-    if earliest is not None and earliest > horizon.end:
-        error("earliest_entry", f"{month_label(earliest)} is after the horizon ends {end}")
-    if latest is not None and latest < horizon.start:
-        error("latest_entry", f"{month_label(latest)} is before the horizon starts {start}")
 
 
 def _cluster(
@@ -216,7 +191,7 @@ def read_clusters(
         if draft is None:
             continue
         if draft.id is not None and draft.id in seen:
-            message = f"duplicate cluster id '{draft.id}' (also {seen[draft.id]})"
+            message = duplicate_id("cluster id", draft.id, seen[draft.id])
             draft.fields.error("id", message)
             draft.cluster = None
         elif draft.id is not None:
@@ -232,12 +207,9 @@ def resolve_dependencies(reader: Reader, drafts: list[ClusterDraft]) -> None:
         resolved = []
         for dep in draft.dependencies:
             node, path = dep.fields.get("cluster")
-            if dep.cluster == draft.id:
-                reader.error(node, path, f"cluster '{dep.cluster}' cannot depend on itself")
-                continue
-            if dep.cluster not in by_id:
-                hint = did_you_mean(dep.cluster, by_id)
-                reader.error(node, path, f"unknown cluster '{dep.cluster}'{hint}")
+            wrong = self_or_unknown_cluster(dep.cluster, draft.id, by_id)
+            if wrong is not None:
+                reader.error(node, path, wrong)
                 continue
             other = by_id[dep.cluster].cluster
             if other is None or dep.this is None or dep.milestone is None:

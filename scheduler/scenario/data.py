@@ -9,9 +9,11 @@ position.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
+from scheduler.errors import Problem, ScenarioError
 from scheduler.units import fiscal_year, fy_label, fy_months, to_thousands
 
 Edge = Literal["start", "end"]
@@ -214,6 +216,76 @@ class Objective:
         return self.terms
 
 
+Overrides = Mapping[str, object] | Sequence[tuple[str, str]]
+
+
+class Origin(Protocol):
+    """Where a scenario was read from (set by the loader): it can tell whether a scenario is the
+    one it read, unchanged, and read it again with overrides."""
+
+    def made(self, scenario: Scenario) -> bool: ...
+
+    def with_overrides(self, scenario: Scenario, overrides: Overrides) -> Scenario: ...
+
+
+@dataclass(frozen=True)
+class Range:
+    """A three-point duration range ``low <= likely <= high``: months, or (``percent``) percent
+    of the planned months of the phase's chosen option (``-10`` is 10% shorter)."""
+
+    low: float
+    likely: float
+    high: float
+    percent: bool = False
+
+    def months(self, planned: int) -> tuple[float, float, float]:
+        """``(low, likely, high)`` in months for a phase planned to take ``planned`` months."""
+        if not self.percent:
+            return (self.low, self.likely, self.high)
+        return tuple(planned * (1 + value / 100) for value in (self.low, self.likely, self.high))  # type: ignore[return-value]
+
+    @property
+    def deterministic(self) -> bool:
+        return self.low == self.high
+
+
+@dataclass(frozen=True)
+class RiskEvent:
+    """A discrete risk: in a run it happens with ``probability`` and then adds ``delay_months``
+    to phase ``phase`` of every cluster in ``clusters`` (every cluster when empty)."""
+
+    name: str
+    probability: float
+    delay_months: int
+    phase: str
+    clusters: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Risk:
+    """The ``risk`` section (scenario-format.md, version 1.1): duration ranges per lifecycle phase
+    id (``phases``) and per cluster phase (``cluster_phases``, which win), discrete events, how
+    cost follows duration, and the Monte Carlo settings."""
+
+    runs: int = 10_000
+    seed: int = 0
+    phases: tuple[tuple[str, Range], ...] = ()
+    cluster_phases: tuple[tuple[str, str, Range], ...] = ()
+    cost: str = "pro_rata"  # or "fixed"
+    events: tuple[RiskEvent, ...] = ()
+    target: float = 0.8
+
+    def range_of(self, cluster_id: str, phase_id: str) -> Range | None:
+        """The range that applies to a cluster's phase (``None``: its duration is certain)."""
+        for cid, pid, value in self.cluster_phases:
+            if cid == cluster_id and pid == phase_id:
+                return value
+        for pid, value in self.phases:
+            if pid == phase_id:
+                return value
+        return None
+
+
 @dataclass(frozen=True)
 class Scenario:
     name: str
@@ -225,7 +297,21 @@ class Scenario:
     policy: Policy = field(default_factory=Policy)
     objective: Objective = field(default_factory=Objective)
     source: str = ""
+    risk: Risk | None = None
     warnings: tuple[str, ...] = ()  # legal but probably mistaken (``FILE:LINE: key: ...``)
+    origin: Origin | None = field(default=None, repr=False, compare=False)  # set by the loader
+
+    def with_overrides(self, overrides: Overrides) -> Scenario:
+        """This scenario with ``{"budget.caps.SR21.amount": "£403m", ...}`` applied, read and
+        validated exactly like ``--set PATH=VALUE`` on the file it came from (values are YAML text,
+        or numbers, booleans and ``None``); problems raise :class:`ScenarioError` by key path."""
+        if self.origin is None:
+            message = (
+                "with_overrides re-reads the scenario file with the overrides, but this scenario "
+                "was built in Python: change it with dataclasses.replace instead"
+            )
+            raise ScenarioError([Problem("<scenario>", None, "", message)])
+        return self.origin.with_overrides(self, overrides)
 
     def cluster(self, cluster_id: str) -> Cluster:
         for cluster in self.clusters:

@@ -6,21 +6,15 @@ on and every problem in the file is found in one pass. ``null`` counts as absent
 
 from __future__ import annotations
 
-import difflib
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 
 from scheduler.errors import Problem
+from scheduler.scenario.checks import did_you_mean
 from scheduler.scenario.yamlnodes import Node, child_path, item_path, shown
 from scheduler.units import UnitError, parse_fy, parse_money, parse_month
 
 __all__ = ["Fields", "Reader", "did_you_mean"]
-
-
-def did_you_mean(name: str, known: Iterable[str]) -> str:
-    """``"; did you mean 'tranche'?"`` for a near miss, else ``""``."""
-    close = difflib.get_close_matches(name, [str(k) for k in known], n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def _parent(path: str) -> str:

@@ -7,22 +7,26 @@ collected, with its file, line and key path, into one :class:`ScenarioError`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from scheduler.errors import Problem, ScenarioError
+from scheduler.scenario.checks import duplicate_id, not_before, unknown_term
 from scheduler.scenario.clusters import read_clusters, resolve_dependencies
 from scheduler.scenario.data import (
     Budget,
     Cap,
     Horizon,
     Objective,
+    Overrides,
     Policy,
     Scenario,
     Supplier,
 )
-from scheduler.scenario.fields import Fields, Reader, did_you_mean
+from scheduler.scenario.fields import Fields, Reader
 from scheduler.scenario.phases import Suppliers, read_lifecycle
+from scheduler.scenario.risk import read_risk
 from scheduler.scenario.static import check_static
 from scheduler.scenario.yamlnodes import Node, apply_overrides, parse_yaml, shown
 from scheduler.terms import OBJECTIVE_TERMS
@@ -40,6 +44,7 @@ TOP_KEYS = (
     "lifecycle",
     "clusters",
     "objective",
+    "risk",
 )
 
 
@@ -65,6 +70,47 @@ def read_text(path: Path, source: str) -> str:
         raise ScenarioError([Problem(source, None, "", message)]) from None
 
 
+class ScenarioText:
+    """The origin of a loaded scenario: its text, source and overrides, read again (with more
+    overrides) by :meth:`Scenario.with_overrides`."""
+
+    def __init__(self, text: str, source: str, overrides: Sequence[tuple[str, str]]) -> None:
+        self.text = text
+        self.source = source
+        self.overrides = tuple(overrides)
+        self.scenario: Scenario | None = None
+
+    def made(self, scenario: Scenario) -> bool:
+        """Whether ``scenario`` is the one read from this text (not changed in Python since)."""
+        return scenario is self.scenario
+
+    def with_overrides(self, scenario: Scenario, overrides: Overrides) -> Scenario:
+        if not self.made(scenario):
+            message = (
+                f"with_overrides re-reads {self.source} with the overrides, but this scenario was "
+                "changed in Python since it was read: apply the overrides first"
+            )
+            raise ScenarioError([Problem("<scenario>", None, "", message)])
+        pairs = overrides.items() if isinstance(overrides, Mapping) else overrides
+        more = [(str(path), override_text(value)) for path, value in pairs]
+        return load_scenario_text(self.text, self.source, (*self.overrides, *more))
+
+
+def override_text(value: object) -> str:
+    """A Python value as the YAML text ``--set`` takes: ``"£403m"`` as is, ``True`` as ``true``."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)):
+        return str(value)
+    raise ScenarioError(
+        [Problem("--set", None, "", f"expected YAML text, a number or a boolean, got {value!r}")]
+    )
+
+
 def load_scenario_text(
     text: str, source: str = "<string>", overrides: Sequence[tuple[str, str]] = ()
 ) -> Scenario:
@@ -72,7 +118,9 @@ def load_scenario_text(
     try:
         root = parse_yaml(text, source)
         problems = apply_overrides(root, overrides)
-        return _build(root, source, problems)
+        origin = ScenarioText(text, source, overrides)
+        origin.scenario = _build(root, source, problems, origin)
+        return origin.scenario
     except ScenarioError:
         raise
     except Exception as exc:  # a bug of ours must still reach the planner as a ScenarioError
@@ -80,7 +128,7 @@ def load_scenario_text(
         raise ScenarioError([Problem(source, None, "", message)]) from exc
 
 
-def _build(root: Node, source: str, problems: list[Problem]) -> Scenario:
+def _build(root: Node, source: str, problems: list[Problem], origin: ScenarioText) -> Scenario:
     reader = Reader(source)
     reader.problems.extend(problems)
     top = reader.mapping(root, "", TOP_KEYS, required=("name", "horizon", "clusters"))
@@ -98,6 +146,7 @@ def _build(root: Node, source: str, problems: list[Problem]) -> Scenario:
     drafts = read_clusters(reader, top, lifecycle, suppliers, horizon)
     resolve_dependencies(reader, drafts)
     objective = _objective(reader, top)
+    risk = read_risk(reader, top, drafts, [phase_id for phase_id, _ in lifecycle])
     check_static(reader, drafts, horizon, policy, suppliers=suppliers.valid.values(), budget=budget)
     if reader.problems or horizon is None:
         raise ScenarioError(reader.unique())
@@ -111,7 +160,9 @@ def _build(root: Node, source: str, problems: list[Problem]) -> Scenario:
         policy=policy,
         objective=objective,
         source=source,
+        risk=risk,
         warnings=tuple(str(problem) for problem in dict.fromkeys(reader.warnings)),
+        origin=origin,
     )
 
 
@@ -184,15 +235,15 @@ def _suppliers(reader: Reader, top: Fields) -> Suppliers:
             continue
         before = len(reader.problems)
         if supplier_id in seen:
-            message = f"duplicate supplier id '{supplier_id}' (also {seen[supplier_id]})"
-            fields.error("id", message)
+            fields.error("id", duplicate_id("supplier id", supplier_id, seen[supplier_id]))
         else:
             seen[supplier_id] = path
             result.ids.append(supplier_id)
         capacity = fields.integer("capacity", 1, minimum=1)
         first, last = fields.month("from"), fields.month("to")
-        if first is not None and last is not None and last < first:
-            fields.error("to", f"{month_label(last)} is before from {month_label(first)}")
+        wrong = not_before(last, first, "from") if first is not None and last is not None else None
+        if wrong is not None:
+            fields.error("to", wrong)
         name = fields.text("name", supplier_id) or supplier_id
         if len(reader.problems) == before and capacity is not None:
             result.valid[supplier_id] = Supplier(supplier_id, name, capacity, first, last)
@@ -211,11 +262,10 @@ def _policy(top: Fields) -> Policy:
 
 
 def _term(reader: Reader, term: str, node: Node, path: str) -> bool:
-    if term in OBJECTIVE_TERMS:
-        return True
-    hint = did_you_mean(term, OBJECTIVE_TERMS) or f"; terms are {', '.join(OBJECTIVE_TERMS)}"
-    reader.error(node, path, f"unknown objective term '{term}'{hint}")
-    return False
+    message = unknown_term(term, OBJECTIVE_TERMS)
+    if message is not None:
+        reader.error(node, path, message)
+    return message is None
 
 
 def _objective(reader: Reader, top: Fields) -> Objective:

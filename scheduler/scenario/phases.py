@@ -7,8 +7,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from scheduler.scenario.checks import duplicate_id, over_capacity, unknown_supplier
 from scheduler.scenario.data import Mode, Phase, Supplier
-from scheduler.scenario.fields import Fields, Reader, did_you_mean
+from scheduler.scenario.fields import Fields, Reader
 from scheduler.scenario.yamlnodes import Node, child_path, shown
 
 __all__ = ["PHASE_ID", "Suppliers", "build_phases", "read_lifecycle"]
@@ -16,6 +17,7 @@ __all__ = ["PHASE_ID", "Suppliers", "build_phases", "read_lifecycle"]
 PHASE_ID = re.compile(r"[A-Za-z0-9_-]+")
 PHASE_ID_RULE = "letters, digits, '-' or '_'"
 PHASE_FIELDS = ("months", "cost", "uses", "options", "max_wait")
+CLUSTER_PHASE_FIELDS = (*PHASE_FIELDS, "risk")  # a cluster's phase may give its duration range
 OPTION_KEYS = ("name", "label", "months", "cost", "supplier", "units", "uses")
 
 
@@ -27,14 +29,10 @@ class Suppliers:
     valid: dict[str, Supplier] = field(default_factory=dict)
 
     def check(self, reader: Reader, supplier: str, node: Node, path: str) -> bool:
-        if supplier in self.ids:
-            return True
-        if not self.ids:
-            reader.error(node, path, f"unknown supplier '{supplier}' (the scenario lists none)")
-        else:
-            hint = did_you_mean(supplier, self.ids)
-            reader.error(node, path, f"unknown supplier '{supplier}'{hint}")
-        return False
+        message = unknown_supplier(supplier, self.ids)
+        if message is not None:
+            reader.error(node, path, message)
+        return message is None
 
 
 def read_lifecycle(reader: Reader, top: Fields) -> list[tuple[str, Fields]]:
@@ -49,11 +47,8 @@ def read_lifecycle(reader: Reader, top: Fields) -> list[tuple[str, Fields]]:
         if phase_id is None:
             continue
         if phase_id in seen:
-            reader.error(
-                node,
-                fields.key_path("id"),
-                f"duplicate phase id '{phase_id}' (also {seen[phase_id]})",
-            )
+            message = duplicate_id("phase id", phase_id, seen[phase_id])
+            reader.error(node, fields.key_path("id"), message)
             continue
         seen[phase_id] = path
         phases.append((phase_id, fields))
@@ -69,7 +64,7 @@ def _overrides(reader: Reader, cluster: Fields) -> list[tuple[str, Fields]]:
     result: list[tuple[str, Fields]] = []
     if node.is_seq:
         for item, item_at in cluster.items("phases"):
-            fields = reader.mapping(item, item_at, ("id", *PHASE_FIELDS), required=("id",))
+            fields = reader.mapping(item, item_at, ("id", *CLUSTER_PHASE_FIELDS), required=("id",))
             phase_id = fields.identifier("id", PHASE_ID, PHASE_ID_RULE) if fields else None
             if fields is not None and phase_id is not None:
                 result.append((phase_id, fields))
@@ -80,7 +75,7 @@ def _overrides(reader: Reader, cluster: Fields) -> list[tuple[str, Fields]]:
             if not PHASE_ID.fullmatch(phase_id):
                 reader.error(child, at, f"a phase id must be {PHASE_ID_RULE}, got {phase_id!r}")
                 continue
-            fields = reader.mapping(child, at, PHASE_FIELDS)
+            fields = reader.mapping(child, at, CLUSTER_PHASE_FIELDS)
             if phases is not None and fields is not None:
                 result.append((phase_id, fields))
     else:
@@ -153,10 +148,8 @@ def _check_capacity(
     node, path = fields.get("uses") or (fields.node, fields.path)
     for supplier, units in sorted(uses.items()):
         known = suppliers.valid.get(supplier)
-        if known is not None and units > known.capacity:
-            message = (
-                f"{what} needs {units} units of '{supplier}' but its capacity is {known.capacity}"
-            )
+        message = over_capacity(what, supplier, units, known.capacity) if known else None
+        if message is not None:
             reader.error(node, path, message)
 
 

@@ -85,9 +85,18 @@ def _vary_problem(problem: Problem, name: str) -> Problem:
     return Problem(problem.file, problem.line, problem.key, f"{problem.message} (with {name})")
 
 
-def grid_spec(path: str, sets: Sequence[tuple[str, str]], axes: Sequence[Axis]) -> SweepSpec:
-    """Every grid point loaded as the scenario with ``sets`` and then the axes' overrides."""
-    base = load_scenario(path, sets)  # problems here are the scenario's or --set's own
+def grid_spec(
+    path: str,
+    sets: Sequence[tuple[str, str]],
+    axes: Sequence[Axis],
+    load: Callable[[Sequence[tuple[str, str]]], Scenario] | None = None,
+) -> SweepSpec:
+    """Every grid point loaded as the scenario with ``sets`` and then the axes' overrides.
+
+    ``load`` reads the scenario with overrides (default: the file ``path``; the Python API passes
+    a loaded scenario's :meth:`Scenario.with_overrides`)."""
+    read = load or (lambda overrides: load_scenario(path, overrides))
+    base = read(sets)  # problems here are the scenario's or --set's own
     paths = [axis.path for axis in axes]
     for axis_path in paths:
         if paths.count(axis_path) > 1:
@@ -100,7 +109,7 @@ def grid_spec(path: str, sets: Sequence[tuple[str, str]], axes: Sequence[Axis]) 
         name = ", ".join(f"{p}={v.text}" for p, v in zip(paths, point, strict=True))
         overrides = [*sets, *((p, v.text) for p, v in zip(paths, point, strict=True))]
         try:
-            scenario = load_scenario(path, overrides)
+            scenario = read(overrides)
         except ScenarioError as error:
             for problem in error.problems:
                 moved = _vary_problem(problem, name)

@@ -1,0 +1,148 @@
+"""What each run implies: retirements, go-lives, completion, spend, releases and caps.
+
+As in :mod:`scheduler.rules.evaluate`, with the sampled durations: a legacy system is retired at
+the end of its ``replaced_by`` phase, ``late = max(0, retired - expires)``, extension cost
+``late * rate``; go-live is the last retirement of a cluster (its last phase's end without legacy);
+completion is the latest end. A phase's cost follows its months under ``cost: pro_rata``
+(``K' = round(K * d / m)`` in £1k for ``d`` months run of ``m`` planned) or stays ``K`` under
+``fixed``, spread in whole £1k with the remainder to the earliest months (``units.monthly_spread``).
+When the budget covers extensions, each late month inside the horizon adds the rate. The releases
+a run needs are the least that cover its spend: per financial year (``ceil(S / tranche)``) without
+carry-forward, cumulatively with it (``ceil(cum S / tranche)`` minus the releases before); a cap
+is exceeded when the releases in its years pass ``floor(amount / £1k) * £1k``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from scheduler.analysis.risk.jobs import Job, job_index
+from scheduler.analysis.risk.ssg import Schedule
+from scheduler.scenario.data import Scenario
+from scheduler.units import to_thousands
+
+__all__ = ["Outcomes", "outcomes"]
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """Arrays over runs. Legacy systems are keyed ``(cluster, name)``; years are financial years
+    by their start year."""
+
+    retired: dict[tuple[str, str], np.ndarray]
+    extension_cost: dict[tuple[str, str], np.ndarray]
+    go_live: dict[str, np.ndarray]
+    completion: np.ndarray
+    spend: dict[int, np.ndarray]  # all clusters, pounds
+    cap_released: dict[str, np.ndarray]  # pounds
+
+
+def outcomes(
+    scenario: Scenario, jobs: tuple[Job, ...], schedule: Schedule, months: np.ndarray, cost: str
+) -> Outcomes:
+    index = job_index(jobs)
+    retired, extension = {}, {}
+    go_live = {}
+    for cluster in scenario.clusters:
+        own = []
+        for system in cluster.legacy:
+            month = schedule.end[index[(cluster.id, system.replaced_by)]]
+            key = (cluster.id, system.name)
+            retired[key] = month
+            extension[key] = np.maximum(0, month - system.expires) * system.extension_cost
+            own.append(month)
+        last = schedule.end[index[(cluster.id, cluster.phases[-1].id)]]
+        go_live[cluster.id] = np.max(own, axis=0) if own else last
+    completion = schedule.end.max(axis=0)
+    per_cluster = _spend(scenario, jobs, schedule, months, cost, retired)
+    spend: dict[int, np.ndarray] = {}
+    for years in per_cluster.values():
+        for year, amount in years.items():
+            spend[year] = spend.get(year, 0) + amount
+    released = _releases(scenario, per_cluster)
+    return Outcomes(retired, extension, go_live, completion, dict(sorted(spend.items())), released)
+
+
+def _cumulative(thousands: np.ndarray, months: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """£1k spent in the first ``n`` months of a phase of ``thousands`` over ``months``."""
+    base, extra = np.divmod(thousands, months)
+    return n * base + np.minimum(n, extra)
+
+
+def _spend(
+    scenario: Scenario,
+    jobs: tuple[Job, ...],
+    schedule: Schedule,
+    months: np.ndarray,
+    cost: str,
+    retired: dict[tuple[str, str], np.ndarray],
+) -> dict[str, dict[int, np.ndarray]]:
+    horizon = scenario.horizon
+    first = horizon.fiscal_year(int(schedule.start.min()))
+    last = horizon.fiscal_year(int(schedule.end.max()))
+    out: dict[str, dict[int, np.ndarray]] = {c.id: {} for c in scenario.clusters}
+    for j, job in enumerate(jobs):
+        planned = to_thousands(job.cost)
+        if not planned:
+            continue
+        d = months[j]
+        total = (
+            (2 * planned * d + job.months) // (2 * job.months) if cost == "pro_rata" else planned
+        )
+        total = np.broadcast_to(total, d.shape)
+        s = schedule.start[j]
+        for year in range(first, last + 1):
+            lo, hi = horizon.fy_months(year)
+            n1 = np.clip(hi - s + 1, 0, d)
+            n0 = np.clip(lo - s, 0, d)
+            amount = _cumulative(total, d, n1) - _cumulative(total, d, n0)
+            if amount.any():
+                years = out[job.cluster]
+                years[year] = years.get(year, 0) + 1000 * amount
+    budget = scenario.budget
+    if budget is not None and budget.covers_extensions:
+        for cluster in scenario.clusters:
+            for system in cluster.legacy:
+                rate = 1000 * to_thousands(system.extension_cost)
+                if not rate:
+                    continue
+                done = retired[(cluster.id, system.name)]
+                for year in range(first, last + 1):
+                    lo, hi = horizon.fy_months(year)
+                    lo = max(lo, system.expires + 1, horizon.start)
+                    hi = np.minimum(np.minimum(hi, done), horizon.end)
+                    late = np.maximum(0, hi - lo + 1)
+                    if late.any():
+                        years = out[cluster.id]
+                        years[year] = years.get(year, 0) + rate * late
+    return out
+
+
+def _releases(scenario: Scenario, spend: dict[str, dict[int, np.ndarray]]) -> dict[str, np.ndarray]:
+    budget = scenario.budget
+    if budget is None or not budget.caps:
+        return {}
+    tranche = budget.tranche_k * 1000
+    totals: dict[int, np.ndarray] = {}
+    for years in spend.values():
+        if not years:
+            continue
+        ordered = sorted(years)
+        if budget.carry_forward:
+            cumulative = np.cumsum([years[y] for y in ordered], axis=0)
+            covered = -(-cumulative // tranche) * tranche
+            releases = np.diff(covered, axis=0, prepend=0)
+        else:
+            releases = np.array([-(-years[y] // tranche) * tranche for y in ordered])
+        for year, amount in zip(ordered, releases, strict=True):
+            totals[year] = totals.get(year, 0) + amount
+    out = {}
+    for cap in budget.caps:
+        runs = next(iter(totals.values())).shape[0] if totals else 0
+        out[cap.name] = sum(
+            (totals[y] for y in totals if cap.first_year <= y <= cap.last_year),
+            start=np.zeros(runs, dtype=np.int64),
+        )
+    return out
