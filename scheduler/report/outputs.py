@@ -9,7 +9,7 @@ from scheduler.plan import Plan
 from scheduler.report.csv import write_funding_csv, write_plan_csv
 from scheduler.report.files import write_atomic
 from scheduler.report.graph_files import write_dot, write_graphml, write_node_link
-from scheduler.report.html import render_report
+from scheduler.report.html import plan_risk, render_report
 from scheduler.report.mermaid import write_mermaid
 from scheduler.report.mspdi import write_mspdi
 from scheduler.report.terminal import render_plan
@@ -32,7 +32,7 @@ def write_outputs(scenario: Scenario, plan: Plan, directory: str | Path) -> list
     graph = build_graph(scenario, plan)
     chain = critical_chain(scenario, plan, graph) if plan.has_schedule else []
     written.append(write_atomic(folder / "report.txt", render_plan(scenario, plan, chain) + "\n"))
-    html = render_report(scenario, plan, chain, graph)
+    html = render_report(scenario, plan, chain, graph, plan_risk(scenario, plan))
     written.append(write_atomic(folder / "report.html", html))
     if plan.has_schedule:
         written += [

@@ -4,6 +4,6 @@
 SVG (:mod:`scheduler.report.html.charts` says why); every chart has its data as a table beside it.
 """
 
-from scheduler.report.html.report import render_report, write_report
+from scheduler.report.html.report import plan_risk, render_report, write_report
 
-__all__ = ["render_report", "write_report"]
+__all__ = ["plan_risk", "render_report", "write_report"]

@@ -26,7 +26,7 @@ from typing import Any
 
 from scheduler.units import fiscal_year, fy_label, fy_months, month_label
 
-__all__ = ["PALETTE", "chart_svg", "fy_axis", "new_figure"]
+__all__ = ["PALETTE", "chart_svg", "fy_axis", "new_figure", "svg_settings"]
 
 #: Colour-blind-safe qualitative palette (Okabe-Ito), cycled by index.
 PALETTE = (
@@ -57,14 +57,22 @@ _RC = {
 
 
 @contextmanager
+def svg_settings(name: str) -> Iterator[None]:
+    """The report's matplotlib settings, with SVG ids salted by ``name`` (see the module doc)."""
+    import matplotlib
+
+    with matplotlib.rc_context({**_RC, "svg.hashsalt": f"scheduler-{name}"}):
+        yield
+
+
+@contextmanager
 def new_figure(name: str, width: float, height: float) -> Iterator[Any]:
     """A matplotlib ``Figure`` of ``width`` x ``height`` inches with the report's settings; ``name``
     salts its SVG ids (see the module doc). Use with :func:`chart_svg` inside the block."""
-    import matplotlib
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
 
-    with matplotlib.rc_context({**_RC, "svg.hashsalt": f"scheduler-{name}"}):
+    with svg_settings(name):
         figure = Figure(figsize=(width, height), layout="constrained")
         FigureCanvasSVG(figure)
         yield figure

@@ -98,6 +98,7 @@ def test_the_page_needs_nothing_but_itself(html):
         u for u in re.findall(r"url\((#[^)]*)\)", html)
     }, "CSS and SVG refer only to ids inside the page"
     assert html.count("<svg") == 4  # Gantt, funding, suppliers, dependency graph
+    assert '<section id="risk">' not in html, "no risk section without a risk run"
 
 
 def test_svg_ids_are_unique_across_the_charts(html):
@@ -243,3 +244,23 @@ def test_base_report_shows_every_cluster_and_the_sr21_cap(base_plan):
     assert chain is not None and any(row[-1] == "tight" for row in chain[1])
     assert plan.status == "optimal"
     assert use_runs(plan, "integrators")
+
+
+@pytest.mark.slow
+def test_base_report_has_the_risk_run_of_its_scenario(base_plan):
+    from scheduler.analysis.risk.simulate import simulate
+    from scheduler.scenario.load import load_scenario
+    from scheduler.units import month_label
+
+    html = (base_plan / "report.html").read_text(encoding="utf-8")
+    scenario, plan = load_scenario(BASE), Plan.read(base_plan / "plan.json")
+    result = simulate(scenario, plan)  # the scenario's own runs and seed
+    assert '<section id="risk">' in html and html.count("<svg") == 5
+    go_live = tables_of(html)["Go-live at risk"][1]
+    assert go_live[-1] == ["completion", month_label(result.completion_planned)] + [
+        month_label(m) for m in result.completion
+    ]
+    legacy = tables_of(html)["Legacy systems: how likely each date holds"][1]
+    unity = next(row for row in legacy if row[0] == "unity")
+    item = next(i for i in result.legacy if i.cluster == "unity")
+    assert unity[5] == f"{item.p_deadline:.1%}"
