@@ -26,6 +26,8 @@ from scheduler import solve as _solve_room  # noqa: F401
 from scheduler.errors import PlanCheckError, Problem, ScenarioError
 from scheduler.units import Month
 
+__version__ = "0.2.0"  # the one source of the version (pyproject.toml reads it)
+
 if TYPE_CHECKING:
     from scheduler.pipeline import Outcome
     from scheduler.plan import Plan
@@ -41,6 +43,7 @@ __all__ = [
     "Problem",
     "Scenario",
     "ScenarioError",
+    "__version__",
     "check",
     "compare",
     "load",

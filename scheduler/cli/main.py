@@ -1,6 +1,6 @@
 """The command line: parse arguments, run one sub-command, turn errors into exit codes.
 
-The CLI holds no logic of its own: each sub-command lives in :mod:`scheduler.commands`.
+The CLI holds no logic of its own: each sub-command is a module of :mod:`scheduler.cli`.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from scheduler import __version__
 from scheduler.cli import check, compare, generate, import_psplib, report, risk, solve, sweep
 from scheduler.cli.common import (
     EXIT_BAD_INPUT,
@@ -22,8 +23,14 @@ from scheduler.errors import PlanCheckError, ScenarioError
 COMMANDS = (solve, check, report, risk, sweep, compare, generate, import_psplib)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+class Parser(argparse.ArgumentParser):
+    """The top-level parser; ``commands`` are the sub-commands' names (``solve``, ``check``...)."""
+
+    commands: frozenset[str] = frozenset()
+
+
+def build_parser() -> Parser:
+    parser = Parser(
         prog="python -m scheduler",
         description="Procurement scheduling optimiser: market-entry windows, supplier options and "
         "funding tranches for the shared-services clusters, on OR-Tools CP-SAT. "
@@ -31,20 +38,21 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXIT_CODES_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in COMMANDS:
         command.add_parser(subparsers)
     for sub in subparsers.choices.values():
         sub.epilog = EXIT_CODES_HELP
         sub.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.commands = frozenset(subparsers.choices)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    names = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
-    if args_list and args_list[0] not in names and not args_list[0].startswith("-"):
+    if args_list and args_list[0] not in parser.commands and not args_list[0].startswith("-"):
         args_list.insert(0, "solve")
     try:
         args = parser.parse_args(args_list)

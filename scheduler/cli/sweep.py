@@ -81,7 +81,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--dask",
         metavar="ADDRESS",
         help="run the variants on an existing Dask distributed cluster, e.g. tcp://host:8786 "
-        "(its workers must have scheduler installed)",
+        "(its workers must have shared-services-scheduler installed)",
     )
     solver = parser.add_argument_group("solver (per variant)")
     solver.add_argument(

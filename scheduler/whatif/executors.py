@@ -105,7 +105,7 @@ def dask_runner(
             from distributed import Client
             from distributed import as_completed as dask_completed
         except ImportError:
-            message = "needs dask[distributed]: pip install 'scheduler[dask]'"
+            message = "needs dask[distributed]: pip install 'shared-services-scheduler[dask]'"
             raise ScenarioError([Problem("--dask", None, "", message)]) from None
         try:
             client = Client(address, timeout=timeout, set_as_default=False)
