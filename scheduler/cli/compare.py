@@ -8,7 +8,6 @@ Each input is a scenario file (solved here with the solve options), a plan JSON 
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from scheduler.cli.common import (
     EXIT_INFEASIBLE,
@@ -23,6 +22,8 @@ from scheduler.cli.common import (
 from scheduler.errors import Problem, ScenarioError
 from scheduler.pipeline import solve
 from scheduler.report.compare_report import render_comparison, render_markdown, story_text
+from scheduler.report.files import write_atomic
+from scheduler.report.html.compare_page import write_compare_html
 from scheduler.whatif.compare import compare, read_inputs, solve_inputs
 
 
@@ -50,6 +51,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--json", metavar="FILE", help="write the comparison as JSON")
     parser.add_argument("--markdown", metavar="FILE", help="write the comparison as Markdown")
     parser.add_argument(
+        "--html",
+        metavar="FILE",
+        help="write the comparison as one self-contained HTML page, with the plans' Gantts "
+        "aligned and what moved marked",
+    )
+    parser.add_argument(
         "--quiet", action="store_true", help="print only the summary, not the tables"
     )
     add_scenario_options(parser)
@@ -71,6 +78,8 @@ def run(args: argparse.Namespace) -> int:
         _write(args.json, comparison.to_json())
     if args.markdown:
         _write(args.markdown, render_markdown(comparison))
+    if args.html:
+        write_compare_html(comparison, args.html)
     if args.quiet:
         print("\n\n".join(story_text(story, 0) for story in comparison.summary))
     else:
@@ -84,6 +93,4 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write(path: str, text: str) -> None:
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    write_atomic(path, text)

@@ -20,10 +20,13 @@ from scheduler.whatif.sweep_gap import GapFinding, funding_gaps, gap_lines
 
 __all__ = [
     "findings",
+    "heading_lines",
+    "no_plan_notes",
     "path_label",
     "render_sweep",
     "sweep_csv_rows",
     "sweep_figure",
+    "table_parts",
     "write_chart",
     "write_csv",
     "write_sweep",
@@ -58,7 +61,8 @@ def _short(path: str) -> str:
     return ".".join(segments[-2:]) if len(segments) > 2 else path
 
 
-def render_table(result: SweepResult) -> str:
+def table_parts(result: SweepResult) -> tuple[list[str], list[list[object]], str]:
+    """The sweep table's headers, rows and column alignment (``l``/``r`` per column)."""
     variants = result.spec.kind == "variants"
     terms = result.terms
     shown = [_short(path) for path in result.spec.columns]
@@ -82,11 +86,16 @@ def render_table(result: SweepResult) -> str:
     left = 2 if variants else 1
     align = "r" + "l" * (left - 1) + "r" * len(result.spec.columns) + "l" + "r" * len(terms)
     align += ("r" if _extra_late(result) else "") + "rl"
+    return headers, body, align
+
+
+def render_table(result: SweepResult) -> str:
+    headers, body, align = table_parts(result)
     return format_table(headers, body, align)
 
 
-def render_sweep(result: SweepResult) -> str:
-    """The full text report: heading, table, funding-gap findings, notes."""
+def heading_lines(result: SweepResult) -> list[str]:
+    """What was swept, the base scenario's result and how many variants are done."""
     spec = result.spec
     base = result.base
     label = result.first_stage_label
@@ -97,17 +106,29 @@ def render_sweep(result: SweepResult) -> str:
     lines.append(f"base scenario (unvaried; its plan is every variant's warm start): {base_text}")
     done = f"{len(result.rows)} of {len(spec.variants)} variants"
     lines.append(done + (" (INTERRUPTED: only the finished rows)" if result.interrupted else ""))
-    lines += ["", render_table(result)]
+    return lines
+
+
+def no_plan_notes(result: SweepResult) -> list[tuple[str, list[str]]]:
+    """``("#3 no money: infeasible", explanation lines)`` for each variant without a plan."""
+    return [
+        (f"#{row.index + 1} {row.name}: {row.result.status}", list(row.result.explanation[:6]))
+        for row in result.rows
+        if row.result.status not in _PLAN and row.result.explanation
+    ]
+
+
+def render_sweep(result: SweepResult) -> str:
+    """The full text report: heading, table, funding-gap findings, notes."""
+    lines = [*heading_lines(result), "", render_table(result)]
     gaps = findings(result)
     if gaps:
         lines += ["", "The price of the funding gap (measured on the swept amounts only):"]
         for finding in gaps:
             lines += ["  " + line for line in gap_lines(finding)]
-    no_plan = [row for row in result.rows if row.result.status not in _PLAN]
-    for row in no_plan:
-        if row.result.explanation:
-            lines += ["", f"#{row.index + 1} {row.name}: {row.result.status}"]
-            lines += ["  " + text for text in row.result.explanation[:6]]
+    for title, explanation in no_plan_notes(result):
+        lines += ["", title]
+        lines += ["  " + text for text in explanation]
     return "\n".join(lines)
 
 
@@ -347,7 +368,7 @@ def _mark_gap(ax: Any, result: SweepResult, money_x: bool, labelled: bool) -> No
             gap.least_feasible / 1e6,
             color="red",
             alpha=0.08,
-            label="no plan below this amount" if labelled else None,
+            label="no plan in this range" if labelled else None,
         )
     if gap.base_amount is not None:
         ax.axvline(

@@ -101,3 +101,16 @@ def test_variants_are_points_never_joined_and_the_title_fits(folder):
     title = figure.get_suptitle()
     assert "variants in variants.yaml, varying SR cap, market capacity" in title
     assert all(len(line) <= 110 for line in title.splitlines())
+
+
+def test_sweep_page_has_the_chart_beside_its_table_and_the_reasons_for_no_plan(folder, tmp_path):
+    from scheduler.report.html.sweep_page import write_sweep_html
+
+    result = run_sweep(variants_spec(str(folder / "variants.yaml")), OPTIONS, serial_runner)
+    path = write_sweep_html(result, tmp_path / "sweep.html")
+    html = path.read_text(encoding="utf-8")
+    assert html.count("<svg") == 1 and "<script" not in html
+    assert "<caption>One row per variant</caption>" in html
+    for row in result.rows:
+        assert f"<td>{row.name}</td>" in html
+    assert '<section id="no-plan">' in html and "#2 no money: infeasible" in html
