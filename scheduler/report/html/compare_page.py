@@ -48,20 +48,19 @@ def _gantts(comparison: Comparison, scenario: Scenario) -> str:
     any_moved = False
     with new_figure("compare", 12, height) as fig:
         axes = fig.subplots(len(plans), 1, sharex=True, squeeze=False)[:, 0]
-        for ax, subject in zip(axes, subjects, strict=True):
+        for index, (ax, subject) in enumerate(zip(axes, subjects, strict=True)):
             plan = subject.plan
             assert plan is not None
             moved: frozenset[tuple[str, str]] = frozenset()
             if baseline is not None and baseline.has_schedule and plan is not baseline:
                 moved = moved_phases(baseline, plan)
             any_moved = any_moved or bool(moved)
-            draw_gantt(
-                ax, subject.scenario or scenario, plan, span, colours, GanttMarks(moved=moved)
-            )
+            marks = GanttMarks(moved=moved)
+            draw_gantt(ax, subject.scenario or scenario, plan, span, colours, marks, f"plan{index}")
             ax.set_title(subject.label, loc="left")
-        marks = GanttMarks(moved=frozenset({("", "")}) if any_moved else frozenset())
+        shown = GanttMarks(moved=frozenset({("", "")}) if any_moved else frozenset())
         fig.legend(
-            handles=legend_handles(colours, marks, scenario),
+            handles=legend_handles(colours, shown, scenario),
             loc="outside lower center",
             ncols=6,
             fontsize=8,

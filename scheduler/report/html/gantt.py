@@ -95,11 +95,14 @@ def draw_gantt(
     span: tuple[int, int],
     colours: dict[str, str],
     marks: GanttMarks = GanttMarks(),
+    name: str = "bar",
 ) -> None:
-    """Draw ``plan``'s Gantt on ``ax``: rows top to bottom in plan order."""
+    """Draw ``plan``'s Gantt on ``ax``: rows top to bottom in plan order. Each bar's SVG id is
+    ``<name>_<cluster>_<phase>_<start>_<end>`` (``name`` tells the panels of one figure apart)."""
     rows = {c.id: index for index, c in enumerate(plan.clusters)}
     for cluster_plan in plan.clusters:
-        _draw_cluster(ax, scenario, cluster_plan, rows[cluster_plan.id], span, colours, marks)
+        row = rows[cluster_plan.id]
+        _draw_cluster(ax, scenario, cluster_plan, row, span, colours, marks, name)
     if scenario.policy.deadline is not None:
         ax.axvline(scenario.policy.deadline + 1, color="#b00020", linestyle="--", linewidth=1)
         ax.annotate(
@@ -117,6 +120,11 @@ def draw_gantt(
     fy_axis(ax, span[0], span[1], scenario.horizon.fiscal_year_start)
 
 
+def _safe(text: str) -> str:
+    """An id-safe form of a scenario id (letters, digits, ``-`` kept; anything else ``.``)."""
+    return "".join(ch if ch.isalnum() or ch == "-" else "." for ch in text)
+
+
 def _row_label(scenario: Scenario, cluster_id: str) -> str:
     try:
         return scenario.cluster(cluster_id).label
@@ -132,13 +140,14 @@ def _draw_cluster(
     span: tuple[int, int],
     colours: dict[str, str],
     marks: GanttMarks,
+    name: str,
 ) -> None:
     width = span[1] - span[0] + 1
     for phase in cluster_plan.phases:
         key = (cluster_plan.id, phase.id)
         critical = key in marks.critical
         moved = key in marks.moved
-        ax.broken_barh(
+        bar = ax.broken_barh(
             [(phase.start, phase.months)],
             (row - BAR / 2, BAR),
             facecolors=colours.get(phase.id, PALETTE[-1]),
@@ -146,6 +155,9 @@ def _draw_cluster(
             linewidth=2.0 if critical or moved else 0.5,
             hatch="///" if moved else None,
         )
+        # The bar's SVG group id names it and its months, so a reader (or a test) can find it
+        months = f"{month_label(phase.start)}_{month_label(phase.end)}"
+        bar.set_gid(f"{name}_{_safe(cluster_plan.id)}_{_safe(phase.id)}_{months}")
         text = phase.id
         label = option_label(scenario, cluster_plan.id, phase)
         if label:

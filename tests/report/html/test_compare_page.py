@@ -51,6 +51,9 @@ def test_compare_page_is_self_contained_with_one_aligned_chart(page):
     assert all(h.startswith("#") for h in re.findall(r'href="([^"]*)"', html))
     assert "matrix &lt;late&gt;" in html and "matrix <late>" not in html
     assert '<section id="summary">' in html and '<section id="gantt">' in html
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), "the same bar in both panels still has its own id"
+    assert 'id="compare-plan1_matrix_tender_2023-12_2024-05"' in html
 
 
 def test_compare_page_has_every_table_of_the_text_report(page):
