@@ -27,6 +27,14 @@ class ScenarioError(Exception):
         super().__init__("\n".join(str(problem) for problem in self.problems))
 
 
+class OptionError(ValueError):
+    """A solve option out of range (``--time-limit nan``, ``--seed -1``): one line, exit 2."""
+
+    def __init__(self, option: str, message: str) -> None:
+        self.option = option
+        super().__init__(f"{option}: {message}")
+
+
 class PlanCheckError(Exception):
     """A plan that breaks its scenario's rules, found by the independent check."""
 

@@ -18,6 +18,7 @@ EXIT_BAD_INPUT = 2
 EXIT_INFEASIBLE = 3
 EXIT_NO_PLAN = 4
 EXIT_CHECK_FAILED = 5
+EXIT_INTERRUPTED = {"SIGINT": 130, "SIGTERM": 143}  # the shell's codes for the two signals
 
 EXIT_CODES_HELP = """\
 exit status:
@@ -27,6 +28,8 @@ exit status:
   3  infeasible: no plan satisfies every rule (the output explains which rules conflict)
   4  no plan within the time limit (not proven infeasible; try a longer --time-limit)
   5  a plan failed the independent check (a bug: please report it)
+  130, 143  solve interrupted by Ctrl-C (SIGINT) or SIGTERM: the best plan found so far was
+     checked and written (status feasible, with a note); a second signal exits at once
 """
 
 
@@ -107,12 +110,5 @@ def read_scenario(path: str, overrides: Sequence[str] = ()) -> Scenario:
 
 
 def check_solve_args(args: argparse.Namespace) -> None:
-    problems = []
-    if args.time_limit <= 0:
-        problems.append(
-            Problem("--time-limit", None, "", f"must be positive, got {args.time_limit}")
-        )
-    if args.workers < 1:
-        problems.append(Problem("--workers", None, "", f"must be at least 1, got {args.workers}"))
-    if problems:
-        raise ScenarioError(problems)
+    """Refuse out-of-range solve options before any work (raises ``OptionError``: exit 2)."""
+    solve_options(args)

@@ -18,7 +18,7 @@ from scheduler.cli.common import (
     EXIT_CODES_HELP,
     EXIT_INTERNAL,
 )
-from scheduler.errors import PlanCheckError, ScenarioError
+from scheduler.errors import OptionError, PlanCheckError, ScenarioError
 
 COMMANDS = (solve, check, report, risk, sweep, compare, generate, import_psplib)
 
@@ -68,6 +68,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {count} problem(s) in the input:", file=sys.stderr)
         for problem in error.problems:
             print(f"  {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OptionError as error:
+        print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except PlanCheckError as error:
         print(

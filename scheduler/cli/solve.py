@@ -8,6 +8,7 @@ import sys
 from scheduler.analysis.graph import critical_chain
 from scheduler.cli.common import (
     EXIT_INFEASIBLE,
+    EXIT_INTERRUPTED,
     EXIT_NO_PLAN,
     EXIT_OK,
     add_scenario_options,
@@ -19,6 +20,7 @@ from scheduler.cli.common import (
 from scheduler.pipeline import solve
 from scheduler.report.outputs import write_json, write_outputs
 from scheduler.report.terminal import render_plan
+from scheduler.solve.interrupt import interruptible
 
 STATUS_EXIT = {"optimal": EXIT_OK, "feasible": EXIT_OK, "infeasible": EXIT_INFEASIBLE}
 
@@ -46,12 +48,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     check_solve_args(args)
     scenario = read_scenario(args.scenario, args.overrides)
-    outcome = solve(scenario, solve_options(args), solver=args.solver)
-    plan = outcome.plan
-    if args.json:
-        write_json(plan, args.json)
-    if args.out:
-        write_outputs(scenario, plan, args.out)
+    with interruptible() as interrupt:  # Ctrl-C / SIGTERM: stop the solve, keep the best plan
+        outcome = solve(scenario, solve_options(args), solver=args.solver, interrupt=interrupt)
+        plan = outcome.plan
+        if args.json:
+            write_json(plan, args.json)
+        if args.out:
+            write_outputs(scenario, plan, args.out)
     if args.quiet:
         print(f"{scenario.name}: {plan.status}")
     else:
@@ -64,4 +67,6 @@ def run(args: argparse.Namespace) -> int:
             + ("passed" if plan.has_schedule else "no plan to check"),
             file=sys.stderr,
         )
+    if outcome.stats.interrupted:
+        return EXIT_INTERRUPTED[outcome.stats.interrupted]
     return STATUS_EXIT.get(plan.status, EXIT_NO_PLAN)

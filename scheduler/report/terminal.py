@@ -29,6 +29,10 @@ def render_plan(scenario: Scenario, plan: Plan, chain: Sequence[ChainLink] | Non
         return "\n\n".join(sections) + "\n"
     if chain is None:
         chain = critical_chain(scenario, plan)
+    if plan.explanation:  # a feasible plan with a note: a fallback schedule, an interrupted solve
+        sections.append(
+            "\n".join(["Note:", *(f"{' ' * INDENT}{line}" for line in plan.explanation)])
+        )
     sections += [
         _objective(scenario, plan),
         _clusters(scenario, plan),
@@ -53,10 +57,9 @@ def _header(plan: Plan) -> str:
 
 
 def _explanation(plan: Plan) -> str:
-    if plan.status == "infeasible":
-        title = "No plan: the rules cannot all be met."
-    else:
-        title = "No plan found within the time limit."
+    # for an unknown plan the explanation says why: the time limit, or an interrupt
+    infeasible = plan.status == "infeasible"
+    title = "No plan: the rules cannot all be met." if infeasible else "No plan found."
     lines = [title, *(f"{' ' * INDENT}{line}" for line in plan.explanation)]
     return "\n".join(lines)
 

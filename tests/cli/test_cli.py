@@ -136,9 +136,24 @@ def test_missing_file_is_bad_input(tmp_path, capsys):
     assert "no such file" in capsys.readouterr().err
 
 
-def test_bad_option_value_is_bad_input(capsys):
-    assert main([str(BASE), "--time-limit", "0"]) == 2
-    assert "--time-limit" in capsys.readouterr().err
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--time-limit", "0"),
+        ("--time-limit", "-1"),
+        ("--time-limit", "nan"),
+        ("--time-limit", "inf"),
+        ("--workers", "0"),
+        ("--workers", "100000"),
+        ("--seed", "-1"),
+        ("--seed", "2147483648"),
+    ],
+)
+def test_out_of_range_solve_options_are_one_line_of_bad_input(capsys, option, value):
+    assert main([str(BASE), option, value, "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {option}: expected ") and err.count("\n") == 1
+    assert "internal error" not in err
 
 
 def test_infeasible_scenario_exits_3_and_names_the_conflicting_rules(tmp_path, capsys):
@@ -161,7 +176,7 @@ def test_no_plan_in_time_exits_4(monkeypatch, capsys):
     from scheduler.plan import Plan, SolverInfo
     from scheduler.solve.lexico import SolveStats
 
-    def no_plan(scenario, options, solver="cp-sat"):
+    def no_plan(scenario, options, solver="cp-sat", interrupt=None):
         return Outcome(Plan(scenario.name, "unknown", {}, SolverInfo()), SolveStats(0.0, ()))
 
     monkeypatch.setattr(solve_command, "solve", no_plan)

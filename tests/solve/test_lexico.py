@@ -163,3 +163,34 @@ def test_a_first_signal_stops_the_running_stage_and_skips_the_rest():
     assert plan.status == "feasible"
     assert "Interrupted (SIGTERM) during objective stage 1 of 3" in plan.explanation[0]
     assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # handlers restored
+
+
+@pytest.mark.slow
+def test_deterministic_plans_do_not_depend_on_the_machines_load(tmp_path):
+    """The same --deterministic solve, cut short by its time limit, alone and beside two
+    CPU-burning processes: every time share comes from deterministic time, so the bytes match."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    scenario = tmp_path / "gen10.yaml"
+    generate = [sys.executable, "-m", "scheduler", "generate", "--clusters", "10", "--seed", "0"]
+    subprocess.run([*generate, "-o", str(scenario)], cwd=root, check=True, capture_output=True)
+
+    def plan_bytes(name: str) -> bytes:
+        out = tmp_path / name
+        command = [sys.executable, "-m", "scheduler", str(scenario), "--deterministic"]
+        command += ["--time-limit", "2", "--json", str(out), "--quiet"]
+        subprocess.run(command, cwd=root, check=True, capture_output=True)
+        return out.read_bytes()
+
+    alone = plan_bytes("alone.json")
+    burners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2)]
+    try:
+        loaded = plan_bytes("loaded.json")
+    finally:
+        for burner in burners:
+            burner.kill()
+            burner.wait()
+    assert loaded == alone

@@ -1,5 +1,6 @@
-"""Property-based tests: on random tiny scenarios, the solver's plan passes the independent check
-and its objective equals the optimum found by brute-force enumeration."""
+"""Property-based tests: on random tiny scenarios, each backend's plan passes the independent check
+and its objective equals the optimum found by brute-force enumeration (the ``solver`` fixture runs
+every test once on CP-SAT and once on the MILP)."""
 
 from __future__ import annotations
 
@@ -16,12 +17,12 @@ from scheduler.units import month
 START = month(2024, 4)
 
 
-def _check_against_brute_force(sc):
+def _check_against_brute_force(sc, solver):
     try:
         optimum, _ = brute_force(sc)
     except ValueError:
         assume(False)
-    outcome = solve(sc, SolveOptions(time_limit=20, workers=1))  # raises if the check fails
+    outcome = solve(sc, SolveOptions(time_limit=20, workers=1), solver)  # raises if check fails
     plan = outcome.plan
     if optimum is None:
         assert plan.status == "infeasible"
@@ -32,14 +33,18 @@ def _check_against_brute_force(sc):
     assert values == list(optimum)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(tiny_scenarios())
-def test_solver_matches_brute_force_on_random_tiny_scenarios(sc):
-    _check_against_brute_force(sc)
+# The solver fixture is a constant per test run, so reusing it across examples is sound.
+HEALTH = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=HEALTH)
+@given(sc=tiny_scenarios())
+def test_solver_matches_brute_force_on_random_tiny_scenarios(solver, sc):
+    _check_against_brute_force(sc, solver)
 
 
 @pytest.mark.slow
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(tiny_scenarios())
-def test_solver_matches_brute_force_many(sc):
-    _check_against_brute_force(sc)
+@settings(max_examples=250, deadline=None, suppress_health_check=HEALTH)
+@given(sc=tiny_scenarios())
+def test_solver_matches_brute_force_many(solver, sc):
+    _check_against_brute_force(sc, solver)

@@ -7,18 +7,26 @@ only minimises a stage, holds it, warm-starts from the last solution and reads i
 is divided by the gcd of its (integer) coefficients and solved to an absolute gap below one unit,
 so that "optimal" means optimal to the pound.
 
-CBC always runs on one thread, whatever ``options.workers`` says: the CBC 2.10.3 bundled with PuLP
-sometimes deadlocks with ``threads > 1`` and then idles until the time limit (coin-or/pulp#737,
-coin-or/Cbc#640; seen here on the small test scenarios). One thread also makes every solve
-reproducible for a given seed; CBC has no deterministic time, so the wall-clock limit still applies.
-A warm-start plan (``options.hint``) is not used by this backend (``SolveStats.hint == "none"``).
+CBC always runs its serial code, whatever ``options.workers`` says: no ``threads`` option at all.
+The CBC 2.10.3 bundled with PuLP deadlocks now and then in its threaded branch-and-bound
+(coin-or/pulp#737, coin-or/Cbc#640), and ``threads 1`` is *not* serial: it runs that threaded code
+with one thread, and it stalled until its time limit in 3 of 180 solves of a small test scenario
+(stage 1 ``FEASIBLE`` after 10 s instead of ``OPTIMAL`` in 0.05 s), against none in 520 solves
+without the option. The serial code is also reproducible for a given seed; CBC has no
+deterministic time, so the wall-clock limit still applies. A warm-start plan (``options.hint``) is
+not used by this backend (``SolveStats.hint == "none"``). CBC runs as a child process; ``stop``
+(a first Ctrl-C or SIGTERM) sends it SIGINT, on which CBC stops with its best solution.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
+import signal
 import warnings
 from collections.abc import Callable, Mapping
+from pathlib import Path
 
 import pulp
 
@@ -60,6 +68,11 @@ class MilpBackend:
         if built.empty:
             return StageResult("INFEASIBLE")
         expression, _, _ = _scaled(built.stage(stage))
+        if not len(expression):
+            # A stage that is constant (e.g. extension cost when every rate is 0): PuLP would add
+            # a dummy column for the empty objective and leave it, unused, in the next stage's
+            # file, which CBC then refuses; a zero objective over a real column avoids it.
+            expression = pulp.LpAffineExpression({built.problem.variables()[0]: 0})
         built.problem.setObjective(expression)
         built.problem.solve(_cbc(self.options, seconds, warm=self.stages_solved > 0))
         self.stages_solved += 1
@@ -82,7 +95,11 @@ class MilpBackend:
         self.built.completion.setInitialValue(self.terms["completion"])  # exact, for the warm start
 
     def stop(self) -> None:
-        pass  # CBC runs as a child process that PuLP does not expose
+        """CBC runs as a child process that PuLP does not expose: find it (Linux ``/proc``; a
+        no-op elsewhere, where CBC gets a terminal's Ctrl-C itself) and send it SIGINT."""
+        for pid in _cbc_children():
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGINT)
 
     def hint_status(self) -> str:
         return "none"
@@ -128,7 +145,7 @@ def _status(problem: pulp.LpProblem) -> str:
 
 
 def _cbc(options: SolveOptions, seconds: float, warm: bool) -> pulp.PULP_CBC_CMD:
-    """The bundled CBC, one thread (see the module docstring), solving to an absolute gap below one
+    """The bundled CBC, serial (see the module docstring), solving to an absolute gap below one
     unit of the scaled objective; the seed is shifted by one since CBC reads 0 as "the clock"."""
     seed = options.seed % 2_147_483_646 + 1
     with warnings.catch_warnings():  # PuLP 3.x deprecates PULP_CBC_CMD in favour of cbcbox
@@ -136,12 +153,27 @@ def _cbc(options: SolveOptions, seconds: float, warm: bool) -> pulp.PULP_CBC_CMD
         return pulp.PULP_CBC_CMD(
             msg=options.log,
             timeLimit=seconds,
-            threads=1,
             gapRel=0,
             gapAbs=0.5,
             warmStart=warm,
             options=[f"randomCbcSeed {seed}", f"randomSeed {seed}"],
         )
+
+
+def _cbc_children() -> list[int]:
+    """The process ids of this process's CBC children (empty without ``/proc``)."""
+    me = str(os.getpid())
+    found = []
+    for entry in Path("/proc").glob("[0-9]*") if Path("/proc/self").exists() else ():
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().split(b"\0")[0]
+        except OSError:
+            continue
+        parent = stat.rpartition(")")[2].split()[1]  # after "pid (comm) state": the ppid
+        if parent == me and "cbc" in Path(command.decode(errors="replace")).name:
+            found.append(int(entry.name))
+    return found
 
 
 def _chosen(built: MilpModel) -> dict[str, Candidate]:
