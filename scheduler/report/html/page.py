@@ -143,9 +143,9 @@ footer { margin-top: 2rem; color: var(--muted); font-size: .8rem; border-top: 1p
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
   nav { display: none; }
-  section { break-inside: auto; }
-  h2 { break-after: avoid; }
-  figure, table.data tr { break-inside: avoid; }
+  section + section { break-before: page; }
+  h2, h3, caption { break-after: avoid; }
+  figure, table.data, table.data tr { break-inside: avoid; }
   .chart-block.side-wide { grid-template-columns: minmax(0, 1fr); }
 }
 """

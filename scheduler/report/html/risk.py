@@ -126,7 +126,7 @@ def _chart(result: RiskResult, scenario: Scenario) -> str:
     lows += [c.planned for c in result.clusters if c.cluster in shown]
     low = min([int(detail.outcomes.completion.min()), *lows])
     high = int(detail.outcomes.completion.max())
-    with new_figure("risk", 12, 6.2) as fig:
+    with new_figure("risk", 12, 5.2) as fig:
         top, bottom = fig.subplots(2, 1, sharex=True)
         _s_curves(top, result, scenario)
         _completion(bottom, result)
