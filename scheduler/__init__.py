@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 # defined: importing a subpackage for the first time binds it on this package under its own name,
 # which would otherwise replace sch.solve once anything imported scheduler.solve.* later.
 from scheduler import solve as _solve_room  # noqa: F401
-from scheduler.errors import PlanCheckError, Problem, ScenarioError
+from scheduler.errors import OptionError, PlanCheckError, Problem, ScenarioError
 from scheduler.units import Month
 
 __version__ = "0.2.0"  # the one source of the version (pyproject.toml reads it)
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Month",
+    "OptionError",
     "Outcome",
     "Plan",
     "PlanCheckError",
@@ -102,7 +103,8 @@ def solve(
 ) -> Outcome:
     """Solve a scenario (or a scenario file); ``.plan`` is the checked plan, ``.stats`` how the
     solve went. The options are the command line's (``--time-limit``, ``--solver cp-sat|milp``,
-    ``--seed``, ``--deterministic``, ``--workers``, ``--log``); ``hint`` is a warm-start plan.
+    ``--seed``, ``--deterministic``, ``--workers``, ``--log``), checked as there (a bad one
+    raises :class:`OptionError`); ``hint`` is a warm-start plan.
 
     A scenario built or changed in Python is validated first (problems raise
     :class:`ScenarioError` by key path). An infeasible scenario gives a plan with status

@@ -73,14 +73,35 @@ def test_with_overrides_reports_problems_by_key_path_like_set():
     }
 
 
-def test_with_overrides_needs_the_scenario_as_read():
+def test_with_overrides_on_a_scenario_changed_in_python_writes_it_out_first():
     scenario = sch.load(BASE)
     edited = dataclasses.replace(scenario, name="edited")
-    with pytest.raises(sch.ScenarioError, match="changed in Python since it was read"):
-        edited.with_overrides({"policy.stagger_months": 0})
-    built = dataclasses.replace(scenario, origin=None)
+    path = "clusters.synergy.phases.implement.options.accelerated.months"
+    changed = edited.with_overrides({path: 36, "budget.caps.SR21.amount": "£403m"})
+    assert changed.name == "edited"
+    assert changed.cluster("synergy").phases[1].modes[1].months == 36
+    assert changed.budget.caps[0].amount == 403_000_000
+    assert changed.source == "<scenario>"
+    with pytest.raises(sch.ScenarioError) as caught:
+        edited.with_overrides({"suppliers.integrators.capacity": 1})
+    assert str(caught.value.problems[0]) == (
+        "<scenario>: clusters[2].phases.implement.options[1].uses: option 'accelerated' needs 2 "
+        "units of 'integrators' but its capacity is 1"
+    )
+
+
+def test_with_overrides_needs_a_loader_behind_the_scenario():
+    built = dataclasses.replace(sch.load(BASE), origin=None)
     with pytest.raises(sch.ScenarioError, match="built in Python"):
         built.with_overrides({"policy.stagger_months": 0})
+
+
+def test_a_scenario_shows_itself_in_one_line():
+    assert repr(sch.load(BASE)) == (
+        "<Scenario 'Government shared services, base case (December 2022)' from "
+        f"{BASE}: 5 clusters, 2 suppliers, horizon 2022-04..2032-03, objective "
+        "extension_cost > delivery_cost > completion>"
+    )
 
 
 def test_solve_check_and_months_print_as_months():
@@ -129,3 +150,8 @@ def test_sweep_varies_a_loaded_scenario():
     assert all(row.result.status == "optimal" for row in result.rows)
     base_plan = sch.solve(scenario, time_limit=10, deterministic=True).plan
     assert result.rows[1].result.objective == base_plan.objective
+
+
+def test_solve_options_are_checked_as_on_the_command_line():
+    with pytest.raises(sch.OptionError, match="--time-limit"):
+        sch.solve(BASE, time_limit=float("nan"))

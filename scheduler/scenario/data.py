@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from scheduler.errors import Problem, ScenarioError
-from scheduler.units import fiscal_year, fy_label, fy_months, to_thousands
+from scheduler.units import fiscal_year, fy_label, fy_months, month_label, to_thousands
 
 Edge = Literal["start", "end"]
 
 DEFAULT_OBJECTIVE = ("extension_cost", "delivery_cost", "completion")
+DATA_ORIGIN = "<scenario>"  # the "file" of a problem found on the data, not read from a file
 
 
 @dataclass(frozen=True)
@@ -301,16 +302,32 @@ class Scenario:
     warnings: tuple[str, ...] = ()  # legal but probably mistaken (``FILE:LINE: key: ...``)
     origin: Origin | None = field(default=None, repr=False, compare=False)  # set by the loader
 
+    def __repr__(self) -> str:
+        """One line (the dataclasses' own repr of a whole programme runs to pages)."""
+        where = f" from {self.source}" if self.source else ""
+        span = f"{month_label(self.horizon.start)}..{month_label(self.horizon.end)}"
+        order = " > ".join(self.objective.reported_terms)
+        objective = f"weighted {order}" if self.objective.weights is not None else order
+        return (
+            f"<Scenario {self.name!r}{where}: {len(self.clusters)} clusters, "
+            f"{len(self.suppliers)} suppliers, horizon {span}, objective {objective}>"
+        )
+
     def with_overrides(self, overrides: Overrides) -> Scenario:
         """This scenario with ``{"budget.caps.SR21.amount": "£403m", ...}`` applied, read and
         validated exactly like ``--set PATH=VALUE`` on the file it came from (values are YAML text,
-        or numbers, booleans and ``None``); problems raise :class:`ScenarioError` by key path."""
+        or numbers, booleans and ``None``); problems raise :class:`ScenarioError` by key path.
+
+        A scenario changed in Python since it was read (``dataclasses.replace``) is written out as
+        scenario YAML without a lifecycle (:mod:`scheduler.scenario.dump`) and that text is read
+        with the overrides: address its phases as ``clusters.ID.phases.PHASE...``. A scenario
+        built in Python from the dataclasses alone has no loader behind it (it cannot import one)."""
         if self.origin is None:
             message = (
                 "with_overrides re-reads the scenario file with the overrides, but this scenario "
                 "was built in Python: change it with dataclasses.replace instead"
             )
-            raise ScenarioError([Problem("<scenario>", None, "", message)])
+            raise ScenarioError([Problem(DATA_ORIGIN, None, "", message)])
         return self.origin.with_overrides(self, overrides)
 
     def cluster(self, cluster_id: str) -> Cluster:

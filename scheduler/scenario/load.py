@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from scheduler.errors import Problem, ScenarioError
 from scheduler.scenario.checks import duplicate_id, not_before, unknown_term
 from scheduler.scenario.clusters import read_clusters, resolve_dependencies
 from scheduler.scenario.data import (
+    DATA_ORIGIN,
     Budget,
     Cap,
     Horizon,
@@ -24,6 +26,7 @@ from scheduler.scenario.data import (
     Scenario,
     Supplier,
 )
+from scheduler.scenario.dump import scenario_yaml
 from scheduler.scenario.fields import Fields, Reader
 from scheduler.scenario.phases import Suppliers, read_lifecycle
 from scheduler.scenario.risk import read_risk
@@ -85,15 +88,18 @@ class ScenarioText:
         return scenario is self.scenario
 
     def with_overrides(self, scenario: Scenario, overrides: Overrides) -> Scenario:
-        if not self.made(scenario):
-            message = (
-                f"with_overrides re-reads {self.source} with the overrides, but this scenario was "
-                "changed in Python since it was read: apply the overrides first"
-            )
-            raise ScenarioError([Problem("<scenario>", None, "", message)])
+        """The text read again with ``overrides`` after its own; a scenario changed in Python
+        since it was read is written out first (:mod:`.dump`) and its text read instead."""
         pairs = overrides.items() if isinstance(overrides, Mapping) else overrides
         more = [(str(path), override_text(value)) for path, value in pairs]
-        return load_scenario_text(self.text, self.source, (*self.overrides, *more))
+        if self.made(scenario):
+            return load_scenario_text(self.text, self.source, (*self.overrides, *more))
+        try:
+            return load_scenario_text(scenario_yaml(scenario), DATA_ORIGIN, more)
+        except ScenarioError as error:  # lines of the written text mean nothing to the planner
+            raise ScenarioError(
+                [replace(p, line=None) if p.file == DATA_ORIGIN else p for p in error.problems]
+            ) from None
 
 
 def override_text(value: object) -> str:

@@ -27,7 +27,7 @@ from scheduler.scenario.checks import (
     unknown_term,
 )
 from scheduler.scenario.clusters import CLUSTER_ID, ClusterDraft, DependencyDraft
-from scheduler.scenario.data import Budget, Cluster, Phase, Scenario
+from scheduler.scenario.data import DATA_ORIGIN, Budget, Cluster, Phase, Scenario
 from scheduler.scenario.fields import Fields, Reader
 from scheduler.scenario.phases import PHASE_ID, PHASE_ID_RULE
 from scheduler.scenario.static import check_static
@@ -36,8 +36,6 @@ from scheduler.terms import OBJECTIVE_TERMS
 from scheduler.units import fy_label
 
 __all__ = ["DATA_ORIGIN", "require_valid", "validate"]
-
-DATA_ORIGIN = "<scenario>"  # the "file" of a problem found on the data, not in a file
 
 
 @dataclass
@@ -56,11 +54,12 @@ class _Found:
         if value < 0:
             self.add(path, f"must not be negative, got {value}")
 
-    def unique(self, path: str, what: str, value: str, seen: dict[str, str]) -> None:
+    def unique(self, item: str, what: str, value: str, seen: dict[str, str]) -> None:
+        """An id given twice: reported at the later item's ``id``, naming the first item."""
         if value in seen:
-            self.add(path, duplicate_id(what, value, seen[value]))
+            self.add(child_path(item, "id"), duplicate_id(what, value, seen[value]))
         else:
-            seen[value] = path
+            seen[value] = item
 
 
 def validate(scenario: Scenario, static: bool = True) -> list[Problem]:
@@ -123,7 +122,7 @@ def _suppliers(found: _Found, scenario: Scenario) -> None:
     seen: dict[str, str] = {}
     for index, supplier in enumerate(scenario.suppliers):
         path = item_path("suppliers", index)
-        found.unique(child_path(path, "id"), "supplier id", supplier.id, seen)
+        found.unique(path, "supplier id", supplier.id, seen)
         found.at_least(child_path(path, "capacity"), supplier.capacity, 1)
         first, last = supplier.available_from, supplier.available_to
         if first is not None and last is not None:
@@ -145,7 +144,7 @@ def _clusters(found: _Found, scenario: Scenario) -> None:
         if not CLUSTER_ID.fullmatch(cluster.id):
             rule = "lower-case letters, digits and '-'"
             found.add(child_path(path, "id"), f"must be {rule}, got {cluster.id!r}")
-        found.unique(child_path(path, "id"), "cluster id", cluster.id, seen)
+        found.unique(path, "cluster id", cluster.id, seen)
         horizon = scenario.horizon
         earliest, latest, fixed = cluster.earliest_entry, cluster.latest_entry, cluster.fixed_entry
         for key, message in entry_window(earliest, latest, fixed, horizon):

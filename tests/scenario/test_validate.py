@@ -172,12 +172,12 @@ def test_values_out_of_range_and_duplicates():
     found = {(p.key, p.message) for p in validate(sc)}
     assert found == {
         ("clusters[0].phases[0].modes[0].months", "must be 1 or more, got 0"),
-        ("clusters[1].id", "duplicate cluster id 'a' (also clusters[0].id)"),
+        ("clusters[1].id", "duplicate cluster id 'a' (also clusters[0])"),
         ("clusters[1].phases[1].id", "phase 'p' is given twice"),
         ("clusters[1].phases[1].modes[0].cost", "must not be negative, got -5"),
         ("clusters[2].id", "must be lower-case letters, digits and '-', got 'Bad_Id'"),
         ("suppliers[0].capacity", "must be 1 or more, got 0"),
-        ("suppliers[1].id", "duplicate supplier id 's' (also suppliers[0].id)"),
+        ("suppliers[1].id", "duplicate supplier id 's' (also suppliers[0])"),
         ("policy.stagger_months", "must be 0 or more, got -1"),
     }
 
