@@ -18,7 +18,7 @@ import pulp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "solve")]
 
-from test_milp import waits  # noqa: E402
+from cases import waits  # noqa: E402
 
 from scheduler.pipeline import solve  # noqa: E402
 from scheduler.solve.milp import backend  # noqa: E402

@@ -56,6 +56,17 @@ MONTH_TERMS = frozenset(name for name, term in TERMS.items() if term.unit == "mo
 COUNT_TERMS = frozenset(name for name, term in TERMS.items() if term.unit == "count")
 
 
+def term(name: str) -> Term:
+    """The registered term ``name``; an unknown name is a :class:`ValueError` naming the known
+    ones (what each model's ``term`` raises, so every backend refuses the same names)."""
+    try:
+        return TERMS[name]
+    except KeyError:
+        raise ValueError(
+            f"unknown objective term {name!r}; the terms are {', '.join(OBJECTIVE_TERMS)}"
+        ) from None
+
+
 def from_model(term: str, value: int, origin: int) -> int:
     """A term's value in plan units from a solver model's: the models count months from the
     horizon start (``origin``, a month ordinal), so a month term gets ``origin`` added back."""

@@ -3,15 +3,16 @@
 A rule *binds* when the plan sits at its limit, so that loosening it could change the plan:
 
 - ``cap``: a funding cap with less headroom than one tranche (no further tranche fits);
-- ``supplier``: a supplier with every unit in use in some month (the months are listed);
+- ``supplier_capacity``: a supplier with every unit in use in some month (the months are listed);
 - ``stagger``: consecutive market entries exactly ``stagger_months`` apart (the pairs);
-- ``max_entries``: a financial year with the most market entries allowed;
-- ``legacy``: a legacy hard deadline met with no slack (retired in its deadline month);
-- ``deadline``: the programme deadline met with no slack (the last go-live in that month);
-- ``depends_on``: a dependency met with no slack;
+- ``entries_per_year``: a financial year with the most market entries allowed;
+- ``hard_deadline``: a legacy hard deadline met with no slack (retired in its deadline month);
+- ``programme_deadline``: the programme deadline met with no slack (the last go-live then);
+- ``dependency``: a dependency met with no slack;
 - ``fixed_entry`` / ``earliest_entry``: an entry fixed by the scenario, or at its earliest month.
 
-Without the scenario only the caps can be judged (from the plan's own figures: full or not).
+The kinds are the rule families' names (:mod:`scheduler.rules.kinds`). Without the scenario only
+the caps can be judged (from the plan's own figures: full or not).
 """
 
 from __future__ import annotations
@@ -21,21 +22,32 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from scheduler.plan import ClusterPlan, Plan
+from scheduler.rules.kinds import (
+    CAP,
+    DEPENDENCY,
+    EARLIEST_ENTRY,
+    ENTRIES_PER_YEAR,
+    FIXED_ENTRY,
+    HARD_DEADLINE,
+    PROGRAMME_DEADLINE,
+    STAGGER,
+    SUPPLIER_CAPACITY,
+)
 from scheduler.scenario.data import Milestone, Scenario
 from scheduler.units import money_label, month_label
 
 __all__ = ["Binding", "binding_rules", "month_ranges"]
 
 KIND_ORDER = (
-    "cap",
-    "supplier",
-    "stagger",
-    "max_entries",
-    "legacy",
-    "deadline",
-    "depends_on",
-    "fixed_entry",
-    "earliest_entry",
+    CAP,
+    SUPPLIER_CAPACITY,
+    STAGGER,
+    ENTRIES_PER_YEAR,
+    HARD_DEADLINE,
+    PROGRAMME_DEADLINE,
+    DEPENDENCY,
+    FIXED_ENTRY,
+    EARLIEST_ENTRY,
 )
 
 
@@ -57,15 +69,15 @@ class Binding:
     @property
     def title(self) -> str:
         titles = {
-            "cap": f"{self.name} cap",
-            "supplier": f"{self.name} capacity",
-            "stagger": f"stagger {self.name}",
-            "max_entries": f"entries per year {self.name}",
-            "legacy": f"hard deadline {self.name}",
-            "deadline": "programme deadline",
-            "depends_on": f"dependency {self.name}",
-            "fixed_entry": f"fixed entry {self.name}",
-            "earliest_entry": f"earliest entry {self.name}",
+            CAP: f"{self.name} cap",
+            SUPPLIER_CAPACITY: f"{self.name} capacity",
+            STAGGER: f"stagger {self.name}",
+            ENTRIES_PER_YEAR: f"entries per year {self.name}",
+            HARD_DEADLINE: f"hard deadline {self.name}",
+            PROGRAMME_DEADLINE: "programme deadline",
+            DEPENDENCY: f"dependency {self.name}",
+            FIXED_ENTRY: f"fixed entry {self.name}",
+            EARLIEST_ENTRY: f"earliest entry {self.name}",
         }
         return titles.get(self.kind, self.key)
 
@@ -106,7 +118,7 @@ def _caps(plan: Plan, tranche: int | None) -> list[Binding]:
             detail = f"{money_label(cap.released)} of {money_label(cap.amount)} released"
             if headroom > 0:
                 detail += f" (headroom {money_label(headroom)} < one tranche)"
-            out.append(Binding("cap", cap.name, detail, f"full ({money_label(cap.released)})"))
+            out.append(Binding(CAP, cap.name, detail, f"full ({money_label(cap.released)})"))
     return out
 
 
@@ -117,7 +129,7 @@ def _suppliers(plan: Plan, scenario: Scenario) -> list[Binding]:
         months = [m for m, units in use.get(supplier.id, {}).items() if units >= supplier.capacity]
         if months:
             detail = f"all {supplier.capacity} in use {month_ranges(months)}"
-            out.append(Binding("supplier", supplier.id, detail, month_ranges(months)))
+            out.append(Binding(SUPPLIER_CAPACITY, supplier.id, detail, month_ranges(months)))
     return out
 
 
@@ -131,7 +143,7 @@ def _entries(plan: Plan, scenario: Scenario) -> list[Binding]:
         for (first, _, a), (second, _, b) in itertools.pairwise(entries):
             if second - first == gap:
                 detail = f"{a} {month_label(first)}, {b} {month_label(second)}: {gap} months"
-                out.append(Binding("stagger", f"{a}-{b}", detail, f"{gap} months"))
+                out.append(Binding(STAGGER, f"{a}-{b}", detail, f"{gap} months"))
     limit = scenario.policy.max_entries_per_year
     if limit:
         per_year: dict[int, list[str]] = defaultdict(list)
@@ -141,14 +153,14 @@ def _entries(plan: Plan, scenario: Scenario) -> list[Binding]:
             if len(cids) >= limit:
                 label = scenario.horizon.fy_label(year)
                 detail = f"{', '.join(cids)} ({limit} allowed)"
-                out.append(Binding("max_entries", label, detail, f"{len(cids)} entries"))
+                out.append(Binding(ENTRIES_PER_YEAR, label, detail, f"{len(cids)} entries"))
     for cluster, cp in pairs:
         if cluster.fixed_entry is not None:
             fixed = month_label(cluster.fixed_entry)
-            out.append(Binding("fixed_entry", cluster.id, fixed, fixed))
+            out.append(Binding(FIXED_ENTRY, cluster.id, fixed, fixed))
         elif cluster.earliest_entry is not None and cp.entry == cluster.earliest_entry:
             entry = month_label(cp.entry)
-            out.append(Binding("earliest_entry", cluster.id, entry, entry))
+            out.append(Binding(EARLIEST_ENTRY, cluster.id, entry, entry))
     return out
 
 
@@ -174,7 +186,9 @@ def _deadlines(plan: Plan, scenario: Scenario) -> list[Binding]:
             if system.hard_deadline is not None and retired == system.hard_deadline:
                 detail = f"{system.name} retired {month_label(retired)}, the deadline month"
                 name = f"{cluster.id}: {system.name}"
-                out.append(Binding("legacy", name, detail, f"no slack ({month_label(retired)})"))
+                out.append(
+                    Binding(HARD_DEADLINE, name, detail, f"no slack ({month_label(retired)})")
+                )
         for dep in cluster.depends_on:
             other = planned.get(dep.cluster)
             this = milestone_month(cp, dep.this)
@@ -183,13 +197,15 @@ def _deadlines(plan: Plan, scenario: Scenario) -> list[Binding]:
                 detail = f"{cluster.id} {dep.this} {month_label(this)} right after {dep.cluster}"
                 detail += f" {dep.milestone} {month_label(before)}"
                 name = f"{cluster.id} on {dep.cluster}"
-                out.append(Binding("depends_on", name, detail, "no slack"))
+                out.append(Binding(DEPENDENCY, name, detail, "no slack"))
     deadline = scenario.policy.deadline
     if deadline is not None and plan.clusters:
         last = max(plan.clusters, key=lambda cp: cp.finish)
         if last.finish == deadline:
             detail = f"{last.id} goes live {month_label(deadline)}"
             out.append(
-                Binding("deadline", "programme", detail, f"no slack ({month_label(deadline)})")
+                Binding(
+                    PROGRAMME_DEADLINE, "programme", detail, f"no slack ({month_label(deadline)})"
+                )
             )
     return out

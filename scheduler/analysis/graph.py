@@ -7,7 +7,8 @@ month. An edge ``u -> v`` is a rule that puts a least gap between two milestone 
 scenario's own rules (lifecycle, ``depends_on``) and the orderings the plan creates (stagger, the
 per-year entry limit, a phase waiting for a supplier's capacity). Every edge carries
 
-- ``kind``: ``lifecycle``, ``depends_on``, ``stagger``, ``max_entries`` or ``capacity``;
+- ``kind``: ``lifecycle``, ``dependency``, ``stagger``, ``entries_per_year`` or
+  ``supplier_capacity`` (the rule families' names, :mod:`scheduler.rules.kinds`);
 - ``reason``: short planner text ("tender takes 14 months");
 - ``min_gap``: the least number of months the rule demands, ``month(v) - month(u) >= min_gap``;
 - ``slack``: ``month(v) - month(u) - min_gap`` (``>= 0`` in a valid plan; ``0`` means *tight*).
@@ -30,6 +31,13 @@ import networkx as nx
 
 from scheduler.analysis.window import why_not_earlier
 from scheduler.plan import ClusterPlan, PhasePlan, Plan
+from scheduler.rules.kinds import (
+    DEPENDENCY,
+    ENTRIES_PER_YEAR,
+    LIFECYCLE,
+    STAGGER,
+    SUPPLIER_CAPACITY,
+)
 from scheduler.scenario.data import Cluster, Milestone, Scenario
 from scheduler.units import month_label
 
@@ -44,7 +52,7 @@ __all__ = [
 ]
 
 #: Edge kinds, in the order the critical chain prefers them when several edges are tight.
-KINDS = ("depends_on", "capacity", "stagger", "max_entries", "lifecycle")
+KINDS = (DEPENDENCY, SUPPLIER_CAPACITY, STAGGER, ENTRIES_PER_YEAR, LIFECYCLE)
 _RANK = {kind: rank for rank, kind in enumerate(KINDS)}
 
 
@@ -165,7 +173,7 @@ def _add_lifecycle_edges(graph: nx.DiGraph, cluster: Cluster, cluster_plan: Clus
     phases = cluster_plan.phases
     for phase in phases:
         start, end = node_id(cluster.id, phase.id, "start"), node_id(cluster.id, phase.id, "end")
-        _add_edge(graph, start, end, "lifecycle", phase.months - 1, _phase_text(cluster, phase))
+        _add_edge(graph, start, end, LIFECYCLE, phase.months - 1, _phase_text(cluster, phase))
     for before, after in itertools.pairwise(phases):
         try:
             max_wait = cluster.phase(after.id).max_wait
@@ -173,7 +181,7 @@ def _add_lifecycle_edges(graph: nx.DiGraph, cluster: Cluster, cluster_plan: Clus
             max_wait = 0
         reason = "back to back" if max_wait == 0 else f"may wait up to {max_wait} months"
         u, v = node_id(cluster.id, before.id, "end"), node_id(cluster.id, after.id, "start")
-        _add_edge(graph, u, v, "lifecycle", 1, reason)
+        _add_edge(graph, u, v, LIFECYCLE, 1, reason)
 
 
 def _milestone_node(cluster_plan: ClusterPlan, milestone: Milestone) -> str:
@@ -192,7 +200,7 @@ def _add_dependency_edges(graph: nx.DiGraph, cluster: Cluster, cluster_plan: Clu
         )
         target = _milestone_node(cluster_plan, dep.this)
         reason = f"depends on {dep.cluster} {dep.milestone} (lag {dep.lag})"
-        _add_edge(graph, source, target, "depends_on", dep.offset, reason)
+        _add_edge(graph, source, target, DEPENDENCY, dep.offset, reason)
 
 
 def _entry_node(graph: nx.DiGraph, cluster_id: str) -> str:
@@ -220,7 +228,7 @@ def _add_stagger_edges(
     entries = _entries(pairs)
     reason = f"stagger: entries at least {gap} months apart"
     for (_, before), (_, after) in itertools.pairwise(entries):
-        _add_edge(graph, before, after, "stagger", gap, reason)
+        _add_edge(graph, before, after, STAGGER, gap, reason)
 
 
 def _add_max_entry_edges(
@@ -243,7 +251,7 @@ def _add_max_entry_edges(
         first_of_year = horizon.fy_months(year)[0]
         reason = f"at most {limit} entries a year: {horizon.fy_label(year - 1)} is full"
         for _, node in entries:
-            _add_edge(graph, last_node, node, "max_entries", first_of_year - last_month, reason)
+            _add_edge(graph, last_node, node, ENTRIES_PER_YEAR, first_of_year - last_month, reason)
 
 
 def _add_capacity_edges(graph: nx.DiGraph, scenario: Scenario, plan: Plan) -> None:
@@ -264,7 +272,7 @@ def _add_capacity_edges(graph: nx.DiGraph, scenario: Scenario, plan: Plan) -> No
             for other_id, other in phases:
                 if other.end == before and supplier in other.uses:
                     source = node_id(other_id, other.id, "end")
-                    _add_edge(graph, source, target, "capacity", 1, reason)
+                    _add_edge(graph, source, target, SUPPLIER_CAPACITY, 1, reason)
 
 
 # -- critical chain ------------------------------------------------------------------------------

@@ -266,9 +266,7 @@ class _Windows:
     def _caps_ok(self, shift: _Shift, releases: dict[int, int]) -> bool:
         """``released[cap] - R_base[c, cap years] + R_d[c, cap years] <= floor(amount / £1k)``."""
         for cap, others, limit in self._cap_room(shift):
-            total = others + sum(
-                v for y, v in releases.items() if cap.first_year <= y <= cap.last_year
-            )
+            total = others + cap.released([releases])
             if total > limit:
                 return False
         return True
@@ -278,13 +276,9 @@ class _Windows:
         if shift.caps is None:
             shift.caps = []
             for cap in self.budget.caps:
-                own = sum(
-                    v
-                    for y, v in shift.base_releases.items()
-                    if cap.first_year <= y <= cap.last_year
-                )
+                own = cap.released([shift.base_releases])
                 others = self.cap_released[cap.name] - own
-                shift.caps.append((cap, others, cap.amount // 1000 * 1000))
+                shift.caps.append((cap, others, cap.limit))
         return shift.caps
 
     def _stage_value(self, shift: _Shift, d: int, releases: dict[int, int]) -> int:

@@ -19,7 +19,7 @@ from scheduler.rules.evaluate import (
     releases_from_plan,
 )
 from scheduler.scenario.data import Cluster, Scenario
-from scheduler.terms import OBJECTIVE_TERMS
+from scheduler.terms import OBJECTIVE_TERMS, TERMS
 from scheduler.units import month_label
 
 __all__ = ["check_plan"]
@@ -237,6 +237,8 @@ def _exact(pounds: int) -> str:
 
 
 def _term(name: str, value: int) -> str:
-    if name == "completion":
+    """A term's value in its registered unit, money exact to the pound."""
+    unit = TERMS[name].unit
+    if unit == "month":
         return month_label(value)
-    return str(value) if name == "late_months" else _exact(value)
+    return str(value) if unit == "count" else _exact(value)

@@ -10,7 +10,9 @@ Notation in the docstrings: ``s[c,p]``, ``e[c,p] = s[c,p] + months[m] - 1`` are 
 is the market entry and ``L[c] = e[c,last]`` its last month; ``H = start .. end`` is the horizon;
 ``fy(t)`` is the financial year of month ``t``. Money is integer pounds; spend and releases are
 whole £1k (``units.monthly_spread``, ``units.to_thousands``), as in the solver. The schedule rules
-are in :mod:`scheduler.rules.schedule`; the money rules and the objective are here.
+are in :mod:`scheduler.rules.schedule`, the money rules (spend, releases, caps) in
+:mod:`scheduler.rules.money`; the objective is here. Each broken rule is a
+:class:`~scheduler.rules.kinds.Violation` with its family's kind.
 """
 
 from __future__ import annotations
@@ -19,6 +21,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from scheduler.plan import CapUse, ClusterPlan, LegacyPlan, Plan, SolverInfo
+from scheduler.rules.kinds import Violation
+from scheduler.rules.money import (
+    NO_BUDGET,
+    cap_rules,
+    ceil_to,
+    cluster_spend,
+    jit_releases,
+    release_rules,
+    tranche_of,
+)
 from scheduler.rules.schedule import (
     DecisionError,
     Run,
@@ -30,15 +42,16 @@ from scheduler.rules.schedule import (
     sequence_rules,
     supplier_rules,
 )
-from scheduler.scenario.data import Budget, Cluster, Objective, Scenario
+from scheduler.scenario.data import Cluster, Objective, Scenario
 from scheduler.terms import OBJECTIVE_TERMS
-from scheduler.units import money_label, monthly_spread, to_thousands
 
 __all__ = [
     "ClusterDecision",
     "DecisionError",
     "Evaluation",
     "Run",
+    "Violation",
+    "ceil_to",
     "cluster_spend",
     "decisions_from_plan",
     "evaluate",
@@ -49,8 +62,6 @@ __all__ = [
     "stage_value",
     "tranche_of",
 ]
-
-NO_BUDGET = Budget()
 
 
 @dataclass(frozen=True)
@@ -100,7 +111,7 @@ class Evaluation:
     funding: dict[str, dict[int, int]]
     caps: tuple[CapUse, ...]
     objective: dict[str, int]
-    violations: list[str] = field(default_factory=list)
+    violations: list[Violation] = field(default_factory=list)
 
     @property
     def feasible(self) -> bool:
@@ -153,11 +164,6 @@ def stage_value(stage: tuple[tuple[str, int], ...], terms: Mapping[str, int]) ->
     return sum(weight * terms[name] for name, weight in stage)
 
 
-def tranche_of(budget: Budget) -> int:
-    """The release unit in pounds, in whole £1k as the model holds it (at least £1k)."""
-    return budget.tranche_k * 1000
-
-
 def decisions_from_plan(plan: Plan) -> dict[str, ClusterDecision]:
     return {
         c.id: ClusterDecision(tuple(p.start for p in c.phases), tuple(p.option for p in c.phases))
@@ -167,23 +173,6 @@ def decisions_from_plan(plan: Plan) -> dict[str, ClusterDecision]:
 
 def releases_from_plan(plan: Plan) -> dict[str, dict[int, int]]:
     return {c.id: dict(c.funding) for c in plan.clusters}
-
-
-def ceil_to(amount: int, unit: int) -> int:
-    return -(-amount // unit) * unit
-
-
-def jit_releases(spend: Mapping[int, int], years: tuple[int, ...], tranche: int) -> dict[int, int]:
-    """Least just-in-time releases: in each year ``y`` in order, the least multiple of the tranche
-    with ``sum_{y'<=y} R[y'] >= sum_{y'<=y} S[y']``: the releases of a carry-forward cluster whose
-    releases are not decided elsewhere (a surplus rounded up in one year covers the next)."""
-    released, spent, out = 0, 0, {}
-    for year in years:
-        spent += spend.get(year, 0)
-        if spent > released:
-            out[year] = ceil_to(spent - released, tranche)
-            released += out[year]
-    return out
 
 
 def evaluate(
@@ -196,7 +185,7 @@ def evaluate(
     carry-forward releases are derived from spend. Raises :class:`DecisionError` on decisions of
     the wrong shape."""
     runs = _resolve(scenario, decisions)
-    violations: list[str] = []
+    violations: list[Violation] = []
     violations += sequence_rules(scenario, runs)
     violations += supplier_rules(scenario, runs)
     violations += policy_rules(scenario, runs)
@@ -204,8 +193,8 @@ def evaluate(
     legacy, late = legacy_rules(scenario, runs, violations)
     budget = scenario.budget or NO_BUDGET
     spend = {c.id: cluster_spend(scenario, runs[c.id], legacy[c.id]) for c in scenario.clusters}
-    funding = _releases(scenario, spend, releases, violations)
-    caps = _caps(scenario, budget, funding, violations)
+    funding = release_rules(scenario, spend, releases, violations)
+    caps = cap_rules(scenario, budget, funding, violations)
     objective = _objective(scenario, runs, legacy, late, funding)
     nonzero = {cid: {y: v for y, v in sorted(s.items()) if v} for cid, s in spend.items()}
     return Evaluation(runs, legacy, nonzero, funding, caps, objective, violations)
@@ -233,102 +222,6 @@ def _resolve(
             )
         )
     return runs
-
-
-def cluster_spend(
-    scenario: Scenario, cluster_runs: tuple[Run, ...], legacy: tuple[LegacyPlan, ...]
-) -> dict[int, int]:
-    """``S[c,y] = 1000 * sum_p sum_{t in p, fy(t) = y} spread_p[t]`` (``units.monthly_spread`` of
-    the mode's cost) plus, when the budget covers extensions,
-    ``1000 * to_thousands(extension_cost)`` for every late month ``expires+1 .. retired`` of each
-    legacy system that lies in ``H`` (as the solver: no spend is counted outside the horizon)."""
-    horizon = scenario.horizon
-    fy = horizon.fiscal_year
-    spend: dict[int, int] = {}
-    for run in cluster_runs:
-        for offset, amount in enumerate(monthly_spread(run.mode.cost, run.mode.months)):
-            if amount:
-                year = fy(run.start + offset)
-                spend[year] = spend.get(year, 0) + 1000 * amount
-    budget = scenario.budget
-    if budget is not None and budget.covers_extensions:
-        systems = {system.name: system for system in cluster_runs[0].cluster.legacy}
-        for item in legacy:
-            rate = 1000 * to_thousands(systems[item.name].extension_cost)
-            if not rate:
-                continue
-            first, last = max(item.expires + 1, horizon.start), min(item.retired, horizon.end)
-            for t in range(first, last + 1):
-                spend[fy(t)] = spend.get(fy(t), 0) + rate
-    return spend
-
-
-def _releases(
-    scenario: Scenario,
-    spend: Mapping[str, Mapping[int, int]],
-    given: Mapping[str, Mapping[int, int]] | None,
-    out: list[str],
-) -> dict[str, dict[int, int]]:
-    """Releases are multiples of the tranche. Without carry-forward
-    ``R[c,y] = ceil(S[c,y] / tranche) * tranche``. With carry-forward (releases given)
-    ``sum_{y'<=y} R[c,y'] >= sum_{y'<=y} S[c,y']``
-    for every year ``y`` of the horizon, and releases only in those years."""
-    budget = scenario.budget or NO_BUDGET
-    tranche = tranche_of(budget)
-    years = scenario.horizon.fiscal_years()
-    label = scenario.horizon.fy_label
-    funding = {}
-    for cluster in scenario.clusters:
-        cid, cs = cluster.id, spend[cluster.id]
-        if not budget.carry_forward:
-            funding[cid] = {y: ceil_to(v, tranche) for y, v in sorted(cs.items()) if v}
-            continue
-        if given is None or cid not in given:
-            funding[cid] = jit_releases(cs, years, tranche)
-            continue
-        releases = {y: v for y, v in sorted(given[cid].items()) if v}
-        funding[cid] = releases
-        for year, amount in releases.items():
-            if amount < 0 or amount % tranche:
-                out.append(
-                    f"{cid}: release of {money_label(amount)} in {label(year)} is not a "
-                    f"whole number of tranches of {money_label(tranche)}"
-                )
-            if year not in years:
-                out.append(f"{cid}: release in {label(year)}, outside the horizon's years")
-        released = spent = 0
-        for year in years:
-            released += releases.get(year, 0)
-            spent += cs.get(year, 0)
-            if released < spent:
-                out.append(
-                    f"{cid}: releases up to {label(year)} total {money_label(released)}, "
-                    f"less than its spend up to then {money_label(spent)}"
-                )
-                break
-    return funding
-
-
-def _caps(
-    scenario: Scenario, budget: Budget, funding: Mapping[str, Mapping[int, int]], out: list[str]
-) -> tuple[CapUse, ...]:
-    """Each cap: ``sum_c sum_{first <= y <= last} R[c,y] <= floor(amount / £1k) * £1k``."""
-    caps = []
-    label = scenario.horizon.fy_label
-    for cap in budget.caps:
-        released = sum(
-            amount
-            for releases in funding.values()
-            for year, amount in releases.items()
-            if cap.first_year <= year <= cap.last_year
-        )
-        caps.append(CapUse(cap.name, cap.first_year, cap.last_year, cap.amount, released))
-        if released > cap.amount // 1000 * 1000:
-            out.append(
-                f"cap {cap.name} ({label(cap.first_year)}..{label(cap.last_year)}): "
-                f"released {money_label(released)}, cap {money_label(cap.amount)}"
-            )
-    return tuple(caps)
 
 
 def _objective(

@@ -1,6 +1,8 @@
 """The schedule rules of a scenario, one function per rule family, each returning what is broken.
 
-Used by :mod:`scheduler.rules.evaluate`, which adds the money rules and the objective. Notation:
+Each broken rule is a :class:`~scheduler.rules.kinds.Violation` of its family's kind. Used by
+:mod:`scheduler.rules.evaluate`, which adds the money rules (:mod:`scheduler.rules.money`) and the
+objective. Notation:
 ``s[c,p]``, ``e[c,p] = s[c,p] + months[m] - 1`` are the start and (inclusive) end of phase ``p`` of
 cluster ``c`` in its chosen mode ``m``; ``E[c] = s[c,first]`` is the market entry and
 ``L[c] = e[c,last]``; ``H`` is the horizon; ``fy(t)`` the financial year of month ``t``.
@@ -13,6 +15,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from scheduler.plan import LegacyPlan, PhasePlan
+from scheduler.rules.kinds import (
+    DEPENDENCY,
+    EARLIEST_ENTRY,
+    ENTRIES_PER_YEAR,
+    FIXED_ENTRY,
+    HARD_DEADLINE,
+    HORIZON,
+    LATEST_ENTRY,
+    PROGRAMME_DEADLINE,
+    SEQUENCE,
+    STAGGER,
+    SUPPLIER_CAPACITY,
+    SUPPLIER_WINDOW,
+    UNKNOWN_SUPPLIER,
+    Violation,
+)
 from scheduler.scenario.data import Cluster, Milestone, Mode, Phase, Scenario
 from scheduler.units import month_label
 
@@ -57,56 +75,80 @@ def mode_of(phase: Phase, option: int | None) -> Mode:
     raise DecisionError(f"phase {phase.id} has no options (got option {option!r})")
 
 
-def sequence_rules(scenario: Scenario, runs: Mapping[str, tuple[Run, ...]]) -> list[str]:
+def sequence_rules(scenario: Scenario, runs: Mapping[str, tuple[Run, ...]]) -> list[Violation]:
     """Per cluster: ``earliest <= E <= latest``, ``E = fixed``;
     ``0 <= s[c,p+1] - (e[c,p] + 1) <= max_wait[p+1]``;
     ``H.start <= s[c,p]`` and ``e[c,p] <= H.end``."""
-    out = []
+    out: list[Violation] = []
     horizon = scenario.horizon
     for cluster in scenario.clusters:
         cid, cr = cluster.id, runs[cluster.id]
         entry = cr[0].start
         if cluster.earliest_entry is not None and entry < cluster.earliest_entry:
             out.append(
-                f"{cid}: enters the market {month_label(entry)}, "
-                f"before its earliest entry {month_label(cluster.earliest_entry)}"
+                Violation(
+                    EARLIEST_ENTRY,
+                    cid,
+                    f"{cid}: enters the market {month_label(entry)}, "
+                    f"before its earliest entry {month_label(cluster.earliest_entry)}",
+                )
             )
         if cluster.latest_entry is not None and entry > cluster.latest_entry:
             out.append(
-                f"{cid}: enters the market {month_label(entry)}, "
-                f"after its latest entry {month_label(cluster.latest_entry)}"
+                Violation(
+                    LATEST_ENTRY,
+                    cid,
+                    f"{cid}: enters the market {month_label(entry)}, "
+                    f"after its latest entry {month_label(cluster.latest_entry)}",
+                )
             )
         if cluster.fixed_entry is not None and entry != cluster.fixed_entry:
             out.append(
-                f"{cid}: enters the market {month_label(entry)}, "
-                f"not at its fixed entry {month_label(cluster.fixed_entry)}"
+                Violation(
+                    FIXED_ENTRY,
+                    cid,
+                    f"{cid}: enters the market {month_label(entry)}, "
+                    f"not at its fixed entry {month_label(cluster.fixed_entry)}",
+                )
             )
         for before, run in itertools.pairwise(cr):
             wait = run.start - (before.end + 1)
             if wait < 0:
                 out.append(
-                    f"{run.label} starts {month_label(run.start)}, "
-                    f"before {before.phase.id} ends {month_label(before.end)}"
+                    Violation(
+                        SEQUENCE,
+                        cid,
+                        f"{run.label} starts {month_label(run.start)}, "
+                        f"before {before.phase.id} ends {month_label(before.end)}",
+                    )
                 )
             elif wait > run.phase.max_wait:
                 out.append(
-                    f"{run.label} starts {month_label(run.start)}, {wait} months after "
-                    f"{before.phase.id} ends {month_label(before.end)} "
-                    f"(max_wait {run.phase.max_wait})"
+                    Violation(
+                        SEQUENCE,
+                        cid,
+                        f"{run.label} starts {month_label(run.start)}, {wait} months after "
+                        f"{before.phase.id} ends {month_label(before.end)} "
+                        f"(max_wait {run.phase.max_wait})",
+                    )
                 )
         for run in cr:
             if run.start < horizon.start or run.end > horizon.end:
                 out.append(
-                    f"{run.label} runs {month_label(run.start)}..{month_label(run.end)}, outside "
-                    f"the horizon {month_label(horizon.start)}..{month_label(horizon.end)}"
+                    Violation(
+                        HORIZON,
+                        cid,
+                        f"{run.label} runs {month_label(run.start)}..{month_label(run.end)}, outside "
+                        f"the horizon {month_label(horizon.start)}..{month_label(horizon.end)}",
+                    )
                 )
     return out
 
 
-def supplier_rules(scenario: Scenario, runs: Mapping[str, tuple[Run, ...]]) -> list[str]:
+def supplier_rules(scenario: Scenario, runs: Mapping[str, tuple[Run, ...]]) -> list[Violation]:
     """For every supplier ``k`` and month ``t``: ``sum_{runs using k, s<=t<=e} units <= cap[k]``;
     a run using ``k`` lies inside ``from[k] .. to[k]`` when those are set."""
-    out = []
+    out: list[Violation] = []
     suppliers = {s.id: s for s in scenario.suppliers}
     usage: dict[str, dict[int, list[tuple[str, int]]]] = {}
     for cluster in scenario.clusters:
@@ -114,7 +156,13 @@ def supplier_rules(scenario: Scenario, runs: Mapping[str, tuple[Run, ...]]) -> l
             for sid, units in run.mode.uses:
                 supplier = suppliers.get(sid)
                 if supplier is None:
-                    out.append(f"{run.label} uses supplier {sid}, which the scenario lacks")
+                    out.append(
+                        Violation(
+                            UNKNOWN_SUPPLIER,
+                            sid,
+                            f"{run.label} uses supplier {sid}, which the scenario lacks",
+                        )
+                    )
                     continue
                 first, last = supplier.available_from, supplier.available_to
                 if (first is not None and run.start < first) or (
@@ -122,8 +170,12 @@ def supplier_rules(scenario: Scenario, runs: Mapping[str, tuple[Run, ...]]) -> l
                 ):
                     span = f"{_month_or_blank(first)}..{_month_or_blank(last)}"
                     out.append(
-                        f"supplier {sid}: {run.label} runs {month_label(run.start)}.."
-                        f"{month_label(run.end)}, outside its availability {span}"
+                        Violation(
+                            SUPPLIER_WINDOW,
+                            sid,
+                            f"supplier {sid}: {run.label} runs {month_label(run.start)}.."
+                            f"{month_label(run.end)}, outside its availability {span}",
+                        )
                     )
                 per_month = usage.setdefault(sid, {})
                 for t in range(run.start, run.end + 1):
@@ -136,8 +188,12 @@ def supplier_rules(scenario: Scenario, runs: Mapping[str, tuple[Run, ...]]) -> l
             if total > capacity:
                 names = ", ".join(label for label, _ in users)
                 out.append(
-                    f"supplier {sid}: {total} units in use in {month_label(t)}, "
-                    f"capacity {capacity} ({names})"
+                    Violation(
+                        SUPPLIER_CAPACITY,
+                        sid,
+                        f"supplier {sid}: {total} units in use in {month_label(t)}, "
+                        f"capacity {capacity} ({names})",
+                    )
                 )
     return out
 
@@ -146,10 +202,10 @@ def _month_or_blank(value: int | None) -> str:
     return "" if value is None else month_label(value)
 
 
-def policy_rules(scenario: Scenario, runs: Mapping[str, tuple[Run, ...]]) -> list[str]:
+def policy_rules(scenario: Scenario, runs: Mapping[str, tuple[Run, ...]]) -> list[Violation]:
     """``|E[a] - E[b]| >= stagger`` for ``a != b``; ``#{c : fy(E[c]) = y} <= max_entries_per_year``;
     ``L[c] <= deadline``."""
-    out = []
+    out: list[Violation] = []
     policy, horizon = scenario.policy, scenario.horizon
     entries = sorted((runs[c.id][0].start, c.id) for c in scenario.clusters)
     gap = policy.stagger_months
@@ -159,8 +215,12 @@ def policy_rules(scenario: Scenario, runs: Mapping[str, tuple[Run, ...]]) -> lis
                 if second - first >= gap:
                     break
                 out.append(
-                    f"{a} and {b} enter the market {second - first} months apart "
-                    f"({month_label(first)}, {month_label(second)}); stagger is {gap} months"
+                    Violation(
+                        STAGGER,
+                        "policy",
+                        f"{a} and {b} enter the market {second - first} months apart "
+                        f"({month_label(first)}, {month_label(second)}); stagger is {gap} months",
+                    )
                 )
     if policy.max_entries_per_year is not None:
         per_year: dict[int, list[str]] = {}
@@ -169,16 +229,24 @@ def policy_rules(scenario: Scenario, runs: Mapping[str, tuple[Run, ...]]) -> lis
         for year, cids in sorted(per_year.items()):
             if len(cids) > policy.max_entries_per_year:
                 out.append(
-                    f"{len(cids)} market entries in {horizon.fy_label(year)} ({', '.join(cids)}), "
-                    f"at most {policy.max_entries_per_year} allowed"
+                    Violation(
+                        ENTRIES_PER_YEAR,
+                        "policy",
+                        f"{len(cids)} market entries in {horizon.fy_label(year)} ({', '.join(cids)}), "
+                        f"at most {policy.max_entries_per_year} allowed",
+                    )
                 )
     if policy.deadline is not None:
         for cluster in scenario.clusters:
             last = runs[cluster.id][-1]
             if last.end > policy.deadline:
                 out.append(
-                    f"{cluster.id}: {last.phase.id} ends {month_label(last.end)}, "
-                    f"after the programme deadline {month_label(policy.deadline)}"
+                    Violation(
+                        PROGRAMME_DEADLINE,
+                        cluster.id,
+                        f"{cluster.id}: {last.phase.id} ends {month_label(last.end)}, "
+                        f"after the programme deadline {month_label(policy.deadline)}",
+                    )
                 )
     return out
 
@@ -193,24 +261,28 @@ def milestone_value(cluster_runs: tuple[Run, ...], milestone: Milestone) -> int:
     raise DecisionError(f"{cluster_runs[0].cluster.id} has no phase {milestone.phase}")
 
 
-def dependency_rules(scenario: Scenario, runs: Mapping[str, tuple[Run, ...]]) -> list[str]:
+def dependency_rules(scenario: Scenario, runs: Mapping[str, tuple[Run, ...]]) -> list[Violation]:
     """``this[c] >= other[d] + lag (+1 when the other milestone is an .end)``."""
-    out = []
+    out: list[Violation] = []
     for cluster in scenario.clusters:
         for dep in cluster.depends_on:
             this = milestone_value(runs[cluster.id], dep.this)
             other = milestone_value(runs[dep.cluster], dep.milestone)
             if this < other + dep.offset:
                 out.append(
-                    f"{cluster.id}: {dep.this} is {month_label(this)}, before "
-                    f"{month_label(other + dep.offset)} ({dep.cluster} {dep.milestone} "
-                    f"{month_label(other)} + lag {dep.lag})"
+                    Violation(
+                        DEPENDENCY,
+                        cluster.id,
+                        f"{cluster.id}: {dep.this} is {month_label(this)}, before "
+                        f"{month_label(other + dep.offset)} ({dep.cluster} {dep.milestone} "
+                        f"{month_label(other)} + lag {dep.lag})",
+                    )
                 )
     return out
 
 
 def legacy_rules(
-    scenario: Scenario, runs: Mapping[str, tuple[Run, ...]], out: list[str]
+    scenario: Scenario, runs: Mapping[str, tuple[Run, ...]], out: list[Violation]
 ) -> tuple[dict[str, tuple[LegacyPlan, ...]], int]:
     """``retired = e[c,replaced_by]``; ``late = max(0, retired - expires)``;
     ``extension = late * extension_cost``; ``retired <= hard_deadline``. Returns the legacy plans
@@ -227,8 +299,12 @@ def legacy_rules(
             )
             if system.hard_deadline is not None and retired > system.hard_deadline:
                 out.append(
-                    f"{cluster.id}: {system.name} retired {month_label(retired)}, "
-                    f"after its hard deadline {month_label(system.hard_deadline)}"
+                    Violation(
+                        HARD_DEADLINE,
+                        cluster.id,
+                        f"{cluster.id}: {system.name} retired {month_label(retired)}, "
+                        f"after its hard deadline {month_label(system.hard_deadline)}",
+                    )
                 )
         plans[cluster.id] = tuple(items)
     return plans, total_late

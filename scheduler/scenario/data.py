@@ -9,7 +9,7 @@ position.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -52,12 +52,36 @@ class Horizon:
 
 @dataclass(frozen=True)
 class Cap:
-    """Sum of releases to all clusters over financial years ``first_year .. last_year`` <= amount."""
+    """Sum of releases to all clusters over financial years ``first_year .. last_year`` <= amount.
+
+    The one place of the cap's arithmetic that every layer shares: releases are whole £1k, so the
+    amount is taken to the £1k below (:attr:`limit_k`, :attr:`limit`), and :meth:`released` sums
+    releases over the cap's years."""
 
     name: str
     first_year: int
     last_year: int
     amount: int
+
+    @property
+    def limit_k(self) -> int:
+        """``floor(amount / £1k)``: the most the releases in the cap's years may total, in £1k."""
+        return self.amount // 1000
+
+    @property
+    def limit(self) -> int:
+        """:attr:`limit_k` in pounds."""
+        return self.limit_k * 1000
+
+    def covers(self, year: int) -> bool:
+        """Whether financial year ``year`` is one of the cap's."""
+        return self.first_year <= year <= self.last_year
+
+    def released(self, releases: Iterable[Mapping[int, int]]) -> int:
+        """``sum_c sum_{y in cap} R[c,y]`` over per-year releases (one mapping per cluster)."""
+        return sum(
+            amount for per_year in releases for y, amount in per_year.items() if self.covers(y)
+        )
 
 
 @dataclass(frozen=True)

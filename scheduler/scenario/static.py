@@ -311,15 +311,11 @@ def _caps(
             continue
         needs: list[tuple[str, int]] = []
         for cluster_id, releases in fixed:
-            inside = sum(
-                amount
-                for year, amount in releases.items()
-                if cap.first_year <= year <= cap.last_year
-            )
+            inside = cap.released([releases])
             if inside:
                 needs.append((cluster_id, inside))
         need = 1000 * sum(amount for _, amount in needs)
-        if need <= cap.amount // 1000 * 1000:
+        if need <= cap.limit:
             continue
         shown, wanted = money_label(cap.amount), money_label(need)
         if shown == wanted:

@@ -59,12 +59,7 @@ def cap_uses(scenario: Scenario, clusters: Sequence[ClusterPlan]) -> tuple[CapUs
             first_year=cap.first_year,
             last_year=cap.last_year,
             amount=cap.amount,
-            released=sum(
-                amount
-                for cluster in clusters
-                for year, amount in cluster.funding.items()
-                if cap.first_year <= year <= cap.last_year
-            ),
+            released=cap.released(cluster.funding for cluster in clusters),
         )
         for cap in (budget.caps if budget else ())
     )

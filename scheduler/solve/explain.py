@@ -17,6 +17,7 @@ import time
 
 from ortools.sat.python import cp_model
 
+from scheduler.rules.kinds import ENTRIES_PER_YEAR, STAGGER, SUPPLIER_CAPACITY
 from scheduler.scenario.data import Policy, Scenario
 from scheduler.solve.cpsat.model import CpsatModel, Rule
 from scheduler.units import money_label, month_label
@@ -164,7 +165,7 @@ def _relax_figure(scenario: Scenario, rule: Rule, deadline: float, seed: int) ->
     """For capacities and policies: the least change of the scenario's figure that is feasible."""
     kind, _, name = rule.key.partition(":")
     candidates: list[tuple[str, Scenario]] = []
-    if kind == "capacity":
+    if kind == SUPPLIER_CAPACITY:
         supplier = scenario.supplier(name)
         for extra in range(1, 6):
             more = dataclasses.replace(supplier, capacity=supplier.capacity + extra)
@@ -175,7 +176,7 @@ def _relax_figure(scenario: Scenario, rule: Rule, deadline: float, seed: int) ->
                     dataclasses.replace(scenario, suppliers=suppliers),
                 )
             )
-    elif kind == "stagger":
+    elif kind == STAGGER:
         gap = scenario.policy.stagger_months
         for smaller in range(gap - 1, -1, -1):
             candidates.append(
@@ -188,7 +189,7 @@ def _relax_figure(scenario: Scenario, rule: Rule, deadline: float, seed: int) ->
                     ),
                 )
             )
-    elif kind == "entries_per_year":
+    elif kind == ENTRIES_PER_YEAR:
         limit = scenario.policy.max_entries_per_year or 0
         for extra in range(1, len(scenario.clusters) + 1):
             candidates.append(

@@ -63,10 +63,7 @@ class _Placer:
         self.per_year: dict[int, int] = defaultdict(int)
         budget = scenario.budget
         self.tranche = budget.tranche_k if budget else 1
-        self.caps = [
-            (cap.first_year, cap.last_year, cap.amount // 1000)
-            for cap in (budget.caps if budget else ())
-        ]
+        self.caps = list(budget.caps if budget else ())
         self.cap_used = [0] * len(self.caps)
 
     def place(self, cluster: Cluster) -> ClusterDecision | None:
@@ -159,9 +156,8 @@ class _Placer:
         return {y: -(-amount // self.tranche) * self.tranche for y, amount in spend.items()}
 
     def _within_caps(self, releases: dict[int, int]) -> bool:
-        for index, (first, last, amount) in enumerate(self.caps):
-            extra = sum(v for y, v in releases.items() if first <= y <= last)
-            if self.cap_used[index] + extra > amount:
+        for index, cap in enumerate(self.caps):
+            if self.cap_used[index] + cap.released([releases]) > cap.limit_k:
                 return False
         return True
 
@@ -180,8 +176,8 @@ class _Placer:
                 used = self.usage[supplier_id]
                 for t in range(start, start + mode.months):
                     used[t] += units
-        for index, (first, last, _) in enumerate(self.caps):
-            self.cap_used[index] += sum(v for y, v in releases.items() if first <= y <= last)
+        for index, cap in enumerate(self.caps):
+            self.cap_used[index] += cap.released([releases])
 
 
 def _milestone(

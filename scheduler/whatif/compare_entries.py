@@ -12,6 +12,7 @@ import networkx as nx
 
 from scheduler.analysis.graph import KINDS, node_id
 from scheduler.plan import Plan
+from scheduler.rules.kinds import DEPENDENCY, LIFECYCLE, STAGGER, SUPPLIER_CAPACITY
 from scheduler.scenario.data import Scenario
 from scheduler.units import money_label, month_label
 from scheduler.whatif.compare_types import Comparison, Subject
@@ -64,13 +65,13 @@ def entry_reason(scenario: Scenario | None, plan: Plan, cluster_id: str, graph: 
     tight = [
         (u, data)
         for u, _, data in graph.in_edges(node, data=True)
-        if data["slack"] <= 0 and data["kind"] != "lifecycle"
+        if data["slack"] <= 0 and data["kind"] != LIFECYCLE
     ]
     tight.sort(key=lambda item: (_RANK[item[1]["kind"]], -graph.nodes[item[0]]["month"]))
     if tight:
         source, data = tight[0]
         other = graph.nodes[source]
-        if data["kind"] == "capacity":
+        if data["kind"] == SUPPLIER_CAPACITY:
             supplier = str(data["reason"]).split(" capacity")[0].replace("waits for ", "")
             users = _users(plan, supplier, cp.entry - 1)
             return (
@@ -78,13 +79,13 @@ def entry_reason(scenario: Scenario | None, plan: Plan, cluster_id: str, graph: 
                 f"use by {join_names(users)} until {other['cluster']}'s {other['phase']} ends "
                 f"{other['label']}"
             )
-        if data["kind"] == "stagger":
+        if data["kind"] == STAGGER:
             gap = scenario.policy.stagger_months
             return (
                 f"is held by the stagger, {months_text(gap)} after {other['cluster']} "
                 f"({other['label']})"
             )
-        if data["kind"] == "depends_on":
+        if data["kind"] == DEPENDENCY:
             return f"waits for its dependency: {data['reason']}"
         return f"is held by {data['reason']}"
     if cluster.earliest_entry == cp.entry:

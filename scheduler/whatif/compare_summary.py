@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from scheduler.analysis.graph import build_graph
 from scheduler.plan import ClusterPlan, Plan
+from scheduler.rules.kinds import EARLIEST_ENTRY, FIXED_ENTRY, SUPPLIER_CAPACITY
 from scheduler.scenario.data import Scenario
 from scheduler.units import money_label, month_label
 from scheduler.whatif.compare_entries import (
@@ -320,7 +321,7 @@ def _bindings(comparison: Comparison, a: Subject, b: Subject) -> list[str]:
     ia, ib = _index(comparison, a), _index(comparison, b)
     rules_a, rules_b = comparison.bindings[ia] or (), comparison.bindings[ib] or ()
     keys_a, keys_b = {r.key for r in rules_a}, {r.key for r in rules_b}
-    skip = {"fixed_entry", "earliest_entry"}
+    skip = {FIXED_ENTRY, EARLIEST_ENTRY}
     only_b = [r for r in rules_b if r.key not in keys_a and r.kind not in skip]
     only_a = [r for r in rules_a if r.key not in keys_b and r.kind not in skip]
     out = []
@@ -334,7 +335,7 @@ def _bindings(comparison: Comparison, a: Subject, b: Subject) -> list[str]:
         f"{r.title} ({a.label} {old.detail}; {b.label} {r.detail})"
         for r in rules_b
         for old in rules_a
-        if r.key == old.key and r.kind == "supplier" and r.detail != old.detail
+        if r.key == old.key and r.kind == SUPPLIER_CAPACITY and r.detail != old.detail
     ]
     if moved:
         out.append(f"Binding in both, at different times: {'; '.join(moved)}.")

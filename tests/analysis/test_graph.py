@@ -151,7 +151,7 @@ def test_lifecycle_edges(three):
 def test_depends_on_edge_gap_is_lag_plus_one_after_an_end(three):
     graph = build_graph(*three)
     dep = edge(graph, "alpha:tender.end", "beta:tender.start")
-    assert dep["kind"] == "depends_on"
+    assert dep["kind"] == "dependency"
     assert dep["min_gap"] == 3
     assert dep["slack"] == 0
     assert dep["reason"] == "depends on alpha tender.end (lag 2)"
@@ -170,7 +170,7 @@ def test_capacity_edge_when_the_supplier_was_full_the_month_before(three):
     graph = build_graph(*three)
     wait = edge(graph, "beta:tender.end", "gamma:tender.start")
     assert wait == {
-        "kind": "capacity",
+        "kind": "supplier_capacity",
         "reason": "waits for erp-market capacity (1)",
         "min_gap": 1,
         "slack": 0,
@@ -179,7 +179,7 @@ def test_capacity_edge_when_the_supplier_was_full_the_month_before(three):
     # (alpha's implement ends M0+17, gamma's starts M0+20): no edge.
     assert not graph.has_edge("alpha:implement.end", "gamma:implement.start")
     kinds = {data["kind"] for _, _, data in graph.edges(data=True)}
-    assert kinds == {"lifecycle", "depends_on", "stagger", "capacity"}
+    assert kinds == {"lifecycle", "dependency", "stagger", "supplier_capacity"}
 
 
 def test_valid_plan_has_no_negative_slack(three):
@@ -205,7 +205,7 @@ def test_critical_chain_through_a_capacity_wait_and_a_dependency(three):
         "alpha:tender.start", M0, "earliest entry 2023-04 (readiness)", "origin"
     )
     assert chain[2].reason == "depends on alpha tender.end (lag 2)"
-    assert chain[4].kind == "capacity"
+    assert chain[4].kind == "supplier_capacity"
     assert chain[4].reason == "waits for erp-market capacity (1)"
     assert chain[-1].month == M0 + 34
     assert [link.month for link in chain] == sorted(link.month for link in chain)
@@ -241,7 +241,7 @@ def test_stagger_and_entry_limit_edges_keep_the_tighter_rule():
     graph = build_graph(*stagger_case(fixed=True))
     rule = edge(graph, "first:build.start", "second:build.start")
     # stagger needs 5 months; the one-entry-a-year rule needs 2024-04, 10 months on: it wins
-    assert rule["kind"] == "max_entries"
+    assert rule["kind"] == "entries_per_year"
     assert (rule["min_gap"], rule["slack"]) == (10, 0)
     assert rule["also"] == "stagger: entries at least 5 months apart"
 
@@ -304,7 +304,7 @@ def test_graphml_round_trip(three, tmp_path: Path):
     assert set(back.nodes) == set(graph.nodes)
     assert back.number_of_edges() == graph.number_of_edges()
     dep = back.edges["alpha:tender.end", "beta:tender.start"]
-    assert (dep["kind"], dep["min_gap"], dep["slack"]) == ("depends_on", 3, 0)
+    assert (dep["kind"], dep["min_gap"], dep["slack"]) == ("dependency", 3, 0)
     assert back.nodes["alpha:tender.start"]["earliest_entry"] == "2023-04"
     assert back.graph["name"] == "Three clusters"
 
@@ -316,12 +316,12 @@ def test_node_link_json(three, tmp_path: Path):
     data = json.loads(path.read_text(encoding="utf-8"))
     assert len(data["nodes"]) == 18
     assert len(data["edges"]) == graph.number_of_edges()
-    capacity = [e for e in data["edges"] if e["kind"] == "capacity"]
+    capacity = [e for e in data["edges"] if e["kind"] == "supplier_capacity"]
     assert capacity == [
         {
             "source": "beta:tender.end",
             "target": "gamma:tender.start",
-            "kind": "capacity",
+            "kind": "supplier_capacity",
             "reason": "waits for erp-market capacity (1)",
             "min_gap": 1,
             "slack": 0,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from test_milp import waits
+from cases import waits
 
 from scheduler.pipeline import solve
 from scheduler.scenario.data import Objective

@@ -64,8 +64,8 @@ def test_binding_rules_cap_full_supplier_at_capacity_stagger() -> None:
     rules = {r.key: r for r in binding_rules(first.plan, first.scenario)}
     assert first.plan.caps[0].released == 26_000_000  # exactly the cap: full
     assert rules["cap SR"].short == "full (£26m)"
-    assert "supplier erp" in rules  # a and b tender together 2024-06
-    assert rules["supplier erp"].short == "2024-06, 2024-08"
+    assert "supplier_capacity erp" in rules  # a and b tender together 2024-06
+    assert rules["supplier_capacity erp"].short == "2024-06, 2024-08"
     assert "stagger a-b" in rules and "stagger b-c" in rules
     assert rules["earliest_entry a"].short == "2024-04"
 
@@ -93,7 +93,7 @@ def test_binding_cap_when_headroom_below_one_tranche() -> None:
     plan = plan_of(tight, {"a": "2024-04", "b": "2024-06", "c": "2024-08"})
     keys = {r.key: r for r in binding_rules(plan, tight)}
     assert "cap SR" in keys and "headroom £999k < one tranche" in keys["cap SR"].detail
-    assert keys["supplier erp"].detail == "all 2 in use 2024-06, 2024-08"
+    assert keys["supplier_capacity erp"].detail == "all 2 in use 2024-06, 2024-08"
     roomy = plan_of(sc, {"a": "2024-04", "b": "2024-06", "c": "2024-08"})
     assert "cap SR" not in {r.key for r in binding_rules(roomy, sc)}
     # without the scenario only caps are judged

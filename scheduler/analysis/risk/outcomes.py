@@ -142,7 +142,7 @@ def _releases(scenario: Scenario, spend: dict[str, dict[int, np.ndarray]]) -> di
     for cap in budget.caps:
         runs = next(iter(totals.values())).shape[0] if totals else 0
         out[cap.name] = sum(
-            (totals[y] for y in totals if cap.first_year <= y <= cap.last_year),
+            (totals[y] for y in totals if cap.covers(y)),
             start=np.zeros(runs, dtype=np.int64),
         )
     return out

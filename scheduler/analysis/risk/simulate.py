@@ -188,7 +188,7 @@ def simulate(
     budget = scenario.budget
     for cap in budget.caps if budget else ():
         released = out.cap_released[cap.name]
-        limit = cap.amount // 1000 * 1000
+        limit = cap.limit
         used = next(c.released for c in plan.caps if c.name == cap.name)
         caps.append(
             CapRisk(

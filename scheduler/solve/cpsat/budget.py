@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
+from scheduler.rules.kinds import CAP
 from scheduler.solve.cpsat.assign import assigned_spend, extension_spend
 from scheduler.solve.cpsat.variables import ClusterVars, LinearExpr, ModelCore, PhaseVars
 from scheduler.units import money_label, monthly_spread, to_thousands
@@ -152,17 +153,17 @@ def add_caps(built: ModelCore) -> None:
             tranche * cv.tranches[year]
             for cv in built.clusters.values()
             for year in built.years
-            if cap.first_year <= year <= cap.last_year
+            if cap.covers(year)
         ]
         if terms:
             rule = built.rule(
-                f"cap:{cap.name}",
+                f"{CAP}:{cap.name}",
                 f"cap {cap.name}: at most {money_label(cap.amount)} released over "
                 f"{built.scenario.horizon.fy_label(cap.first_year)}.."
                 f"{built.scenario.horizon.fy_label(cap.last_year)}",
                 1000 * sum(terms),
                 "<=",
-                cap.amount // 1000 * 1000,
+                cap.limit,
                 "money",
             )
-            built.enforce(built.model.add(sum(terms) <= cap.amount // 1000), rule)
+            built.enforce(built.model.add(sum(terms) <= cap.limit_k), rule)

@@ -20,6 +20,18 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from scheduler.rules.kinds import (
+    DEPENDENCY,
+    EARLIEST_ENTRY,
+    ENTRIES_PER_YEAR,
+    FIXED_ENTRY,
+    HARD_DEADLINE,
+    LATEST_ENTRY,
+    PROGRAMME_DEADLINE,
+    STAGGER,
+    SUPPLIER_CAPACITY,
+    SUPPLIER_WINDOW,
+)
 from scheduler.scenario.data import Cluster, Dependency, Milestone, Scenario
 from scheduler.solve.cpsat.assign import (
     add_assignment,
@@ -34,6 +46,7 @@ from scheduler.solve.cpsat.variables import (
     PhaseVars,
     Rule,
 )
+from scheduler.terms import term as registered
 from scheduler.units import month_label
 
 __all__ = ["ClusterVars", "CpsatModel", "LinearExpr", "PhaseVars", "Rule"]
@@ -83,7 +96,8 @@ class CpsatModel(ModelCore):
 
         ``sum_m x[c,p,m] = 1``; ``e[c,p] = s[c,p] + d[c,p] - 1``;
         ``e[c,p] + 1 <= s[c,p+1] <= e[c,p] + 1 + max_wait[p+1]``; ``0 <= s``, ``e <= T - 1``;
-        ``earliest <= E[c] <= latest``, ``E[c] = fixed`` (rule group ``entry:<c>``).
+        ``earliest <= E[c] <= latest``, ``E[c] = fixed``
+        (rule groups ``earliest_entry:<c>``, ``latest_entry:<c>``, ``fixed_entry:<c>``).
         """
         model = self.model
         entry_lo = self._earliest_entry(cluster)
@@ -142,16 +156,16 @@ class CpsatModel(ModelCore):
         """``earliest <= E[c] <= latest`` and ``E[c] = fixed``, as one rule group per cluster."""
         cluster = cv.cluster
         bounds = [
-            (cluster.earliest_entry, ">=", "no earlier than"),
-            (cluster.latest_entry, "<=", "no later than"),
-            (cluster.fixed_entry, "==", "fixed at"),
+            (cluster.earliest_entry, ">=", "no earlier than", EARLIEST_ENTRY),
+            (cluster.latest_entry, "<=", "no later than", LATEST_ENTRY),
+            (cluster.fixed_entry, "==", "fixed at", FIXED_ENTRY),
         ]
-        for month, sense, words in bounds:
+        for month, sense, words, kind in bounds:
             if month is None:
                 continue
             value = month - self.origin
             rule = self.rule(
-                f"entry:{cluster.id}:{sense}",
+                f"{kind}:{cluster.id}",
                 f"{cluster.id}: market entry {words} {month_label(month)}",
                 *((cv.entry, sense, value, "month") if sense != "==" else ()),
             )
@@ -185,7 +199,7 @@ class CpsatModel(ModelCore):
             if demand <= supplier.capacity:
                 continue
             rule = self.rule(
-                f"capacity:{supplier_id}",
+                f"{SUPPLIER_CAPACITY}:{supplier_id}",
                 f"supplier {supplier_id}: at most {supplier.capacity} unit(s) in use at once",
             )
             capacity: LinearExpr = supplier.capacity
@@ -206,7 +220,7 @@ class CpsatModel(ModelCore):
                         if supplier.available_from is None and supplier.available_to is None:
                             continue
                         rule = self.rule(
-                            f"window:{supplier_id}",
+                            f"{SUPPLIER_WINDOW}:{supplier_id}",
                             f"supplier {supplier_id}: available only "
                             f"{_span(supplier.available_from, supplier.available_to)}",
                         )
@@ -226,7 +240,7 @@ class CpsatModel(ModelCore):
         gap = self.scenario.policy.stagger_months
         if gap <= 0 or len(self.clusters) < 2:
             return
-        rule = self.rule("stagger", f"policy: market entries at least {gap} months apart")
+        rule = self.rule(STAGGER, f"policy: market entries at least {gap} months apart")
         intervals = [
             self.model.new_fixed_size_interval_var(cv.entry, gap, f"{cid}.stagger")
             for cid, cv in self.clusters.items()
@@ -256,7 +270,7 @@ class CpsatModel(ModelCore):
                 literals.append(literal)
             self.model.add_exactly_one(literals)
         rule = self.rule(
-            "entries_per_year", f"policy: at most {limit} market entries per financial year"
+            ENTRIES_PER_YEAR, f"policy: at most {limit} market entries per financial year"
         )
         for literals in in_year.values():
             if len(literals) > limit:
@@ -270,7 +284,7 @@ class CpsatModel(ModelCore):
         for cid, cv in self.clusters.items():
             bound = deadline - self.origin
             rule = self.rule(
-                f"deadline:{cid}",
+                f"{PROGRAMME_DEADLINE}:{cid}",
                 f"{cid}: finishes by the programme deadline {month_label(deadline)}",
                 cv.last_end,
                 "<=",
@@ -290,7 +304,7 @@ class CpsatModel(ModelCore):
                 this = self.milestone(cid, dep.this)
                 other = self.milestone(dep.cluster, dep.milestone)
                 rule = self.rule(
-                    f"depends:{cid}:{_dep_key(dep)}",
+                    f"{DEPENDENCY}:{cid}:{_dep_key(dep)}",
                     _dep_text(cid, dep),
                     this - other,
                     ">=",
@@ -301,7 +315,7 @@ class CpsatModel(ModelCore):
 
     def _add_legacy(self) -> None:
         """``late[c,l] = max(0, e[c,replaced_by] - expires)``; hard deadline
-        ``e[c,replaced_by] <= hard_deadline`` (rule group ``legacy:<c>:<name>``)."""
+        ``e[c,replaced_by] <= hard_deadline`` (rule group ``hard_deadline:<c>:<name>``)."""
         for cid, cv in self.clusters.items():
             for legacy in cv.cluster.legacy:
                 retired = cv.phases[legacy.replaced_by].end
@@ -315,7 +329,7 @@ class CpsatModel(ModelCore):
                 if legacy.hard_deadline is not None:
                     bound = legacy.hard_deadline - self.origin
                     rule = self.rule(
-                        f"legacy:{cid}:{legacy.name}",
+                        f"{HARD_DEADLINE}:{cid}:{legacy.name}",
                         f"{cid}: {legacy.name} retired by its hard deadline "
                         f"{month_label(legacy.hard_deadline)}",
                         retired,
@@ -328,7 +342,10 @@ class CpsatModel(ModelCore):
     # -- objective terms --------------------------------------------------------------------
 
     def term(self, name: str) -> LinearExpr:
-        """An objective term as a linear expression (pounds, or months for ``completion``)."""
+        """An objective term of the registry (:mod:`scheduler.terms`) as a linear expression, in
+        its unit: pounds, a count of months, or a month counted from the horizon start (which
+        :func:`scheduler.terms.from_model` turns into the plan's month)."""
+        registered(name)
         if name == "late_months":
             return sum(late for cv in self.clusters.values() for late in cv.late.values())
         if name == "extension_cost":
@@ -362,7 +379,7 @@ class CpsatModel(ModelCore):
                 * tranche
                 * sum(count for cv in self.clusters.values() for count in cv.tranches.values())
             )
-        raise ValueError(f"unknown objective term {name!r}")
+        raise AssertionError(f"the CP-SAT model has no formula for the term {name!r}")
 
     def stage(self, weights: Iterable[tuple[str, int]]) -> LinearExpr:
         return sum(weight * self.term(name) for name, weight in weights)

@@ -36,7 +36,7 @@ from scheduler.solve.common import ClusterValues, Values
 from scheduler.solve.lexico import Stage, StageResult
 from scheduler.solve.milp.model import Candidate, MilpModel
 from scheduler.solve.options import SolveOptions
-from scheduler.terms import from_model
+from scheduler.terms import OBJECTIVE_TERMS, from_model
 
 _STATUS = {pulp.LpSolutionOptimal: "OPTIMAL", pulp.LpSolutionIntegerFeasible: "FEASIBLE"}
 
@@ -194,11 +194,12 @@ def _term_values(built: MilpModel) -> dict[str, int]:
     """Every objective term in model units; ``completion`` is ``max_c e[c,last]`` as chosen (the
     variable is only a bound on it)."""
     chosen = _chosen(built)
-    terms = {
-        name: _value(built.term(name))
-        for name in ("extension_cost", "late_months", "delivery_cost", "net_cost", "funding")
-    }
-    terms["total_cost"] = terms["delivery_cost"] + terms["extension_cost"]
     last = {cid: len(cm.cluster.phases) - 1 for cid, cm in built.clusters.items()}
-    terms["completion"] = max(cand.end(last[cid]) for cid, cand in chosen.items())
-    return terms
+    return {
+        name: (
+            max(cand.end(last[cid]) for cid, cand in chosen.items())
+            if name == "completion"
+            else _value(built.term(name))
+        )
+        for name in OBJECTIVE_TERMS
+    }

@@ -16,6 +16,10 @@ per financial year) is then a constant per ``(t, k)``, so each is linear in ``y`
 ``max_wait > 0`` the waits are enumerated into the patterns; a cluster with more than
 ``MAX_PATTERNS`` patterns is refused with a :class:`~scheduler.errors.ScenarioError`.
 
+Constraint names are the rule family's kind (:mod:`scheduler.rules.kinds`) and an index:
+``supplier_capacity_<supplier>_<month>``, ``stagger_<month>``, ``entries_per_year_<year>``,
+``dependency_<cluster>_<n>``, ``releases_<cluster>_<year>``, ``cap_<n>``.
+
 Rules that involve one cluster only (entry bounds and fixed entry, the horizon, supplier windows,
 the programme deadline, hard legacy deadlines) are enforced by creating no ``y[c,t,k]`` that breaks
 them, which is the same as fixing it to 0.
@@ -31,8 +35,17 @@ from dataclasses import dataclass, field
 import pulp
 
 from scheduler.errors import Problem, ScenarioError
+from scheduler.rules.kinds import (
+    CAP,
+    DEPENDENCY,
+    ENTRIES_PER_YEAR,
+    RELEASES,
+    STAGGER,
+    SUPPLIER_CAPACITY,
+)
 from scheduler.scenario.data import Cluster, Legacy, Milestone, Mode, Scenario
 from scheduler.solve.common import BuildStopped
+from scheduler.terms import term as registered
 from scheduler.units import monthly_spread, to_thousands
 
 MAX_PATTERNS = 4096
@@ -120,8 +133,8 @@ class MilpModel:
         self._add_releases()
         self._add_caps()
         self.completion = self._variable("completion", 0, self.months - 1)
-        for cm in self.clusters.values():
-            self.problem += self.completion >= cm.expr(cm.last_end())
+        for index, cm in enumerate(self.clusters.values()):
+            self.problem += self.completion >= cm.expr(cm.last_end()), f"completion_{index}"
 
     def _variable(self, name: str, low: int, high: int) -> pulp.LpVariable:
         """An integer variable (``add_variable`` from PuLP 3.3, ``LpVariable`` before)."""
@@ -229,7 +242,7 @@ class MilpModel:
             terms = {c.var: u for row in per_cluster.values() for c, u in row.items()}
             self.problem += (
                 pulp.LpAffineExpression(terms) <= capacity,
-                f"capacity_{numbers[supplier_id]}_{m}",
+                f"{SUPPLIER_CAPACITY}_{numbers[supplier_id]}_{m}",
             )
 
     def _add_stagger(self) -> None:
@@ -247,7 +260,7 @@ class MilpModel:
                 if a <= c.entry < a + gap
             ]
             if len({cid for cid, _ in window}) > 1:
-                self.problem += pulp.lpSum(var for _, var in window) <= 1, f"stagger_{a}"
+                self.problem += pulp.lpSum(var for _, var in window) <= 1, f"{STAGGER}_{a}"
 
     def _add_entries_per_year(self) -> None:
         """At most ``n`` entries per financial year: ``sum_{c,k} sum_{fy(t)=y} y[c,t,k] <= n``."""
@@ -262,7 +275,10 @@ class MilpModel:
                 if self.fy_of[c.entry] == year
             ]
             if len({cid for cid, _ in window}) > limit:
-                self.problem += pulp.lpSum(var for _, var in window) <= limit, f"per_fy_{year}"
+                self.problem += (
+                    pulp.lpSum(var for _, var in window) <= limit,
+                    f"{ENTRIES_PER_YEAR}_{year}",
+                )
 
     def _add_dependencies(self) -> None:
         """``this[c] >= other[d] + lag (+1 when the other milestone is an end)``, both milestones
@@ -274,7 +290,7 @@ class MilpModel:
                 _, other = other_cm.milestone(dep.milestone)
                 self.problem += (
                     cm.expr(this) - other_cm.expr(other) >= dep.offset,
-                    f"depends_{index}_{number}",
+                    f"{DEPENDENCY}_{index}_{number}",
                 )
 
     # -- money -------------------------------------------------------------------------------
@@ -329,7 +345,7 @@ class MilpModel:
                     spent[cand] = spent.get(cand, 0) + table.get(year, 0)
                 self.problem += (
                     tranche * pulp.lpSum(released) >= cm.expr(spent),
-                    f"cover_{index}_{year}",
+                    f"{RELEASES}_{index}_{year}",
                 )
 
     def _add_caps(self) -> None:
@@ -340,16 +356,18 @@ class MilpModel:
                 self.tranche * cm.tranches[year]
                 for cm in self.clusters.values()
                 for year in self.years
-                if cap.first_year <= year <= cap.last_year
+                if cap.covers(year)
             ]
             if terms:
-                self.problem += pulp.lpSum(terms) <= cap.amount // 1000, f"budget_cap_{number}"
+                self.problem += pulp.lpSum(terms) <= cap.limit_k, f"{CAP}_{number}"
 
     # -- objective terms ---------------------------------------------------------------------
 
     def term(self, name: str) -> pulp.LpAffineExpression:
         """An objective term, linear in the variables (pounds, or a month index for
-        ``completion``), with the same meaning as :meth:`.cpsat.CpsatModel.term`."""
+        ``completion``), with the same meaning as :meth:`.cpsat.CpsatModel.term`; the names
+        and units are the registry's (:mod:`scheduler.terms`)."""
+        registered(name)
         cms = list(self.clusters.values())
         if name in ("late_months", "extension_cost"):
             parts = [
@@ -381,7 +399,7 @@ class MilpModel:
             return pulp.LpAffineExpression(self.completion)
         if name == "funding":
             return 1000 * self.tranche * pulp.lpSum(e for cm in cms for e in cm.tranches.values())
-        raise ValueError(f"unknown objective term {name!r}")
+        raise AssertionError(f"the MILP has no formula for the term {name!r}")
 
     def stage(self, weights: tuple[tuple[str, int], ...]) -> pulp.LpAffineExpression:
         return pulp.lpSum(weight * self.term(name) for name, weight in weights)
