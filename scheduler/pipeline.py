@@ -7,11 +7,12 @@ import dataclasses
 from dataclasses import dataclass
 
 from scheduler.analysis.window import entry_windows
-from scheduler.errors import PlanCheckError
-from scheduler.plan import Plan
+from scheduler.errors import PlanCheckError, Problem
+from scheduler.plan import Plan, SolverInfo
 from scheduler.rules.check import check_plan
 from scheduler.scenario.data import Scenario
-from scheduler.scenario.validate import require_valid
+from scheduler.scenario.validate import infeasibilities, require_valid
+from scheduler.solve.common import empty_plan
 from scheduler.solve.explain import explain_infeasible
 from scheduler.solve.interrupt import Interrupt
 from scheduler.solve.lexico import BackendFactory, SolveStats, solve_lexico
@@ -56,6 +57,9 @@ def solve(
     its problems raise :class:`ScenarioError` by key path, as the loader's do by file and line
     (a scenario that is only infeasible is solved, and its plan explains why)."""
     require_valid(scenario, static=False)
+    impossible = infeasibilities(scenario)
+    if impossible:
+        return _statically_infeasible(scenario, options, solver, impossible)
     plan, stats = solve_lexico(scenario, options, backend(solver), interrupt)
     if plan.has_schedule:
         plan = plan.with_windows(entry_windows(scenario, plan))
@@ -83,3 +87,19 @@ def solve(
             ),
         )
     return Outcome(plan, stats)
+
+
+STATIC_HEADING = "No plan can satisfy every rule; this is certain before any solving:"
+
+
+def _statically_infeasible(
+    scenario: Scenario, options: SolveOptions, solver: str, impossible: list[Problem]
+) -> Outcome:
+    """The infeasible plan of a scenario the static checks already rule out (nothing solved):
+    its explanation is what they found, each with its file, line and key."""
+    info = SolverInfo(
+        name=solver, seed=options.seed, workers=options.workers, deterministic=options.deterministic
+    )
+    lines = (STATIC_HEADING, *(f"  - {problem}" for problem in impossible))
+    plan = dataclasses.replace(empty_plan(scenario, "infeasible", info), explanation=lines)
+    return Outcome(plan, SolveStats(0.0, ()))

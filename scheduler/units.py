@@ -24,6 +24,7 @@ __all__ = [
     "parse_fy",
     "parse_money",
     "parse_month",
+    "printable",
     "to_thousands",
 ]
 
@@ -188,3 +189,23 @@ def window_text(window: tuple[int, int]) -> str:
     """A window of months: ``2023-04`` for one month, ``2023-04..2023-09`` for several."""
     low, high = window
     return month_label(low) if low == high else f"{month_label(low)}..{month_label(high)}"
+
+
+# Control characters (C0 and C1: escape sequences, bells, carriage returns), bidirectional-text
+# controls (they reorder what a terminal shows), zero-width and line/paragraph separators.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+
+
+def printable(text: str, keep: str = "\n\t") -> str:
+    """``text`` safe for a terminal: the characters that would retitle it, clear it or reorder
+    what it shows are written as escapes (``\\x1b``, ``\\u202e``); those in ``keep`` (newline
+    and tab by default) pass. Every report a user reads goes through this."""
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        if char in keep:
+            return char
+        code = ord(char)
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _UNSAFE.sub(escape, text)

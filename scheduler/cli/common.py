@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any, TextIO
 
 from scheduler.errors import Problem, ScenarioError
 from scheduler.scenario.data import Scenario
+from scheduler.scenario.keypath import split_assignment
 from scheduler.scenario.load import load_scenario
 from scheduler.solve.options import SolveOptions
+from scheduler.units import printable
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -18,6 +22,8 @@ EXIT_BAD_INPUT = 2
 EXIT_INFEASIBLE = 3
 EXIT_NO_PLAN = 4
 EXIT_CHECK_FAILED = 5
+EXIT_SOME_VARIANTS_FAILED = 7  # sweep: the rows are written, but some variants have no answer
+EXIT_CLOSED_PIPE = 141  # 128 + SIGPIPE, as a shell reports a tool whose reader went away
 EXIT_INTERRUPTED = {"SIGINT": 130, "SIGTERM": 143}  # the shell's codes for the two signals
 
 EXIT_CODES_HELP = """\
@@ -28,9 +34,47 @@ exit status:
   3  infeasible: no plan satisfies every rule (the output explains which rules conflict)
   4  no plan within the time limit (not proven infeasible; try a longer --time-limit)
   5  a plan failed the independent check (a bug: please report it)
+  7  sweep: every row was written, but some variants have no answer (invalid, no plan in
+     the time limit, an internal error, or a worker that died); their rows say why
   130, 143  solve interrupted by Ctrl-C (SIGINT) or SIGTERM: the best plan found so far was
      checked and written (status feasible, with a note); a second signal exits at once
+  141  the output was closed early (e.g. piped into head)
 """
+
+
+class PrintableStream:
+    """A text stream that writes :func:`~scheduler.units.printable` text to ``raw``: a name
+    holding escape sequences is shown escaped, never obeyed by the terminal. ``raw`` is still
+    there for a progress bar, which draws with carriage returns."""
+
+    def __init__(self, raw: TextIO) -> None:
+        self.raw = raw
+
+    def write(self, text: str) -> int:
+        return self.raw.write(printable(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.raw, name)
+
+
+@contextlib.contextmanager
+def printable_output() -> Iterator[None]:
+    """``sys.stdout`` and ``sys.stderr`` as :class:`PrintableStream` while a command runs."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = PrintableStream(saved[0]), PrintableStream(saved[1])  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def closed_pipe() -> int:
+    """The reader of stdout went away (``... | head``): stop quietly. What is still buffered
+    goes nowhere (stdout is pointed at the null device, so the exit flush cannot complain)."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return EXIT_CLOSED_PIPE
 
 
 def add_scenario_options(parser: argparse.ArgumentParser) -> None:
@@ -41,7 +85,8 @@ def add_scenario_options(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="PATH=VALUE",
         help="override a scenario value, e.g. --set budget.caps.SR21.amount=£403m "
-        "(lists of named items are addressed by id or name); may be repeated",
+        "(lists of named items are addressed by id or name; a name with dots as "
+        'legacy[name=SAP ECC 6.0] or legacy."SAP ECC 6.0"); may be repeated',
     )
 
 
@@ -91,11 +136,11 @@ def parse_overrides(values: Sequence[str]) -> list[tuple[str, str]]:
     pairs = []
     problems = []
     for value in values:
-        path, sep, text = value.partition("=")
-        if not sep or not path.strip():
+        split = split_assignment(value)
+        if split is None or not split[0].strip():
             problems.append(Problem("--set", None, value, "expected PATH=VALUE"))
         else:
-            pairs.append((path.strip(), text))
+            pairs.append((split[0].strip(), split[1]))
     if problems:
         raise ScenarioError(problems)
     return pairs

@@ -24,6 +24,7 @@ from scheduler.pipeline import solve
 from scheduler.report.compare_report import render_comparison, render_markdown, story_text
 from scheduler.report.files import write_atomic
 from scheduler.report.html.compare_page import write_compare_html
+from scheduler.units import printable
 from scheduler.whatif.compare import compare, read_inputs, solve_inputs
 
 
@@ -77,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         _write(args.json, comparison.to_json())
     if args.markdown:
-        _write(args.markdown, render_markdown(comparison))
+        _write(args.markdown, printable(render_markdown(comparison)))
     if args.html:
         write_compare_html(comparison, args.html)
     if args.quiet:

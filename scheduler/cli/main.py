@@ -17,6 +17,8 @@ from scheduler.cli.common import (
     EXIT_CHECK_FAILED,
     EXIT_CODES_HELP,
     EXIT_INTERNAL,
+    closed_pipe,
+    printable_output,
 )
 from scheduler.errors import OptionError, PlanCheckError, ScenarioError
 
@@ -50,7 +52,13 @@ def build_parser() -> Parser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
+    """Run one command; every line it prints has control characters escaped
+    (:func:`scheduler.units.printable`), and a closed pipe (``| head``) ends it quietly."""
+    with printable_output():
+        return _main(list(sys.argv[1:] if argv is None else argv))
+
+
+def _main(args_list: list[str]) -> int:
     parser = build_parser()
     if args_list and args_list[0] not in parser.commands and not args_list[0].startswith("-"):
         args_list.insert(0, "solve")
@@ -62,7 +70,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_BAD_INPUT
     try:
-        return args.run(args)
+        code = args.run(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return code
+    except BrokenPipeError:
+        return closed_pipe()
     except ScenarioError as error:
         count = len(error.problems)
         print(f"error: {count} problem(s) in the input:", file=sys.stderr)

@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 from scheduler.cli.common import (
-    EXIT_INTERNAL,
     EXIT_OK,
+    EXIT_SOME_VARIANTS_FAILED,
     add_scenario_options,
     check_solve_args,
     parse_overrides,
@@ -41,6 +41,12 @@ TO when a step lands on it. The unvaried scenario is solved first and its plan i
 hint of every variant. Sweeps solve deterministically by default, so rows do not depend on
 --jobs or --dask. When a cap amount (budget.caps.NAME.amount) is varied, the report gives the
 price of the funding gap, measured on the swept amounts only.
+
+One variant never stops a sweep: a variant that is not a valid scenario (status invalid), has no
+plan (infeasible, or unknown: none in the time limit), fails in the solver (error) or whose
+worker dies (failed: a local variant is retried once in a fresh process) is a row saying why, and
+every other row is written. The exit status is then 7 (0 when every variant is optimal, feasible
+or infeasible).
 """
 
 
@@ -88,8 +94,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     run_group.add_argument(
         "--dask",
         metavar="ADDRESS",
-        help="run the variants on an existing Dask distributed cluster, e.g. tcp://host:8786 "
-        "(its workers must have shared-services-scheduler installed)",
+        help="run the variants on an existing Dask distributed cluster, e.g. tcp://host:8786; "
+        "its workers must run the same shared-services-scheduler, code and ortools (checked first). A worker "
+        "started with --resources CPU=N runs variants needing --workers CPU each up to N; "
+        "otherwise one variant per worker thread",
     )
     solver = parser.add_argument_group("solver (per variant)")
     solver.add_argument(
@@ -156,7 +164,7 @@ def run(args: argparse.Namespace) -> int:
     spec = _spec(args)
     cores = cpu_count()
     if args.dask:
-        runner, where = dask_runner(args.dask), f"Dask cluster {args.dask}"
+        runner, where = dask_runner(args.dask, cpus=args.workers), f"Dask cluster {args.dask}"
     else:
         jobs = args.jobs or max(1, cores // args.workers)
         runner, where = local_runner(jobs), f"{jobs} local process(es), {start_method()}"
@@ -178,7 +186,7 @@ def run(args: argparse.Namespace) -> int:
 
     bar = tqdm(
         total=len(spec.variants),
-        file=sys.stderr,
+        file=getattr(sys.stderr, "raw", sys.stderr),  # it draws with carriage returns
         unit="variant",
         desc="sweep",
         disable=args.quiet or not sys.stderr.isatty(),
@@ -212,6 +220,16 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERRUPTED
-    if any(row.result.status == "error" for row in result.rows):
-        return EXIT_INTERNAL
+    failed = result.failed
+    if failed:
+        counts: dict[str, int] = {}
+        for row in failed:
+            counts[row.result.status] = counts.get(row.result.status, 0) + 1
+        named = ", ".join(f"{count} {status}" for status, count in counts.items())
+        print(
+            f"warning: {len(failed)} of {len(spec.variants)} variant(s) have no answer ({named}); "
+            "their rows say why, the other rows are complete",
+            file=sys.stderr,
+        )
+        return EXIT_SOME_VARIANTS_FAILED
     return EXIT_OK

@@ -15,6 +15,7 @@ from scheduler.report.mspdi import write_mspdi
 from scheduler.report.terminal import render_plan
 from scheduler.report.xlsx import write_xlsx
 from scheduler.scenario.data import Scenario
+from scheduler.units import printable
 
 
 def write_json(plan: Plan, path: str | Path) -> Path:
@@ -31,7 +32,8 @@ def write_outputs(scenario: Scenario, plan: Plan, directory: str | Path) -> list
     written = [write_json(plan, folder / "plan.json")]
     graph = build_graph(scenario, plan)
     chain = critical_chain(scenario, plan, graph) if plan.has_schedule else []
-    written.append(write_atomic(folder / "report.txt", render_plan(scenario, plan, chain) + "\n"))
+    text = printable(render_plan(scenario, plan, chain)) + "\n"
+    written.append(write_atomic(folder / "report.txt", text))
     html = render_report(scenario, plan, chain, graph, plan_risk(scenario, plan))
     written.append(write_atomic(folder / "report.html", html))
     if plan.has_schedule:

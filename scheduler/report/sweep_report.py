@@ -14,7 +14,7 @@ from typing import Any
 
 from scheduler.report.table import format_table
 from scheduler.terms import MONEY_TERMS, MONTH_TERMS, term_text
-from scheduler.units import money_text, month_label
+from scheduler.units import money_text, month_label, printable
 from scheduler.whatif.sweep import SweepResult, SweepRow
 from scheduler.whatif.sweep_gap import GapFinding, funding_gaps, gap_lines
 
@@ -338,7 +338,9 @@ def sweep_figure(result: SweepResult) -> Any:
             [r.name for r in result.rows], rotation=30, ha="right", fontsize="small"
         )
         last.set_xlabel("variant")
-    figure.suptitle(f"{result.spec.base.name}\n{_subtitle(result)}", fontsize="medium")
+    figure.suptitle(
+        f"{printable(result.spec.base.name)}\n{printable(_subtitle(result))}", fontsize="medium"
+    )
     return figure
 
 
@@ -388,7 +390,7 @@ def write_sweep(result: SweepResult, directory: str | Path) -> list[Path]:
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     report = folder / "sweep.txt"
-    report.write_text(render_sweep(result) + "\n", encoding="utf-8")
+    report.write_text(printable(render_sweep(result)) + "\n", encoding="utf-8")
     written = [report, write_csv(result, folder / "sweep.csv")]
     if result.rows:
         written.append(write_chart(result, folder / "sweep.png"))

@@ -246,7 +246,10 @@ Overrides = Mapping[str, object] | Sequence[tuple[str, str]]
 
 class Origin(Protocol):
     """Where a scenario was read from (set by the loader): it can tell whether a scenario is the
-    one it read, unchanged, and read it again with overrides."""
+    one it read, unchanged, and read it again with overrides. ``infeasible`` holds the certain
+    infeasibilities the static checks found in the file (:mod:`scheduler.scenario.static`)."""
+
+    infeasible: tuple[Problem, ...]
 
     def made(self, scenario: Scenario) -> bool: ...
 

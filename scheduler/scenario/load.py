@@ -82,6 +82,7 @@ class ScenarioText:
         self.source = source
         self.overrides = tuple(overrides)
         self.scenario: Scenario | None = None
+        self.infeasible: tuple[Problem, ...] = ()  # what the static checks found, by file and line
 
     def made(self, scenario: Scenario) -> bool:
         """Whether ``scenario`` is the one read from this text (not changed in Python since)."""
@@ -153,9 +154,12 @@ def _build(root: Node, source: str, problems: list[Problem], origin: ScenarioTex
     resolve_dependencies(reader, drafts)
     objective = _objective(reader, top)
     risk = read_risk(reader, top, drafts, [phase_id for phase_id, _ in lifecycle])
+    found = len(reader.problems)
     check_static(reader, drafts, horizon, policy, suppliers=suppliers.valid.values(), budget=budget)
-    if reader.problems or horizon is None:
-        raise ScenarioError(reader.unique())
+    impossible = reader.problems[found:]
+    if reader.problems[:found] or horizon is None:
+        raise ScenarioError(reader.unique())  # with what static checks found on the rest
+    origin.infeasible = tuple(dict.fromkeys(impossible))
     return Scenario(
         name=name,
         horizon=horizon,

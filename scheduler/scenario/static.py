@@ -6,6 +6,7 @@ a problem reported here is a certain infeasibility, never a guess.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -44,8 +45,8 @@ def _first_drafts(drafts: list[ClusterDraft]) -> dict[str, ClusterDraft]:
     return firsts
 
 
-def dependency_cycles(drafts: list[ClusterDraft]) -> list[list[str]]:
-    """One cycle per strongly connected group of the cluster-level ``depends_on`` graph."""
+def _cluster_graph(drafts: list[ClusterDraft]) -> tuple[nx.DiGraph, dict[str, int]]:
+    """The cluster-level ``depends_on`` graph (an edge from a cluster to each it depends on)."""
     firsts = _first_drafts(drafts)
     order = {cluster_id: index for index, cluster_id in enumerate(firsts)}
     graph = nx.DiGraph()
@@ -53,16 +54,82 @@ def dependency_cycles(drafts: list[ClusterDraft]) -> list[list[str]]:
         for dep in draft.dependencies:
             if dep.cluster in order and dep.cluster != cluster_id:
                 graph.add_edge(cluster_id, dep.cluster)
+    return graph, order
+
+
+def _milestone_graph(clusters: Iterable[Cluster]) -> nx.DiGraph:
+    """Difference constraints between the milestones of ``clusters``: an edge ``u -> v`` of
+    weight ``w`` says ``t(v) >= t(u) + w`` in every plan. For each phase ``i`` of a cluster
+
+    * ``end_i >= start_i + shortest_i - 1`` and ``start_i >= end_i - (longest_i - 1)``;
+    * ``start_{i+1} >= end_i + 1`` and ``end_i >= start_{i+1} - 1 - max_wait_{i+1}``;
+
+    and for each dependency ``this >= other + offset``. A cycle of positive total weight makes a
+    milestone later than itself: no plan exists (every bound holds whichever options are chosen,
+    so this is never a guess). A cycle of weight zero or less can be met (for example two clusters
+    whose entries must each be no earlier than the other's: they enter together)."""
+    graph = nx.DiGraph()
+    ids = {cluster.id for cluster in clusters}
+    for cluster in clusters:
+        for index, phase in enumerate(cluster.phases):
+            start, end = (cluster.id, phase.id, "start"), (cluster.id, phase.id, "end")
+            longest = max(mode.months for mode in phase.modes)
+            graph.add_edge(start, end, weight=phase.shortest - 1)
+            graph.add_edge(end, start, weight=-(longest - 1))
+            if index + 1 < len(cluster.phases):
+                after = cluster.phases[index + 1]
+                following = (cluster.id, after.id, "start")
+                graph.add_edge(end, following, weight=1)
+                graph.add_edge(following, end, weight=-(1 + after.max_wait))
+        for dep in cluster.depends_on:
+            if dep.cluster in ids:
+                other = (dep.cluster, dep.milestone.phase, dep.milestone.edge)
+                this = (cluster.id, dep.this.phase, dep.this.edge)
+                weight = max(
+                    graph.get_edge_data(other, this, {}).get("weight", dep.offset), dep.offset
+                )
+                graph.add_edge(other, this, weight=weight)
+    return graph
+
+
+def _positive_cycle(clusters: list[Cluster]) -> int | None:
+    """The length in months of a positive-length milestone cycle among ``clusters``, if any."""
+    graph = _milestone_graph(clusters)
+    negated = nx.DiGraph()
+    negated.add_weighted_edges_from((u, v, -d["weight"]) for u, v, d in graph.edges(data=True))
+    source = ("", "", "")
+    negated.add_weighted_edges_from((source, node, 0) for node in list(graph.nodes))
+    try:
+        cycle = nx.find_negative_cycle(negated, source)
+    except nx.NetworkXError:
+        return None
+    return sum(graph[u][v]["weight"] for u, v in itertools.pairwise(cycle))
+
+
+def dependency_cycles(drafts: list[ClusterDraft]) -> list[tuple[list[str], int | None]]:
+    """Each strongly connected group of the cluster-level ``depends_on`` graph whose milestones
+    form a cycle of positive length (:func:`_milestone_graph`): one cycle of cluster ids through
+    it and that length (``None`` when a cluster in it has problems of its own, so its phases are
+    unknown). Groups whose cycles all have length zero or less are satisfiable and left out."""
+    graph, order = _cluster_graph(drafts)
+    firsts = _first_drafts(drafts)
     cycles = []
     for component in nx.strongly_connected_components(graph):
         if len(component) < 2:
+            continue
+        members = [firsts[cluster_id].cluster for cluster_id in component]
+        built = [cluster for cluster in members if cluster is not None]
+        if len(built) < len(members):
+            continue  # a cluster in the group has problems of its own, reported as such
+        length = _positive_cycle(built)
+        if length is None:
             continue
         first = min(component, key=order.__getitem__)
         edges = nx.find_cycle(graph.subgraph(component), source=first)
         cycle = [edge[0] for edge in edges]
         start = cycle.index(min(cycle, key=order.__getitem__))
-        cycles.append(cycle[start:] + cycle[:start])
-    return sorted(cycles, key=lambda cycle: order[cycle[0]])
+        cycles.append((cycle[start:] + cycle[:start], length))
+    return sorted(cycles, key=lambda item: order[item[0][0]])
 
 
 def earliest_starts(
@@ -108,16 +175,22 @@ def earliest_starts(
 
 
 def _cycles(reader: Reader, drafts: list[ClusterDraft]) -> bool:
+    """Report each dependency cycle of positive length; whether the cluster graph is acyclic
+    (cycles of length zero or less are allowed, but earliest starts then ignore dependencies)."""
     firsts = _first_drafts(drafts)
-    cycles = dependency_cycles(drafts)
-    for cycle in cycles:
+    for cycle, length in dependency_cycles(drafts):
         draft = firsts[cycle[0]]
         target = cycle[1]
         dep = next(dep for dep in draft.dependencies if dep.cluster == target)
         node, path = dep.fields.get("cluster")
         named = " -> ".join([*cycle, cycle[0]])
-        reader.error(node, path, f"dependency cycle: {named}")
-    return not cycles
+        months = "month" if length == 1 else "months"
+        message = (
+            f"dependency cycle: {named}: its milestones must each be at least {length} {months} "
+            "after themselves (a cycle of length zero, such as entering together, is allowed)"
+        )
+        reader.error(node, path, message)
+    return nx.is_directed_acyclic_graph(_cluster_graph(drafts)[0])
 
 
 def _fit(reader: Reader, draft: ClusterDraft, earliest: Earliest, horizon: Horizon) -> None:

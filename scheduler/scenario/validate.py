@@ -35,7 +35,7 @@ from scheduler.scenario.yamlnodes import Node, child_path, item_path
 from scheduler.terms import OBJECTIVE_TERMS
 from scheduler.units import fy_label
 
-__all__ = ["DATA_ORIGIN", "require_valid", "validate"]
+__all__ = ["DATA_ORIGIN", "infeasibilities", "require_valid", "validate"]
 
 
 @dataclass
@@ -89,6 +89,16 @@ def require_valid(scenario: Scenario, static: bool = True) -> None:
     problems = validate(scenario, static)
     if problems:
         raise ScenarioError(problems)
+
+
+def infeasibilities(scenario: Scenario) -> list[Problem]:
+    """The certain infeasibilities of a valid ``scenario`` found before any solving (a hard
+    deadline before the earliest possible retirement, a cluster that cannot fit the horizon, a
+    dependency cycle of positive length, ...): by file and line when the loader read it and it is
+    unchanged, else by key path on the data. Empty when none is certain."""
+    if scenario.origin is not None and scenario.origin.made(scenario):
+        return list(scenario.origin.infeasible)
+    return _static(scenario)
 
 
 def _horizon(found: _Found, scenario: Scenario) -> None:

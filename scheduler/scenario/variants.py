@@ -42,6 +42,7 @@ import yaml
 from scheduler.errors import Problem, ScenarioError
 from scheduler.scenario.data import Scenario
 from scheduler.scenario.fields import Reader
+from scheduler.scenario.keypath import split_path
 from scheduler.scenario.load import load_scenario, read_text
 from scheduler.scenario.yamlnodes import OVERRIDE_ORIGIN, Node, child_path, parse_yaml, shown
 
@@ -61,7 +62,6 @@ VARIANTS_FORMAT = "scheduler-variants/1"
 BASE_NAME = "base"
 TOP_KEYS = ("format", "name", "description", "base", "include_base", "variants")
 VARIANT_KEYS = ("name", "description", "set")
-_PATH = re.compile(r"[^.\s=]+(\.[^.\s=]+)*")
 
 
 @dataclass(frozen=True)
@@ -170,7 +170,7 @@ def load_variants(path: str | Path) -> VariantSet:
         set_node = settings.node if settings is not None and settings.node.is_map else None
         for key, child in set_node.value.items() if set_node is not None else ():
             line = set_node.key_lines.get(key) or child.line
-            if not _PATH.fullmatch(key):
+            if split_path(key) is None:
                 message = f"expected a key path like policy.stagger_months, got {key!r}"
                 reader.error(child, child_path(settings.path, key), message, line)  # type: ignore[union-attr]
                 continue

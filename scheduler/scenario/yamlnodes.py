@@ -15,6 +15,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from scheduler.errors import Problem, ScenarioError
+from scheduler.scenario.keypath import Segment, Select, split_path
 
 __all__ = ["Node", "apply_overrides", "child_path", "item_path", "parse_yaml", "shown"]
 
@@ -170,25 +171,47 @@ def parse_yaml(text: str, source: str) -> Node:
     return tree
 
 
-def _select(node: Node, segment: str) -> int | None:
-    """The index of the list item addressed by ``segment``: its ``id``, its ``name`` or a number."""
+def _select(node: Node, segment: Segment) -> int | None:
+    """The index of the list item addressed by ``segment``: its ``id``, its ``name`` or a number,
+    or a :class:`Select` (``[name=SAP ECC 6.0]``, ``[2]``)."""
+    if isinstance(segment, Select):
+        if segment.field is None:
+            position = int(segment.value)
+            return position if position < len(node.value) else None
+        fields: tuple[str, ...] = (segment.field,)
+        wanted = segment.value
+    else:
+        fields, wanted = ("id", "name"), segment
     for index, item in enumerate(node.value):
         if item.is_map:
-            for key in ("id", "name"):
+            for key in fields:
                 named = item.value.get(key)
                 scalar = named is not None and not named.is_map and not named.is_seq
-                if scalar and segment in (named.raw, named.value):
+                if scalar and wanted in (named.raw, named.value, str(named.value)):
                     return index
-    if segment.isdigit() and int(segment) < len(node.value):
+    if isinstance(segment, str) and segment.isdigit() and int(segment) < len(node.value):
         return int(segment)
     return None
 
 
+def _shown_segment(segment: Segment) -> str:
+    if isinstance(segment, Select):
+        return (
+            f"[{segment.value}]" if segment.field is None else f"[{segment.field}={segment.value}]"
+        )
+    return segment
+
+
 def apply_override(root: Node, path: str, text: str) -> list[Problem]:
-    """Set the value at dotted ``path`` (lists addressed by item id or name) to YAML ``text``."""
-    segments = path.split(".")
-    if not path or any(not segment for segment in segments):
-        return [Problem(OVERRIDE_ORIGIN, None, path, "expected a key path like policy.deadline")]
+    """Set the value at ``path`` (dotted; lists addressed by item id or name, or by a selector
+    ``[name=SAP ECC 6.0]``, see :mod:`scheduler.scenario.keypath`) to YAML ``text``."""
+    segments = split_path(path)
+    if segments is None:
+        message = (
+            "expected a key path like policy.deadline (a name with dots: "
+            'legacy[name=SAP ECC 6.0] or legacy."SAP ECC 6.0")'
+        )
+        return [Problem(OVERRIDE_ORIGIN, None, path, message)]
     try:
         composed = _compose(text, OVERRIDE_ORIGIN, OVERRIDE_ORIGIN)
     except ScenarioError as exc:
@@ -204,7 +227,13 @@ def apply_override(root: Node, path: str, text: str) -> list[Problem]:
     node, walked = root, ""
     for position, segment in enumerate(segments):
         last = position == len(segments) - 1
+        if node.is_map and isinstance(segment, Select):
+            message = (
+                f"{walked or 'the file'} is a mapping; {_shown_segment(segment)} picks a list item"
+            )
+            return [Problem(OVERRIDE_ORIGIN, None, path, message)]
         if node.is_map:
+            assert isinstance(segment, str)
             walked = child_path(walked, segment)
             if last:
                 node.value[segment] = value
@@ -216,7 +245,12 @@ def apply_override(root: Node, path: str, text: str) -> list[Problem]:
         elif node.is_seq:
             index = _select(node, segment)
             if index is None:
-                message = f"no item with id or name '{segment}' in {walked or 'the file'}"
+                wanted = (
+                    f"with id or name '{segment}'"
+                    if isinstance(segment, str)
+                    else f"{_shown_segment(segment)}"
+                )
+                message = f"no item {wanted} in {walked or 'the file'}"
                 return [Problem(OVERRIDE_ORIGIN, None, path, message)]
             walked = item_path(walked, index)
             if last:

@@ -49,8 +49,14 @@ def _order(scenario: Scenario) -> list[Cluster]:
         anchor = cluster.fixed_entry if cluster.fixed_entry is not None else cluster.earliest_entry
         return (cluster.fixed_entry is None, anchor or scenario.horizon.start, position[cid])
 
-    order = nx.lexicographical_topological_sort(graph, key=key)
-    return [scenario.cluster(cid) for cid in order]
+    # Dependency cycles of length zero (entering together) are allowed: order the groups of
+    # mutually dependent clusters, and the clusters of a group by the same key (the placement
+    # may then fail, which only means no greedy start).
+    groups = nx.condensation(graph)
+    members = {group: sorted(groups.nodes[group]["members"], key=key) for group in groups}
+    first = {group: key(members[group][0]) for group in groups}
+    order = nx.lexicographical_topological_sort(groups, key=first.__getitem__)
+    return [scenario.cluster(cid) for group in order for cid in members[group]]
 
 
 class _Placer:

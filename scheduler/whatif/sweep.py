@@ -9,6 +9,12 @@ JSON dict), so any executor that can pickle will do (:mod:`scheduler.whatif.exec
 
 Rows never depend on the executor or the number of jobs: sweeps solve with
 ``SolveOptions(deterministic=True)`` by default and rows are ordered by variant, not by finish.
+
+A sweep never aborts for one variant. A variant that is not a valid scenario (its values break a
+rule of the file format) is a row of status ``invalid`` with the problems, found before anything
+is solved; one that is infeasible (statically too) or finds no plan in its time limit is a row like
+any other; one whose solve raised is ``error``; one whose worker died is ``failed``. Only when
+every variant is invalid is the sweep itself bad input (:class:`ScenarioError`).
 """
 
 from __future__ import annotations
@@ -28,9 +34,11 @@ from scheduler.scenario.data import Scenario
 from scheduler.scenario.load import load_scenario
 from scheduler.scenario.yamlnodes import OVERRIDE_ORIGIN
 from scheduler.solve.options import SolveOptions
+from scheduler.whatif.executors import Failed, Runner
 from scheduler.whatif.sweep_axes import VARY, Axis, Value, classify, expand_grid, parse_vary
 
 __all__ = [
+    "NO_ANSWER",
     "Axis",
     "SolveTask",
     "SweepResult",
@@ -49,8 +57,7 @@ __all__ = [
 ]
 
 MAX_VARIANTS = 10_000  # per sweep
-
-Runner = Callable[[Callable[[Any], Any], Sequence[Any]], Iterator[tuple[int, Any]]]
+NO_ANSWER = ("invalid", "unknown", "error", "failed")  # rows that say nothing about the variant
 
 
 # -- what is swept --------------------------------------------------------------------------------
@@ -61,7 +68,8 @@ class VariantSpec:
     index: int
     name: str
     values: tuple[Value | None, ...]  # one per column of the sweep; None: not overridden
-    scenario: Scenario
+    scenario: Scenario | None  # None: not a valid scenario, ``problems`` say why
+    problems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,10 +87,21 @@ def _error(path: str, message: str) -> ScenarioError:
     return ScenarioError([Problem(VARY, None, path, message)])
 
 
-def _vary_problem(problem: Problem, name: str) -> Problem:
+def _vary_problem(problem: Problem, name: str = "") -> Problem:
+    """A variant's problem as ``--vary``'s (an override's) or the scenario file's; ``name`` added
+    when the problem is listed with other variants'."""
     if problem.file == OVERRIDE_ORIGIN:
-        return Problem(VARY, None, problem.key, f"{problem.message} (variant {name})")
-    return Problem(problem.file, problem.line, problem.key, f"{problem.message} (with {name})")
+        suffix = f" (variant {name})" if name else ""
+        return Problem(VARY, None, problem.key, problem.message + suffix)
+    suffix = f" (with {name})" if name else ""
+    return Problem(problem.file, problem.line, problem.key, problem.message + suffix)
+
+
+def _valid(variants: Sequence[VariantSpec], problems: Sequence[Problem]) -> None:
+    """Every variant invalid: the sweep itself is bad input (a wrong path, a value of the wrong
+    type), with every problem found."""
+    if variants and all(v.scenario is None for v in variants):
+        raise ScenarioError(list(dict.fromkeys(problems)))
 
 
 def grid_spec(
@@ -91,7 +110,8 @@ def grid_spec(
     axes: Sequence[Axis],
     load: Callable[[Sequence[tuple[str, str]]], Scenario] | None = None,
 ) -> SweepSpec:
-    """Every grid point loaded as the scenario with ``sets`` and then the axes' overrides.
+    """Every grid point loaded as the scenario with ``sets`` and then the axes' overrides; a
+    point that is not a valid scenario is kept as an invalid variant with its problems.
 
     ``load`` reads the scenario with overrides (default: the file ``path``; the Python API passes
     a loaded scenario's :meth:`Scenario.with_overrides`)."""
@@ -104,43 +124,43 @@ def grid_spec(
     points = expand_grid(axes)
     if len(points) > MAX_VARIANTS:
         raise _error(", ".join(paths), f"{len(points)} variants; at most {MAX_VARIANTS}")
-    variants, problems = [], {}
+    variants: list[VariantSpec] = []
+    problems: list[Problem] = []
     for index, point in enumerate(points):
         name = ", ".join(f"{p}={v.text}" for p, v in zip(paths, point, strict=True))
         overrides = [*sets, *((p, v.text) for p, v in zip(paths, point, strict=True))]
         try:
             scenario = read(overrides)
         except ScenarioError as error:
-            for problem in error.problems:
-                moved = _vary_problem(problem, name)
-                problems.setdefault((moved.file, moved.line, moved.key, problem.message), moved)
+            moved = [_vary_problem(problem, name) for problem in error.problems]
+            problems += moved
+            own = tuple(str(_vary_problem(problem)) for problem in error.problems)
+            variants.append(VariantSpec(index, name, point, None, own))
             continue
         variants.append(VariantSpec(index, name, point, scenario))
-    if problems:
-        raise ScenarioError(list(problems.values()))
+    _valid(variants, problems)
     return SweepSpec(path, base, tuple(paths), tuple(variants), "grid")
 
 
 def variants_spec(path: str, sets: Sequence[tuple[str, str]] = ()) -> SweepSpec:
-    """The variants of a variants file (``sets`` apply to the base, before each variant's own)."""
-    from scheduler.scenario.variants import (
-        load_variant_scenario,
-        load_variant_scenarios,
-        load_variants,
-    )
+    """The variants of a variants file (``sets`` apply to the base, before each variant's own);
+    a variant that is not a valid scenario is kept as an invalid variant with its problems."""
+    from scheduler.scenario.variants import load_variant_scenario, load_variants
 
     vs = load_variants(path)
-    base = load_scenario(vs.base, sets)
-    if sets:
-        loaded = []
-        for variant in vs.variants:
-            lines = (None,) * len(sets) + variant.override_lines
-            widened = dataclasses.replace(
-                variant, overrides=(*sets, *variant.overrides), override_lines=lines
-            )
-            loaded.append((variant.name, load_variant_scenario(vs, widened)))
-    else:
-        loaded = load_variant_scenarios(vs)
+    base = load_scenario(vs.base, sets)  # the base file's (and --set's) own problems, once
+    loaded: list[tuple[str, Scenario | None, tuple[str, ...]]] = []
+    problems: list[Problem] = []
+    for variant in vs.variants:
+        lines = (None,) * len(sets) + variant.override_lines
+        widened = dataclasses.replace(
+            variant, overrides=(*sets, *variant.overrides), override_lines=lines
+        )
+        try:
+            loaded.append((variant.name, load_variant_scenario(vs, widened), ()))
+        except ScenarioError as error:
+            problems += error.problems
+            loaded.append((variant.name, None, tuple(str(p) for p in error.problems)))
     columns = list(dict.fromkeys(p for v in vs.variants for p, _ in v.overrides))
     texts = {p: [dict(v.overrides).get(p) for v in vs.variants] for p in columns}
     typed = {p: iter(classify([t for t in column if t is not None])) for p, column in texts.items()}
@@ -149,8 +169,10 @@ def variants_spec(path: str, sets: Sequence[tuple[str, str]] = ()) -> SweepSpec:
         for v in vs.variants
     ]
     variants = tuple(
-        VariantSpec(i, name, cells[i], scenario) for i, (name, scenario) in enumerate(loaded)
+        VariantSpec(i, name, cells[i], scenario, own)
+        for i, (name, scenario, own) in enumerate(loaded)
     )
+    _valid(variants, problems)
     return SweepSpec(str(path), base, tuple(columns), variants, "variants")
 
 
@@ -248,13 +270,19 @@ class SweepResult:
     def terms(self) -> tuple[str, ...]:
         """The objective terms of the rows, in objective order (variants may change it)."""
         names = [*self.spec.base.objective.reported_terms]
-        names += [t for v in self.spec.variants for t in v.scenario.objective.reported_terms]
+        scenarios = [v.scenario for v in self.spec.variants if v.scenario is not None]
+        names += [t for scenario in scenarios for t in scenario.objective.reported_terms]
         return tuple(dict.fromkeys(names))
 
     @property
     def first_stage_label(self) -> str:
         stage = self.spec.base.objective.stages[0]
         return stage[0][0] if len(stage) == 1 else "weighted objective"
+
+    @property
+    def failed(self) -> list[SweepRow]:
+        """Rows with no answer about their variant (invalid, no plan in time, error, failed)."""
+        return [row for row in self.rows if row.result.status in NO_ANSWER]
 
     @property
     def throughput(self) -> float | None:
@@ -275,20 +303,30 @@ def run_sweep(
     hint = (
         Plan.from_dict(base.plan) if base.plan and base.status in ("optimal", "feasible") else None
     )
+    valid = [v for v in spec.variants if v.scenario is not None]
     tasks = [
         SolveTask(v.scenario, dataclasses.replace(options, hint=hint), solver)
-        for v in spec.variants
+        for v in valid
+        if v.scenario is not None
     ]
     result = SweepResult(spec, base, executor=executor)
+
+    def add(variant: VariantSpec, outcome: VariantResult) -> None:
+        row = SweepRow(variant.index, variant.name, variant.values, outcome)
+        result.rows.append(row)
+        if on_row is not None:
+            on_row(row)
+
+    for variant in spec.variants:
+        if variant.scenario is None:
+            add(variant, VariantResult("invalid", {}, None, None, 0.0, "", variant.problems))
     started = time.perf_counter()
-    results = runner(solve_task, tasks)
+    results = runner(solve_task, tasks) if tasks else iter(())
     try:
         for position, outcome in results:
-            variant = spec.variants[position]
-            row = SweepRow(variant.index, variant.name, variant.values, outcome)
-            result.rows.append(row)
-            if on_row is not None:
-                on_row(row)
+            if isinstance(outcome, Failed):
+                outcome = VariantResult("failed", {}, None, None, 0.0, "", (outcome.reason,))
+            add(valid[position], outcome)
     except KeyboardInterrupt:
         result.interrupted = True
     finally:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from scheduler.errors import Problem, ScenarioError
+from scheduler.scenario.keypath import split_assignment
 from scheduler.units import UnitError, money_text, month_label, parse_money, parse_month
 
 __all__ = ["MAX_VALUES", "VARY", "Axis", "Value", "classify", "expand_grid", "parse_vary"]
@@ -123,9 +124,9 @@ def _parse_range(path: str, spec: str) -> tuple[Value, ...]:
 def parse_vary(argument: str) -> Axis:
     """``PATH=FROM..TO/STEP`` (money, whole numbers or months; inclusive of TO when a step lands
     on it) or ``PATH=a,b,c``. Raises :class:`ScenarioError` naming ``--vary`` and the path."""
-    path, sep, spec = argument.partition("=")
+    path, spec = split_assignment(argument) or ("", "")
     path, spec = path.strip(), spec.strip()
-    if not sep or not path or not spec:
+    if not path or not spec:
         message = f"expected PATH=FROM..TO/STEP or PATH=a,b,c, got {argument!r}"
         raise ScenarioError([Problem(VARY, None, "", message)])
     if ".." in spec:

@@ -170,6 +170,34 @@ def test_infeasible_scenario_exits_3_and_names_the_conflicting_rules(tmp_path, c
     assert "capacity 2 (+1) would do" in out
 
 
+def test_a_deadline_before_the_earliest_retirement_is_infeasible_with_a_plan(tmp_path, capsys):
+    # alpha's legacy can retire at the earliest at the end of build, 2024-12: a 2024-06 hard
+    # deadline is certainly impossible, found before solving; exit 3, not bad input.
+    path = write(tmp_path, TINY.replace("HARD", "2024-06"))
+    out_json = tmp_path / "plan.json"
+    code = main([str(path), "--json", str(out_json)])
+    out = capsys.readouterr().out
+    assert code == 3
+    plan = json.loads(out_json.read_text(encoding="utf-8"))
+    assert plan["status"] == "infeasible" and plan["clusters"] == []
+    assert plan["explanation"][0].startswith("No plan can satisfy every rule; this is certain")
+    assert (
+        f"{path}:12: clusters[0].legacy[0].hard_deadline: 2024-06 is before the earliest "
+        "possible retirement 2024-12 (end of build)" in plan["explanation"][1]
+    )
+    assert "before the earliest possible retirement" in out
+
+
+def test_a_statically_infeasible_variant_is_an_infeasible_row(tmp_path, capsys):
+    path = write(tmp_path, TINY.replace("HARD", "2026-12"))
+    out_csv = tmp_path / "rows.csv"
+    argv = ["sweep", str(path), "--vary", "clusters.alpha.legacy.0.hard_deadline=2024-06,2025-06"]
+    assert main([*argv, "--quiet", "--csv", str(out_csv), "--jobs", "1"]) == 0
+    rows = out_csv.read_text(encoding="utf-8").splitlines()[1:]
+    assert [row.split(",")[3] for row in rows] == ["infeasible", "optimal"]
+    assert "certain before any solving" in rows[0]
+
+
 def test_no_plan_in_time_exits_4(monkeypatch, capsys):
     import scheduler.cli.solve as solve_command
     from scheduler.pipeline import Outcome

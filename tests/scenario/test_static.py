@@ -7,9 +7,12 @@ from pathlib import Path
 import pytest
 
 from scheduler.errors import ScenarioError
+from scheduler.pipeline import solve
 from scheduler.scenario.data import Cluster, Dependency, Horizon, Milestone, Mode, Phase
 from scheduler.scenario.load import load_scenario, load_scenario_text
 from scheduler.scenario.static import earliest_starts
+from scheduler.scenario.validate import infeasibilities
+from scheduler.solve.options import SolveOptions
 from scheduler.units import parse_month as m
 
 HEAD = """\
@@ -24,11 +27,24 @@ clusters:
 
 
 def problems(tmp_path: Path, clusters: str, head: str = HEAD) -> list[tuple[int | None, str, str]]:
+    """What the static checks find: the scenario loads (it is valid), and is certainly
+    infeasible, each reason named by line and key."""
     path = tmp_path / "s.yaml"
     path.write_text(head + clusters, encoding="utf-8")
+    found = infeasibilities(load_scenario(path))
+    assert found, "expected a static infeasibility"
+    assert {p.file for p in found} == {str(path)}
+    return [(p.line, p.key, p.message) for p in found]
+
+
+def test_static_checks_on_a_file_with_other_problems_are_listed_with_them(tmp_path) -> None:
+    path = tmp_path / "s.yaml"
+    clusters = "  - {id: a}\n  - {id: b, earliest_entry: 2022-13}\n"
+    path.write_text(HEAD.replace("deadline: 2027-03", "deadline: 2025-12") + clusters, "utf-8")
     with pytest.raises(ScenarioError) as caught:
         load_scenario(path)
-    return [(p.line, p.key, p.message) for p in caught.value.problems]
+    keys = [p.key for p in caught.value.problems]
+    assert keys == ["policy.deadline", "clusters[1].earliest_entry"]
 
 
 def test_lifecycle_that_cannot_fit_in_the_horizon(tmp_path: Path) -> None:
@@ -79,9 +95,45 @@ def test_dependency_cycle_is_named(tmp_path: Path) -> None:
         (
             8,
             "clusters[0].depends_on[0].cluster",
-            "dependency cycle: synergy -> matrix -> unity -> synergy",
+            "dependency cycle: synergy -> matrix -> unity -> synergy: its milestones must each "
+            "be at least 28 months after themselves (a cycle of length zero, such as entering "
+            "together, is allowed)",
         )
     ]
+
+
+def test_a_zero_length_cycle_through_starts_is_allowed_and_solved() -> None:
+    text = HEAD.replace("end: 2027-03", "end: 2035-03").replace(
+        "deadline: 2027-03", "deadline: 2031-03"
+    )
+    text += (
+        "  - {id: a, depends_on: [{cluster: b, milestone: tender.start}]}\n"
+        "  - {id: b, depends_on: [{cluster: a, milestone: tender.start}]}\n"
+        "  - id: c\n"  # c's implement starts no earlier than d's and d's no earlier than c's
+        "    depends_on: [{cluster: d, milestone: implement.start, this: implement.start}]\n"
+        "  - id: d\n"
+        "    depends_on: [{cluster: c, milestone: implement.start, this: implement.start, lag: -2}]\n"
+    )
+    scenario = load_scenario_text(text)
+    assert infeasibilities(scenario) == []
+    plan = solve(scenario, SolveOptions(time_limit=10, workers=1, deterministic=True)).plan
+    assert plan.status == "optimal"
+    assert plan.cluster("a").entry == plan.cluster("b").entry  # they enter together
+    c, d = plan.cluster("c").phases[1].start, plan.cluster("d").phases[1].start
+    assert c >= d >= c - 2
+
+
+def test_a_positive_cycle_through_a_lag_is_infeasible() -> None:
+    text = HEAD.replace("end: 2027-03", "end: 2035-03").replace(
+        "deadline: 2027-03", "deadline: 2031-03"
+    )
+    text += (
+        "  - {id: a, depends_on: [{cluster: b, milestone: tender.start, lag: 1}]}\n"
+        "  - {id: b, depends_on: [{cluster: a, milestone: tender.start}]}\n"
+    )
+    (problem,) = infeasibilities(load_scenario_text(text))
+    assert problem.key == "clusters[0].depends_on[0].cluster"
+    assert "a -> b -> a: its milestones must each be at least 1 month after" in problem.message
 
 
 def test_dependencies_push_the_finish_past_the_horizon(tmp_path: Path) -> None:

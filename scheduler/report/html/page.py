@@ -10,12 +10,16 @@ from collections.abc import Sequence
 from html import escape
 from string import Template
 
+from scheduler.units import printable
+
 __all__ = ["Section", "esc", "figure", "page", "table"]
 
 
 def esc(value: object) -> str:
-    """HTML-escaped text of ``value`` (quotes too, so it is safe in attributes)."""
-    return escape(str(value), quote=True)
+    """HTML-escaped text of ``value`` (quotes too, so it is safe in attributes), its control and
+    bidirectional characters written as escapes (:func:`scheduler.units.printable`), so a name
+    cannot reorder or hide what the page shows."""
+    return escape(printable(str(value)), quote=True)
 
 
 def table(
