@@ -58,3 +58,14 @@ def test_the_command_line_reports_the_version(capsys):
 
     assert main(["--version"]) == 0
     assert capsys.readouterr().out == f"python -m scheduler {scheduler.__version__}\n"
+
+
+def test_ci_runs_the_readmes_test_command_step_by_step():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Run the tests", 1)[1]
+    command = section.split("```sh\n", 1)[1].split("\n```", 1)[0]
+    readme_steps = [step.strip() for step in command.split("&&")]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    ci_steps = [line for line in ci if line and not line.startswith(("#", "set ", "cd "))]
+    assert readme_steps == ci_steps
+    assert "mypy scheduler" in ci_steps

@@ -86,7 +86,7 @@ def node_id(cluster_id: str, phase_id: str, edge: str) -> str:
 
 def build_graph(scenario: Scenario, plan: Plan) -> nx.DiGraph:
     """The milestone graph of ``plan`` (empty of nodes when the plan has no schedule)."""
-    graph = nx.DiGraph(name=scenario.name, status=plan.status)
+    graph: nx.DiGraph[str] = nx.DiGraph(name=scenario.name, status=plan.status)
     graph.graph["horizon_start"] = month_label(scenario.horizon.start)
     graph.graph["horizon_end"] = month_label(scenario.horizon.end)
     if not plan.has_schedule:

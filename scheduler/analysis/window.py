@@ -132,7 +132,8 @@ class _Windows:
         runs = self.ev.runs[cid]
         cluster = runs[0].cluster
         entry, last = runs[0].start, runs[-1].end
-        supplier_runs, own = [], {}
+        supplier_runs: list[tuple[int, int, str, int]] = []
+        own: dict[tuple[str, int], int] = {}
         for run in runs:
             for sid, units in run.mode.uses:
                 if sid in self.capacity:

@@ -61,7 +61,7 @@ class PrintableStream:
 def printable_output() -> Iterator[None]:
     """``sys.stdout`` and ``sys.stderr`` as :class:`PrintableStream` while a command runs."""
     saved = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = PrintableStream(saved[0]), PrintableStream(saved[1])  # type: ignore[assignment]
+    sys.stdout, sys.stderr = PrintableStream(saved[0]), PrintableStream(saved[1])
     try:
         yield
     finally:

@@ -82,7 +82,7 @@ class Witness:
 def _profile(cluster: GenCluster) -> list[int]:
     """Spend in £1k per month of the lifecycle, standard option."""
     standard = cluster.options[0]
-    months = []
+    months: list[int] = []
     for cost, length in ((cluster.tender[1], cluster.tender[0]),
                          (standard.cost, standard.months),
                          (cluster.transition[1], cluster.transition[0])):  # fmt: skip

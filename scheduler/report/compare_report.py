@@ -5,6 +5,7 @@ first in brackets and a ``*`` where it differs; no colour, plain text only.
 
 from __future__ import annotations
 
+import functools
 import textwrap
 from collections.abc import Callable, Sequence
 
@@ -93,7 +94,7 @@ def _cluster_rows(comparison: Comparison, cid: str) -> list[list[str]]:
         rows.append([f"{phase_id} option", *cells])
     names = [name for f in facts if f for name, _, _ in f.retired]
     for name in dict.fromkeys(names):
-        rows.append(month_row(f"retires {_short(name)}", lambda f, n=name: _retired(f, n)))
+        rows.append(month_row(f"retires {_short(name)}", functools.partial(_retired, name=name)))
     return [[cid if i == 0 else "", *row] for i, row in enumerate(rows)]
 
 

@@ -28,7 +28,7 @@ def _scalar(value: Any) -> str | int | float:
 
 def _plain_copy(graph: nx.DiGraph) -> nx.DiGraph:
     """A copy whose attributes are all str, int or float (None dropped), as GraphML needs."""
-    plain = nx.DiGraph()
+    plain: nx.DiGraph[str] = nx.DiGraph()
     plain.graph.update({k: _scalar(v) for k, v in graph.graph.items() if v is not None})
     for node, attrs in graph.nodes(data=True):
         plain.add_node(node, **{k: _scalar(v) for k, v in attrs.items() if v is not None})

@@ -13,9 +13,10 @@ import io
 import json
 import textwrap
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
+import numpy.typing as npt
 
 from scheduler.analysis.risk.simulate import RiskResult
 from scheduler.report.files import write_atomic
@@ -319,7 +320,12 @@ def write_runs_csv(result: RiskResult, path: str | Path) -> Path:
     return write_atomic(path, buffer.getvalue())
 
 
-def _year(month: float) -> float:
+@overload
+def _year(month: float) -> float: ...
+@overload
+def _year(month: npt.NDArray[Any]) -> npt.NDArray[Any]: ...
+def _year(month: float | npt.NDArray[Any]) -> float | npt.NDArray[Any]:
+    """Months (a number or an array of them) as years, for the charts' axes."""
     return month / 12.0
 
 

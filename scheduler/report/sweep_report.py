@@ -152,8 +152,8 @@ def sweep_csv_rows(result: SweepResult) -> list[dict[str, object]]:
                 record[path] = value.label
         record["status"] = r.status
         for term in result.terms:
-            value = r.objective.get(term) if planned else None
-            record[term] = "" if value is None else _csv_term(term, value)
+            amount = r.objective.get(term) if planned else None
+            record[term] = "" if amount is None else _csv_term(term, amount)
         if _extra_late(result):
             record["late_months"] = r.late_months if planned else ""
         record["seconds"] = f"{r.seconds:.3f}"
@@ -280,7 +280,7 @@ def sweep_figure(result: SweepResult) -> Any:
         if mode == "index":
             return row.index + 1
         number = row.values[0].number  # type: ignore[union-attr]
-        return number / 1_000_000 if money_x else number  # type: ignore[operator]
+        return number / 1_000_000 if money_x else number  # type: ignore[operator,return-value]
 
     series: dict[str, list[SweepRow]] = {}
     for row in result.rows:

@@ -134,7 +134,7 @@ def _entry_window(reader: Reader, fields: Fields, horizon: Horizon | None) -> No
     """Earliest, latest and fixed entry consistent with each other and with the horizon."""
     earliest, latest, fixed = (fields.month(key) for key in ENTRY_KEYS)
     for key, message in entry_window(earliest, latest, fixed, horizon):
-        reader.error(fields.get(key)[0], fields.key_path(key), message)
+        reader.error(fields.at(key)[0], fields.key_path(key), message)
 
 
 def _cluster(
@@ -206,7 +206,7 @@ def resolve_dependencies(reader: Reader, drafts: list[ClusterDraft]) -> None:
     for draft in drafts:
         resolved = []
         for dep in draft.dependencies:
-            node, path = dep.fields.get("cluster")
+            node, path = dep.fields.at("cluster")
             wrong = self_or_unknown_cluster(dep.cluster, draft.id, by_id)
             if wrong is not None:
                 reader.error(node, path, wrong)
@@ -216,7 +216,7 @@ def resolve_dependencies(reader: Reader, drafts: list[ClusterDraft]) -> None:
                 continue
             milestone = parse_milestone(dep.milestone, other)
             if isinstance(milestone, str):
-                node, path = dep.fields.get("milestone")
+                node, path = dep.fields.at("milestone")
                 reader.error(node, path, milestone)
                 continue
             resolved.append(Dependency(dep.cluster, milestone, dep.lag, dep.this))

@@ -119,6 +119,10 @@ class Fields:
     def get(self, key: str) -> tuple[Node, str] | None:
         return self.entries.get(key)
 
+    def at(self, key: str) -> tuple[Node, str]:
+        """The node and key path of a key known to be given (``KeyError`` if it is not)."""
+        return self.entries[key]
+
     def key_path(self, key: str) -> str:
         entry = self.entries.get(key)
         return entry[1] if entry else child_path(self.path, key)

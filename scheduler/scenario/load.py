@@ -200,7 +200,7 @@ def _budget(top: Fields, fy_start: int) -> Budget | None:
         return None
     tranche = fields.money("tranche", 1_000) or 1_000
     if fields.has("tranche") and (tranche <= 0 or tranche % 1_000):
-        node, path = fields.get("tranche")
+        node, path = fields.at("tranche")
         top.reader.error(node, path, f"must be a positive whole number of £1k, got {node.raw}")
         tranche = 1_000
     caps = []

@@ -102,7 +102,7 @@ def build_phases(
             merged.append((phase_id, fields.merged(overrides.pop(phase_id))))
         else:
             at = child_path(cluster.key_path("phases"), phase_id)
-            node = cluster.get("phases")[0] if cluster.has("phases") else cluster.node
+            node = cluster.at("phases")[0] if cluster.has("phases") else cluster.node
             merged.append((phase_id, fields.merged(Fields(reader, {}, at, node))))
     known = [phase_id for phase_id, _ in lifecycle]
     for phase_id, fields in overrides.items():
@@ -131,7 +131,9 @@ def _uses(reader: Reader, fields: Fields, key: str, suppliers: Suppliers) -> Cou
     node, path = entry
     if node.is_map:
         units = reader.mapping(node, path)
-        for supplier in node.value if units is not None else ():
+        if units is None:
+            return uses
+        for supplier in node.value:
             count = units.integer(supplier, 1, minimum=1)
             if suppliers.check(reader, supplier, node.value[supplier], units.key_path(supplier)):
                 uses[supplier] += count or 1
@@ -159,7 +161,7 @@ def _phase(reader: Reader, phase_id: str, fields: Fields, suppliers: Suppliers) 
     max_wait = fields.integer("max_wait", 0, minimum=0) or 0
     uses = _uses(reader, fields, "uses", suppliers)
     options = fields.items("options")
-    if fields.has("options") and not options and fields.get("options")[0].is_seq:
+    if fields.has("options") and not options and fields.at("options")[0].is_seq:
         fields.error("options", "no options given")
     if not options:
         if months is None and not fields.has("months"):
@@ -197,7 +199,7 @@ def _mode(
     supplier = option.text("supplier")
     units = option.integer("units", 1, minimum=1) or 1
     if supplier is not None:
-        node = option.get("supplier")[0]
+        node = option.at("supplier")[0]
         if suppliers.check(reader, supplier, node, option.key_path("supplier")):
             added[supplier] += units
     elif option.has("units") and uses:

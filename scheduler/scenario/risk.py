@@ -93,7 +93,7 @@ def read_range(reader: Reader, node: Node, path: str) -> Range | None:
     values: dict[str, float] = {}
     percent: dict[str, bool] = {}
     for key in RANGE_KEYS:
-        item = fields.get(key)[0]
+        item = fields.at(key)[0]
         number = _number(item)
         match = _PERCENT.match(item.value) if isinstance(item.value, str) else None
         if number is not None:
@@ -112,10 +112,10 @@ def read_range(reader: Reader, node: Node, path: str) -> Range | None:
     is_percent = percent["low"]
     for key in RANGE_KEYS:
         if is_percent and values[key] <= -100:
-            fields.error(key, f"must be above -100%, got {fields.get(key)[0].raw}")
+            fields.error(key, f"must be above -100%, got {fields.at(key)[0].raw}")
             return None
         if not is_percent and values[key] <= 0:
-            fields.error(key, f"must be a positive number of months, got {fields.get(key)[0].raw}")
+            fields.error(key, f"must be a positive number of months, got {fields.at(key)[0].raw}")
             return None
     low, likely, high = (values[key] for key in RANGE_KEYS)
     if not low <= likely <= high:

@@ -49,7 +49,7 @@ def _cluster_graph(drafts: list[ClusterDraft]) -> tuple[nx.DiGraph, dict[str, in
     """The cluster-level ``depends_on`` graph (an edge from a cluster to each it depends on)."""
     firsts = _first_drafts(drafts)
     order = {cluster_id: index for index, cluster_id in enumerate(firsts)}
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     for cluster_id, draft in firsts.items():
         for dep in draft.dependencies:
             if dep.cluster in order and dep.cluster != cluster_id:
@@ -68,7 +68,7 @@ def _milestone_graph(clusters: Iterable[Cluster]) -> nx.DiGraph:
     milestone later than itself: no plan exists (every bound holds whichever options are chosen,
     so this is never a guess). A cycle of weight zero or less can be met (for example two clusters
     whose entries must each be no earlier than the other's: they enter together)."""
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[tuple[str, str, str]] = nx.DiGraph()
     ids = {cluster.id for cluster in clusters}
     for cluster in clusters:
         for index, phase in enumerate(cluster.phases):
@@ -95,7 +95,7 @@ def _milestone_graph(clusters: Iterable[Cluster]) -> nx.DiGraph:
 def _positive_cycle(clusters: list[Cluster]) -> int | None:
     """The length in months of a positive-length milestone cycle among ``clusters``, if any."""
     graph = _milestone_graph(clusters)
-    negated = nx.DiGraph()
+    negated: nx.DiGraph[tuple[str, str, str]] = nx.DiGraph()
     negated.add_weighted_edges_from((u, v, -d["weight"]) for u, v, d in graph.edges(data=True))
     source = ("", "", "")
     negated.add_weighted_edges_from((source, node, 0) for node in list(graph.nodes))
@@ -137,7 +137,7 @@ def earliest_starts(
 ) -> dict[str, Earliest]:
     """Earliest possible phase starts of every cluster, following dependencies when acyclic."""
     by_id = {cluster.id: cluster for cluster in clusters}
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(by_id)
     if acyclic:
         for cluster in clusters:
@@ -182,7 +182,7 @@ def _cycles(reader: Reader, drafts: list[ClusterDraft]) -> bool:
         draft = firsts[cycle[0]]
         target = cycle[1]
         dep = next(dep for dep in draft.dependencies if dep.cluster == target)
-        node, path = dep.fields.get("cluster")
+        node, path = dep.fields.at("cluster")
         named = " -> ".join([*cycle, cycle[0]])
         months = "month" if length == 1 else "months"
         message = (

@@ -206,8 +206,8 @@ def _modes(
         what = f"option {mode.label!r}" if mode.option is not None else f"phase '{phase.id}'"
         for supplier, count in sorted(units.items()):
             if supplier in capacities:
-                message = over_capacity(what, supplier, count, capacities[supplier])
-                found.add(child_path(at, "uses"), message)
+                wrong = over_capacity(what, supplier, count, capacities[supplier])
+                found.add(child_path(at, "uses"), wrong)
 
 
 def _legacy(found: _Found, cluster: Cluster, path: str) -> None:

@@ -168,8 +168,9 @@ def load_variants(path: str | Path) -> VariantSet:
         lines: list[int | None] = []
         settings = fields.mapping("set")
         set_node = settings.node if settings is not None and settings.node.is_map else None
+        key_lines = set_node.key_lines if set_node is not None else {}
         for key, child in set_node.value.items() if set_node is not None else ():
-            line = set_node.key_lines.get(key) or child.line
+            line = key_lines.get(key) or child.line
             if split_path(key) is None:
                 message = f"expected a key path like policy.stagger_months, got {key!r}"
                 reader.error(child, child_path(settings.path, key), message, line)  # type: ignore[union-attr]

@@ -85,7 +85,7 @@ def _grouped(texts) -> list[str]:
 
 def _solve_with(
     built: CpsatModel, rules: list[Rule], deadline: float, seed: int
-) -> tuple[int, list[Rule]]:
+) -> tuple[cp_model.CpSolverStatus, list[Rule]]:
     """Solve with ``rules`` assumed; on infeasibility return the rules the solver blamed."""
     model = built.model
     model.clear_assumptions()
@@ -130,6 +130,7 @@ def _relax_measure(
     others = [other.literal for other in rules if other is not rule]
     model.clear_assumptions()
     model.add_assumptions(others)
+    assert rule.measure is not None  # only rules with a measure are relaxed
     if rule.sense == "<=":
         model.minimize(rule.measure)
     else:

@@ -37,7 +37,7 @@ def greedy_schedule(scenario: Scenario) -> dict[str, ClusterDecision] | None:
 
 
 def _order(scenario: Scenario) -> list[Cluster]:
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     position = {c.id: i for i, c in enumerate(scenario.clusters)}
     for cluster in scenario.clusters:
         graph.add_node(cluster.id)

@@ -24,8 +24,8 @@ from collections.abc import Callable, Iterator
 from typing import Protocol, TypeVar
 
 T = TypeVar("T")
-SIGNALS = {signal.SIGINT: "SIGINT", signal.SIGTERM: "SIGTERM"}
-EXIT_ON_SECOND = {signal.SIGINT: 130, signal.SIGTERM: 143}
+SIGNALS: dict[int, str] = {signal.SIGINT: "SIGINT", signal.SIGTERM: "SIGTERM"}
+EXIT_ON_SECOND: dict[int, int] = {signal.SIGINT: 130, signal.SIGTERM: 143}
 
 
 class Stoppable(Protocol):

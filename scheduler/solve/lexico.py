@@ -28,6 +28,7 @@ or below a value, hint the next stage with its last solution and read that solut
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import time
 from collections.abc import Callable, Mapping
@@ -200,7 +201,9 @@ class _Driver:
                 break
             seconds = max(self.clock.share(index, len(stages)), backend.least_seconds)
             began = time.monotonic()
-            result = self.interrupt.run(lambda s=stage, t=seconds: backend.minimise(s, t), backend)
+            result = self.interrupt.run(
+                functools.partial(backend.minimise, stage, seconds), backend
+            )
             self.clock.work += result.work
             self.stage_work += result.work
             self.reports.append(

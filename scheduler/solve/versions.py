@@ -10,4 +10,4 @@ __all__ = ["solver_versions"]
 
 def solver_versions() -> dict[str, str]:
     """``{"ortools": ..., "pulp": ...}``: the packages whose version can change a plan."""
-    return {"ortools": ortools.__version__, "pulp": pulp.__version__}
+    return {"ortools": ortools.__version__, "pulp": pulp.__version__}  # type: ignore[attr-defined]

@@ -53,9 +53,12 @@ def signed_money(pounds: int) -> str:
 # -- entries -------------------------------------------------------------------------------------
 
 
-def entry_reason(scenario: Scenario | None, plan: Plan, cluster_id: str, graph: nx.DiGraph) -> str:
-    """What holds a cluster's market entry where it is, in planner words."""
-    if scenario is None:
+def entry_reason(
+    scenario: Scenario | None, plan: Plan, cluster_id: str, graph: nx.DiGraph | None
+) -> str:
+    """What holds a cluster's market entry where it is, in planner words (nothing without the
+    scenario and its milestone graph)."""
+    if scenario is None or graph is None:
         return ""
     cp = plan.cluster(cluster_id)
     cluster = scenario.cluster(cluster_id)

@@ -294,7 +294,7 @@ def run_sweep(
     options: SolveOptions,
     runner: Runner,
     solver: str = "cp-sat",
-    on_row: Callable[[SweepRow], None] | None = None,
+    on_row: Callable[[SweepRow], object] | None = None,
     executor: str = "",
 ) -> SweepResult:
     """Solve the base scenario here, then every variant through ``runner`` with the base plan as

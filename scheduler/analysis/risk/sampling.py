@@ -95,10 +95,10 @@ def sample(risk: Risk, jobs: tuple[Job, ...], runs: int, seed: int) -> Draws:
         happened[e] = rng.random(runs) < event.probability
         clusters = event.clusters or tuple(dict.fromkeys(job.cluster for job in jobs))
         for cluster in clusters:
-            index = by_key.get((cluster, event.phase))
-            if index is None or not event.delay_months:
+            hit = by_key.get((cluster, event.phase))
+            if hit is None or not event.delay_months:
                 continue
-            months[index] += happened[e] * event.delay_months
+            months[hit] += happened[e] * event.delay_months
             if 0 < event.probability < 1:
-                uncertain.add(index)
+                uncertain.add(hit)
     return Draws(months, tuple(sorted(uncertain)), happened)

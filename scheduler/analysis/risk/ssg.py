@@ -99,7 +99,7 @@ class Network:
         return network
 
     def _order(self) -> tuple[list[int], bool]:
-        graph = nx.DiGraph()
+        graph: nx.DiGraph[int] = nx.DiGraph()
         graph.add_nodes_from(range(len(self.jobs)))
         for j in range(len(self.jobs)):
             for i in (self.prev[j], self.stagger_prev[j]):

@@ -43,7 +43,7 @@ PALETTE = (
 _ID = re.compile(r'\b(id)="([^"]+)"')
 _REF = re.compile(r'(url\(|href=")#([^)"]+)')
 
-_RC = {
+_RC: dict[str, Any] = {
     "svg.fonttype": "none",
     "font.family": "sans-serif",
     "font.sans-serif": ["DejaVu Sans", "Liberation Sans", "Arial", "Helvetica"],
@@ -61,7 +61,8 @@ def svg_settings(name: str) -> Iterator[None]:
     """The report's matplotlib settings, with SVG ids salted by ``name`` (see the module doc)."""
     import matplotlib
 
-    with matplotlib.rc_context({**_RC, "svg.hashsalt": f"scheduler-{name}"}):
+    settings: Any = {**_RC, "svg.hashsalt": f"scheduler-{name}"}  # rc keys are typed literals
+    with matplotlib.rc_context(settings):
         yield
 
 

@@ -22,7 +22,7 @@ from scheduler.units import fy_months, millions, month_label, window_text
 __all__ = ["GanttMarks", "draw_gantt", "gantt_section", "month_span", "phase_colours"]
 
 BAR = 0.56  # bar height, in rows
-MARKERS = {
+MARKERS: dict[str, dict[str, Any]] = {
     "entry": dict(marker="^", color="#1b1b1b", markersize=7, linestyle="none"),
     "award": dict(marker="D", color="#1b1b1b", markersize=5, linestyle="none"),
     "go_live": dict(

@@ -68,7 +68,11 @@ def add_assignment(built: ModelCore, cv: ClusterVars, entry_lo: int, entry_hi: i
     model.add_exactly_one(literals.values())
     assignment = Assignment(literals, combos, offsets, lengths)
     for index, pv in enumerate(phases):
-        model.add(pv.start == assignment.weighted(lambda e, k, i=index: e + offsets[k][i]))
+
+        def start_of(e: int, k: int, i: int = index) -> int:
+            return e + offsets[k][i]
+
+        model.add(pv.start == assignment.weighted(start_of))
         if len(pv.modes) > 1:
             for choice, literal in enumerate(pv.chosen):
                 chosen = [lit for (_, k), lit in literals.items() if combos[k][index] == choice]
@@ -79,6 +83,7 @@ def add_assignment(built: ModelCore, cv: ClusterVars, entry_lo: int, entry_hi: i
 def assigned_late(built: ModelCore, cv: ClusterVars, legacy: Legacy) -> LinearExpr:
     """``sum max(0, retire[e,k] - expires) x``: the exact late months of one legacy system."""
     assignment = cv.assignment
+    assert assignment is not None  # only assigned clusters are asked
     phase = cv.cluster.phase_index(legacy.replaced_by)
     expires = legacy.expires - built.origin
     phases = list(cv.phases.values())
@@ -94,6 +99,7 @@ def assigned_late(built: ModelCore, cv: ClusterVars, legacy: Legacy) -> LinearEx
 def assigned_spend(built: ModelCore, cv: ClusterVars) -> dict[int, dict[tuple[int, int], int]]:
     """``spend[y][(e, k)]`` in £1k for every financial year ``y`` with some spend."""
     assignment = cv.assignment
+    assert assignment is not None  # only assigned clusters are asked
     phases = list(cv.phases.values())
     prefix_by_combo = []
     for k, combo in enumerate(assignment.combos):
@@ -128,6 +134,7 @@ def extension_spend(
     the horizon times the monthly rate), for a budget that covers extensions."""
     rate = to_thousands(legacy.extension_cost)
     assignment = cv.assignment
+    assert assignment is not None  # only assigned clusters are asked
     phase = cv.cluster.phase_index(legacy.replaced_by)
     phases = list(cv.phases.values())
     expires = legacy.expires - built.origin

@@ -34,7 +34,7 @@ class CpsatBackend:
 
     name = "cp-sat"
     label = "CP-SAT"
-    version = ortools.__version__
+    version = ortools.__version__  # type: ignore[attr-defined]  # set at run time, not in stubs
     least_seconds = 0.01
     counts_work = True
 
@@ -139,7 +139,7 @@ class CpsatBackend:
         return Values(clusters, terms)
 
 
-def _solve(solver: cp_model.CpSolver, model: cp_model.CpModel) -> int:
+def _solve(solver: cp_model.CpSolver, model: cp_model.CpModel) -> cp_model.CpSolverStatus:
     """One solve. In a helper thread (the driver's, while the main thread handles signals) CP-SAT
     must not install its own SIGINT handler; in the main thread it may, and Python's is put back
     after."""

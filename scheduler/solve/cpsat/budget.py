@@ -55,8 +55,13 @@ def _assigned_spend(built: ModelCore, cv: ClusterVars, covers_extensions: bool) 
                 for pair, amount in cells.items():
                     table[pair] = table.get(pair, 0) + amount
     assignment = cv.assignment
+    assert assignment is not None  # only assigned clusters are asked
     for year, table in sorted(tables.items()):
-        cv.spend[year] = assignment.weighted(lambda e, k, t=table: t.get((e, k), 0))
+
+        def spend_of(e: int, k: int, t: dict[tuple[int, int], int] = table) -> int:
+            return t.get((e, k), 0)
+
+        cv.spend[year] = assignment.weighted(spend_of)
         cv.spend_max[year] = max(table.values())
     cv.spend_table = tables
 
@@ -126,9 +131,11 @@ def add_releases(built: ModelCore) -> None:
             spend = cv.spend.get(year, 0)
             if not carry and cv.assignment is not None:
                 table = cv.spend_table.get(year, {})
-                cv.tranches[year] = cv.assignment.weighted(
-                    lambda e, k, t=table: -(-t.get((e, k), 0) // tranche)
-                )
+
+                def tranches_of(e: int, k: int, t: dict[tuple[int, int], int] = table) -> int:
+                    return -(-t.get((e, k), 0) // tranche)
+
+                cv.tranches[year] = cv.assignment.weighted(tranches_of)
                 continue
             most = total_max if carry else cv.spend_max.get(year, 0)
             count = built.model.new_int_var(0, -(-most // tranche), f"{cid}.tranches{year}")

@@ -117,7 +117,7 @@ class CpsatModel(ModelCore):
             )
             if len(phase.modes) == 1:
                 chosen: tuple = (model.new_constant(1),)
-                intervals = (
+                intervals: tuple[cp_model.IntervalVar, ...] = (
                     model.new_fixed_size_interval_var(start, phase.modes[0].months, f"{name}"),
                 )
                 model.add(end == start + phase.modes[0].months - 1)

@@ -17,7 +17,7 @@ from ortools.sat.python import cp_model
 from scheduler.scenario.data import Cluster, Mode, Scenario
 from scheduler.solve.common import BuildStopped
 
-LinearExpr = cp_model.LinearExprT
+LinearExpr = cp_model.LinearExpr | int  # what sums of variables and constants are typed as
 
 
 @dataclass
