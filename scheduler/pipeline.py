@@ -12,7 +12,7 @@ from scheduler.plan import Plan, SolverInfo
 from scheduler.rules.check import check_plan
 from scheduler.scenario.data import Scenario
 from scheduler.scenario.validate import infeasibilities, require_valid
-from scheduler.solve.common import empty_plan
+from scheduler.solve.common import empty_plan, with_history
 from scheduler.solve.explain import explain_infeasible
 from scheduler.solve.interrupt import Interrupt
 from scheduler.solve.lexico import BackendFactory, SolveStats, solve_lexico
@@ -61,6 +61,7 @@ def solve(
     if impossible:
         return _statically_infeasible(scenario, options, solver, impossible)
     plan, stats = solve_lexico(scenario, options, backend(solver), interrupt)
+    plan = with_history(scenario, plan)  # the status date on plans without a schedule too
     if plan.has_schedule:
         plan = plan.with_windows(entry_windows(scenario, plan))
         violations = check_plan(scenario, plan)

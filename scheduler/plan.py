@@ -30,6 +30,7 @@ class PhasePlan:
     option: int | None
     uses: dict[str, int]
     cost: int
+    actual: bool = False  # history (scenario actuals), not a decision
 
     def __post_init__(self) -> None:
         _months(self, "start", "end")
@@ -46,6 +47,16 @@ class LegacyPlan:
     retired: int
     late_months: int
     extension_cost: int
+    late_incurred: int = 0  # of late_months, those before the status date
+    extension_incurred: int = 0  # of extension_cost, that of the months before the status date
+
+    @property
+    def late_to_come(self) -> int:
+        return self.late_months - self.late_incurred
+
+    @property
+    def extension_to_come(self) -> int:
+        return self.extension_cost - self.extension_incurred
 
     def __post_init__(self) -> None:
         _months(self, "expires", "retired")
@@ -125,6 +136,7 @@ class Plan:
     bounds: dict[str, int] = field(default_factory=dict)
     explanation: tuple[str, ...] = ()
     fiscal_year_start: int = 4
+    status_date: int | None = None  # the plan is made as at the start of this month
 
     def __post_init__(self) -> None:
         for values in (self.objective, self.bounds):
@@ -243,6 +255,11 @@ class Plan:
                 "deterministic_time": self.solver.deterministic_time,
             },
             "fiscal_year_start": fy,
+            **(
+                {"status_date": month_label(self.status_date)}
+                if self.status_date is not None
+                else {}
+            ),
             "clusters": [
                 {
                     "id": c.id,
@@ -262,6 +279,7 @@ class Plan:
                             "option": p.option,
                             "uses": dict(sorted(p.uses.items())),
                             "cost": p.cost,
+                            **({"actual": p.actual} if self.status_date is not None else {}),
                         }
                         for p in c.phases
                     ],
@@ -272,6 +290,7 @@ class Plan:
                             "retired": month_label(legacy.retired),
                             "late_months": legacy.late_months,
                             "extension_cost": legacy.extension_cost,
+                            **(_split(legacy) if self.status_date is not None else {}),
                         }
                         for legacy in c.legacy
                     ],
@@ -324,6 +343,7 @@ class Plan:
                         option=p.get("option"),
                         uses={k: int(v) for k, v in (p.get("uses") or {}).items()},
                         cost=int(p.get("cost", 0)),
+                        actual=bool(p.get("actual", False)),
                     )
                     for p in c["phases"]
                 ),
@@ -334,6 +354,8 @@ class Plan:
                         retired=parse_month(item["retired"]),
                         late_months=int(item["late_months"]),
                         extension_cost=int(item["extension_cost"]),
+                        late_incurred=int(item.get("late_months_incurred", 0)),
+                        extension_incurred=int(item.get("extension_cost_incurred", 0)),
                     )
                     for item in c.get("legacy", [])
                 ),
@@ -370,11 +392,22 @@ class Plan:
             caps=caps,
             explanation=tuple(data.get("explanation", [])),
             fiscal_year_start=fy,
+            status_date=parse_month(data["status_date"]) if data.get("status_date") else None,
         )
 
     @classmethod
     def read(cls, path: str | Path) -> Plan:
         return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def _split(legacy: LegacyPlan) -> dict[str, int]:
+    """Late months and extension cost incurred (before the status date) and still to come."""
+    return {
+        "late_months_incurred": legacy.late_incurred,
+        "late_months_to_come": legacy.late_to_come,
+        "extension_cost_incurred": legacy.extension_incurred,
+        "extension_cost_to_come": legacy.extension_to_come,
+    }
 
 
 def _months(item: object, *names: str) -> None:

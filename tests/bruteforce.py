@@ -2,7 +2,8 @@
 
 Every combination of entries (inside the entry bounds and the horizon), options and waits is
 evaluated with :func:`scheduler.evaluate.evaluate`; the feasible one with the lexicographically
-least objective stage values (each a weighted sum of terms) wins. Only for scenarios without
+least objective stage values (each a weighted sum of terms) wins. With a status date, history is
+held as it happened and only the decisions around it are enumerated. Only for scenarios without
 carry-forward (where releases are decisions too) and with a handful of combinations.
 """
 
@@ -25,12 +26,20 @@ LIMIT = 200_000
 
 
 def cluster_candidates(scenario: Scenario, cluster: Cluster) -> list[ClusterDecision]:
-    """Every (entry, options, waits) of one cluster whose phases end inside the horizon."""
+    """Every (entry, options, waits) of one cluster whose phases end inside the horizon.
+
+    With a status date ``D``: a cluster with actuals enters at its actual entry and each phase
+    with actuals starts at its actual start in its one mode; a phase without actuals waits
+    ``0 .. max_wait`` months after the previous one ends, or after ``D`` when that one finished
+    before it; a cluster without actuals enters at or after ``D``."""
     horizon = scenario.horizon
-    if cluster.fixed_entry is not None:
+    status = scenario.status_date
+    if cluster.has_actuals:
+        entries = [cluster.phases[0].actual.start]
+    elif cluster.fixed_entry is not None:
         entries = [cluster.fixed_entry]
     else:
-        first = max(horizon.start, cluster.earliest_entry or horizon.start)
+        first = max(horizon.start, cluster.earliest_entry or horizon.start, status or 0)
         last = min(
             horizon.end, horizon.end if cluster.latest_entry is None else cluster.latest_entry
         )
@@ -39,15 +48,29 @@ def cluster_candidates(scenario: Scenario, cluster: Cluster) -> list[ClusterDeci
         [mode.option for mode in phase.modes] if phase.has_options else [None]
         for phase in cluster.phases
     ]
-    wait_sets = [[0]] + [list(range(phase.max_wait + 1)) for phase in cluster.phases[1:]]
+    wait_sets = [[0]] + [
+        [0] if phase.actual is not None else list(range(phase.max_wait + 1))
+        for phase in cluster.phases[1:]
+    ]
     out = []
     for options in itertools.product(*option_sets):
-        months = sum(mode_of(p, o).months for p, o in zip(cluster.phases, options, strict=True))
+        modes = [mode_of(p, o) for p, o in zip(cluster.phases, options, strict=True)]
         for waits in itertools.product(*wait_sets):
             for entry in entries:
-                if entry + months + sum(waits) - 1 > horizon.end:
+                starts, at = [], entry
+                for index, (phase, mode) in enumerate(zip(cluster.phases, modes, strict=True)):
+                    previous = cluster.phases[index - 1].actual if index else None
+                    if phase.actual is not None:
+                        at = phase.actual.start
+                    elif previous is not None and not previous.running and status is not None:
+                        at = max(at, status) + waits[index]
+                    else:
+                        at += waits[index]
+                    starts.append(at)
+                    at += mode.months
+                if at - 1 > horizon.end:
                     break
-                out.append(ClusterDecision.back_to_back(cluster, entry, options, waits))
+                out.append(ClusterDecision(tuple(starts), tuple(options)))
     return out
 
 

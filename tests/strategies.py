@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from builders import cluster, phase, scenario
 from hypothesis import strategies as st
 
 from scheduler.scenario.data import (
+    Actual,
     Budget,
     Cap,
     Dependency,
@@ -103,3 +106,47 @@ def tiny_scenarios(draw):
         policy=policy,
         objective=objective,
     )
+
+
+@st.composite
+def tiny_scenarios_with_history(draw):
+    """A tiny scenario as at a status date ``D`` drawn inside its horizon: each cluster either
+    has no actuals, or entered before ``D`` with its first phase (and maybe its second) run for
+    its planned months give or take (finished before ``D``, or still running past it), the option
+    taken drawn; releases of a year ended before ``D`` are sometimes given."""
+    sc = draw(tiny_scenarios())
+    horizon = sc.horizon
+    status = horizon.start + draw(st.integers(1, max(1, horizon.months - 2)))
+    clusters = []
+    for c in sc.clusters:
+        if not draw(st.booleans()):
+            clusters.append(replace(c, earliest_entry=None, latest_entry=None))
+            continue
+        at = horizon.start + draw(st.integers(0, status - horizon.start - 1))
+        phases = []
+        for index, p in enumerate(c.phases):
+            done = phases[-1].actual if phases else None
+            if index and (done is None or done.running or at >= status or draw(st.booleans())):
+                phases.append(p)
+                continue
+            planned = draw(st.sampled_from(p.modes))
+            months = max(1, planned.months + draw(st.integers(-1, 2)))
+            end = min(at + months - 1, horizon.end)
+            running = end >= status
+            if not running and draw(st.booleans()):
+                end = max(at, min(end, status - 1))
+            mode = replace(planned, months=end - at + 1)
+            phases.append(
+                replace(p, modes=(mode,), actual=Actual(at, end, running, planned, p.modes))
+            )
+            at = end + 1 + draw(st.integers(0, 1))
+        clusters.append(replace(c, phases=tuple(phases)))
+    budget = sc.budget
+    first_decision = horizon.fiscal_year(status)
+    history_years = [y for y in horizon.fiscal_years() if y < first_decision]
+    if budget is not None and history_years and draw(st.booleans()):
+        with_past = [c.id for c in clusters if c.has_actuals]
+        if with_past:
+            amount = draw(st.sampled_from([0, 1_000_000, 5_000_000]))
+            budget = replace(budget, released=((with_past[0], history_years[0], amount),))
+    return replace(sc, clusters=tuple(clusters), status_date=status, budget=budget)

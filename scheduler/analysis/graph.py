@@ -18,6 +18,10 @@ A ``DiGraph`` holds one edge per pair: when two rules join the same milestones, 
 
 The critical chain walks back from the milestone that sets completion along tight edges, to a
 milestone nothing holds in place, and says why that one is where it is.
+
+With a status date, the milestones of phases with actuals carry ``actual: 1``: history, which no
+rule moves, so no rule edge points into a history start and a chain that reaches one stops there
+("history: started 2023-06"). The first phase after a finished one waits for the status date.
 """
 
 from __future__ import annotations
@@ -97,7 +101,7 @@ def build_graph(scenario: Scenario, plan: Plan) -> nx.DiGraph:
     for cluster, cluster_plan in pairs:
         _add_milestones(graph, cluster, cluster_plan)
     for cluster, cluster_plan in pairs:
-        _add_lifecycle_edges(graph, cluster, cluster_plan)
+        _add_lifecycle_edges(graph, cluster, cluster_plan, scenario.status_date)
         _add_dependency_edges(graph, cluster, cluster_plan)
     _add_stagger_edges(graph, scenario, pairs)
     _add_max_entry_edges(graph, scenario, pairs)
@@ -121,6 +125,8 @@ def _add_milestones(graph: nx.DiGraph, cluster: Cluster, cluster_plan: ClusterPl
                 "month": month,
                 "label": month_label(month),
             }
+            if phase.actual:
+                attrs["actual"] = 1
             if edge == "start" and phase.uses:
                 attrs["uses"] = uses_text(phase.uses)
             if index == 0 and edge == "start":
@@ -143,6 +149,8 @@ def _add_edge(graph: nx.DiGraph, u: str, v: str, kind: str, min_gap: int, reason
     """Add a rule edge; if the pair already has one, keep the tighter and note the other."""
     if u not in graph or v not in graph:
         return
+    if graph.nodes[v].get("actual") and graph.nodes[v]["edge"] == "start":
+        return  # history: no rule holds it
     slack = graph.nodes[v]["month"] - graph.nodes[u]["month"] - min_gap
     new = {"kind": kind, "reason": reason, "min_gap": min_gap, "slack": slack}
     if graph.has_edge(u, v):
@@ -157,8 +165,13 @@ def _add_edge(graph: nx.DiGraph, u: str, v: str, kind: str, min_gap: int, reason
 
 
 def _phase_text(cluster: Cluster, phase: PhasePlan) -> str:
-    """``"tender takes 14 months"``, with the chosen option's label when the phase has options."""
+    """``"tender takes 14 months"``, with the chosen option's label when the phase has options;
+    for a phase with actuals, ``"tender ran 15 months (actual; planned 14)"``."""
     text = f"{phase.id} takes {phase.months} month{'s' if phase.months != 1 else ''}"
+    actual = _actual_of(cluster, phase.id)
+    if phase.actual and actual is not None:
+        verb = "runs" if actual.running else "ran"
+        text = f"{phase.id} {verb} {phase.months} months (actual; planned {actual.planned.months})"
     if phase.option is None:
         return text
     try:
@@ -169,7 +182,16 @@ def _phase_text(cluster: Cluster, phase: PhasePlan) -> str:
     return f"{text} ({label or f'option {phase.option}'})"
 
 
-def _add_lifecycle_edges(graph: nx.DiGraph, cluster: Cluster, cluster_plan: ClusterPlan) -> None:
+def _actual_of(cluster: Cluster, phase_id: str):  # -> Actual | None
+    try:
+        return cluster.phase(phase_id).actual
+    except KeyError:
+        return None
+
+
+def _add_lifecycle_edges(
+    graph: nx.DiGraph, cluster: Cluster, cluster_plan: ClusterPlan, status: int | None = None
+) -> None:
     phases = cluster_plan.phases
     for phase in phases:
         start, end = node_id(cluster.id, phase.id, "start"), node_id(cluster.id, phase.id, "end")
@@ -181,7 +203,14 @@ def _add_lifecycle_edges(graph: nx.DiGraph, cluster: Cluster, cluster_plan: Clus
             max_wait = 0
         reason = "back to back" if max_wait == 0 else f"may wait up to {max_wait} months"
         u, v = node_id(cluster.id, before.id, "end"), node_id(cluster.id, after.id, "start")
-        _add_edge(graph, u, v, LIFECYCLE, 1, reason)
+        gap = 1
+        done = _actual_of(cluster, before.id)
+        finished = done is not None and not done.running
+        waits = status is not None and before.actual and not after.actual and finished
+        if waits and status - before.end > 1:
+            gap = status - before.end
+            reason = f"nothing new starts before the status date {month_label(status)}"
+        _add_edge(graph, u, v, LIFECYCLE, gap, reason)
 
 
 def _milestone_node(cluster_plan: ClusterPlan, milestone: Milestone) -> str:
@@ -346,6 +375,11 @@ def _origin_reason(scenario: Scenario, plan: Plan, graph: nx.DiGraph, node: str)
     """Why a milestone that no tight rule holds is where it is."""
     attrs = graph.nodes[node]
     label = attrs["label"]
+    if attrs.get("actual"):
+        return f"history: started {label} (actual)"
+    status = scenario.status_date
+    if status is not None and attrs["month"] == status and attrs["edge"] == "start":
+        return f"status date {label}: nothing new starts before it"
     if attrs.get("fixed_entry") == label:
         return f"fixed entry {label} (already decided)"
     if attrs.get("earliest_entry") == label:

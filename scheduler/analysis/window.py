@@ -10,9 +10,10 @@ the least just-in-time releases covering its shifted spend (:func:`evaluate.jit_
 Shifting only ``c`` changes only ``c``'s part of every rule and term, so each candidate ``d`` is
 checked incrementally against precomputed totals of the other clusters (supplier usage per month,
 entries sorted and per financial year, cap totals, completion, milestones); rules that are linear
-in ``d`` (entry bounds, horizon, deadline, supplier availability, hard deadlines, dependencies)
-become a static range ``lo <= d <= hi``. The result equals calling :func:`evaluate.evaluate` for
-every candidate shift (see ``tests/test_window.py``), for a plan that breaks no rule.
+in ``d`` (entry bounds, horizon, deadline, supplier availability, hard deadlines, dependencies,
+the status date) become a static range ``lo <= d <= hi``. A cluster with actuals is history: its
+window is its entry. The result equals calling :func:`evaluate.evaluate` for every candidate shift
+(see ``tests/test_window.py``), for a plan that breaks no rule.
 """
 
 from __future__ import annotations
@@ -175,7 +176,11 @@ class _Windows:
         the cluster's own dependencies and ``this >= (milestone+d) + offset`` for its dependants."""
         cluster = shift.runs[0].cluster
         entry, horizon, policy = shift.entry, self.horizon, self.scenario.policy
+        if cluster.has_actuals:
+            return 0, 0  # history does not move
         lo, hi = horizon.start - entry, horizon.end - shift.last
+        if self.scenario.status_date is not None:
+            lo = max(lo, self.scenario.status_date - entry)
         if cluster.earliest_entry is not None:
             lo = max(lo, cluster.earliest_entry - entry)
         if cluster.latest_entry is not None:
@@ -279,7 +284,14 @@ class _Windows:
             for cap in self.budget.caps:
                 own = cap.released([shift.base_releases])
                 others = self.cap_released[cap.name] - own
-                shift.caps.append((cap, others, cap.limit))
+                past = sum(  # history releases alone may exceed the cap (see evaluate._caps)
+                    amount
+                    for releases in self.ev.funding.values()
+                    for year, amount in releases.items()
+                    if cap.first_year <= year <= cap.last_year
+                    and self.scenario.is_history_year(year)
+                )
+                shift.caps.append((cap, others, max(cap.limit, past)))
         return shift.caps
 
     def _stage_value(self, shift: _Shift, d: int, releases: dict[int, int]) -> int:

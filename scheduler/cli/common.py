@@ -42,6 +42,15 @@ exit status:
 """
 
 
+class _StatusDate(argparse.Action):
+    """``--status-date YYYY-MM``: the same as ``--set status_date=YYYY-MM``."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        overrides = list(getattr(namespace, "overrides", None) or [])
+        overrides.append(f"status_date={values}")
+        namespace.overrides = overrides
+
+
 class PrintableStream:
     """A text stream that writes :func:`~scheduler.units.printable` text to ``raw``: a name
     holding escape sequences is shown escaped, never obeyed by the terminal. ``raw`` is still
@@ -78,6 +87,13 @@ def closed_pipe() -> int:
 
 
 def add_scenario_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--status-date",
+        action=_StatusDate,
+        metavar="YYYY-MM",
+        help="re-plan as at the start of this month: months before it are history (the "
+        "scenario's actuals; an actual on or after it is an error); same as --set status_date=",
+    )
     parser.add_argument(
         "--set",
         dest="overrides",

@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         outcome = solve(scenario, solve_options(args), solver=args.solver, interrupt=interrupt)
         plan = outcome.plan
         if args.json:
-            write_json(plan, args.json)
+            write_json(plan, args.json, scenario)
         if args.out:
             write_outputs(scenario, plan, args.out)
     if args.quiet:

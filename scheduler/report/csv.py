@@ -23,6 +23,7 @@ from scheduler.units import fy_label, month_label
 __all__ = [
     "CSV_COLUMNS",
     "FUNDING_COLUMNS",
+    "columns",
     "funding_rows",
     "plan_rows",
     "write_funding_csv",
@@ -46,9 +47,10 @@ FUNDING_COLUMNS = ("year", "cluster", "spend", "released", "caps")
 
 def plan_rows(scenario: Scenario, plan: Plan) -> list[dict[str, str | int]]:
     """One row per cluster phase, in plan order; ``option`` is empty for a phase without options,
-    ``uses`` reads ``erp-market:1;ibm:2``, ``cost`` is integer pounds and ``predecessors`` lists
+    ``uses`` reads ``erp-market:1;ibm:2``, ``cost`` is integer pounds, ``predecessors`` lists
     the scenario's links into the phase (``synergy:tender FS; matrix:tender FS+3``, see
-    :mod:`scheduler.report.links`)."""
+    :mod:`scheduler.report.links`); with a status date, ``actual`` is ``yes`` for a phase that
+    is history."""
     into = predecessors(phase_links(scenario, plan))
     return [
         {
@@ -64,10 +66,16 @@ def plan_rows(scenario: Scenario, plan: Plan) -> list[dict[str, str | int]]:
             "predecessors": "; ".join(
                 link_text(link) for link in into.get((cluster_plan.id, phase.id), [])
             ),
+            **({"actual": "yes" if phase.actual else ""} if plan.status_date is not None else {}),
         }
         for cluster_plan in plan.clusters
         for phase in cluster_plan.phases
     ]
+
+
+def columns(plan: Plan) -> tuple[str, ...]:
+    """The CSV's columns: with a status date, ``actual`` says which phases are history."""
+    return CSV_COLUMNS + (("actual",) if plan.status_date is not None else ())
 
 
 def funding_rows(plan: Plan) -> list[dict[str, str | int]]:
@@ -103,7 +111,7 @@ def _csv_text(columns: Sequence[str], rows: list[dict[str, str | int]]) -> str:
 
 def write_plan_csv(scenario: Scenario, plan: Plan, path: str | Path) -> Path:
     """Write :func:`plan_rows` with a header line (an infeasible plan gives the header only)."""
-    return write_atomic(path, _csv_text(CSV_COLUMNS, plan_rows(scenario, plan)), "utf-8-sig")
+    return write_atomic(path, _csv_text(columns(plan), plan_rows(scenario, plan)), "utf-8-sig")
 
 
 def write_funding_csv(plan: Plan, path: str | Path) -> Path:

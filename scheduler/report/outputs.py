@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from scheduler.analysis.graph import build_graph, critical_chain
+from scheduler.analysis.targets import target_results
 from scheduler.plan import Plan
 from scheduler.report.csv import write_funding_csv, write_plan_csv
 from scheduler.report.files import write_atomic
@@ -18,8 +20,19 @@ from scheduler.scenario.data import Scenario
 from scheduler.units import printable
 
 
-def write_json(plan: Plan, path: str | Path) -> Path:
-    return write_atomic(path, plan.to_json())
+def plan_json(plan: Plan, scenario: Scenario | None = None) -> str:
+    """The plan JSON; with its scenario, what the reports add from it: ``targets`` (met or missed,
+    when the scenario has any)."""
+    data = plan.to_dict()
+    if scenario is not None:
+        results = target_results(scenario, plan)
+        if results:
+            data["targets"] = [result.to_dict() for result in results]
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_json(plan: Plan, path: str | Path, scenario: Scenario | None = None) -> Path:
+    return write_atomic(path, plan_json(plan, scenario))
 
 
 def write_outputs(scenario: Scenario, plan: Plan, directory: str | Path) -> list[Path]:
@@ -29,7 +42,7 @@ def write_outputs(scenario: Scenario, plan: Plan, directory: str | Path) -> list
     the paths written."""
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
-    written = [write_json(plan, folder / "plan.json")]
+    written = [write_json(plan, folder / "plan.json", scenario)]
     graph = build_graph(scenario, plan)
     chain = critical_chain(scenario, plan, graph) if plan.has_schedule else []
     text = printable(render_plan(scenario, plan, chain)) + "\n"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from scheduler.analysis.graph import ChainLink, critical_chain
+from scheduler.analysis.targets import target_results
 from scheduler.plan import ClusterPlan, Plan
 from scheduler.report.table import format_table
 from scheduler.rules.schedule import option_label
@@ -24,6 +25,11 @@ INDENT = 2
 def render_plan(scenario: Scenario, plan: Plan, chain: Sequence[ChainLink] | None = None) -> str:
     """The whole report; ``chain`` defaults to :func:`scheduler.graph.critical_chain`."""
     sections = [_header(plan)]
+    if plan.status_date is not None:
+        sections[0] += (
+            f"\nStatus date: {month_label(plan.status_date)} (the plan is made as at its start; "
+            "what happened before it is history, fixed)"
+        )
     if not plan.has_schedule:
         sections.append(_explanation(plan))
         return "\n\n".join(sections) + "\n"
@@ -36,9 +42,11 @@ def render_plan(scenario: Scenario, plan: Plan, chain: Sequence[ChainLink] | Non
     sections += [
         _objective(scenario, plan),
         _clusters(scenario, plan),
+        _history(scenario, plan),
         _legacy(plan),
         _funding(scenario, plan),
         _caps(scenario, plan),
+        _targets(scenario, plan),
         _chain(plan, chain),
     ]
     return "\n\n".join(section for section in sections if section) + "\n"
@@ -119,7 +127,52 @@ def _clusters(scenario: Scenario, plan: Plan) -> str:
     return "Clusters\n" + format_table(headers, rows, indent=INDENT)
 
 
+def _history(scenario: Scenario, plan: Plan) -> str:
+    """The phases with actuals: as they ran (or run), against the months the scenario planned."""
+    rows = []
+    for cp in plan.clusters:
+        cluster = scenario.cluster(cp.id)
+        for phase in cp.phases:
+            actual = cluster.phase(phase.id).actual if phase.actual else None
+            if actual is None:
+                continue
+            longer = actual.months - actual.planned.months
+            state = (
+                f"running, {phase.end - plan.status_date + 1} months to go"
+                if actual.running and plan.status_date is not None
+                else "finished"
+            )
+            rows.append(
+                [
+                    cp.id,
+                    phase.id,
+                    month_label(phase.start),
+                    month_label(phase.end),
+                    phase.months,
+                    actual.planned.months,
+                    f"{longer:+d}" if longer else "0",
+                    option_label(scenario, cp.id, phase) or "-",
+                    state,
+                ]
+            )
+    if not rows:
+        return ""
+    headers = ["cluster", "phase", "start", "end", "months", "planned", "longer", "option", ""]
+    title = f"History as at {month_label(plan.status_date)} (actuals; fixed, not decisions)"
+    return title + "\n" + format_table(headers, rows, "llllrrrll", indent=INDENT)
+
+
+def _targets(scenario: Scenario, plan: Plan) -> str:
+    results = target_results(scenario, plan)
+    if not results:
+        return ""
+    rows = [[r.target.name, month_label(r.target.month), r.text()] for r in results]
+    return "Targets\n" + format_table(["target", "by", "result"], rows, indent=INDENT)
+
+
 def _legacy(plan: Plan) -> str:
+    if plan.status_date is not None:
+        return _legacy_split(plan)
     rows = [
         [
             cluster_plan.id,
@@ -138,6 +191,59 @@ def _legacy(plan: Plan) -> str:
     return "Legacy systems\n" + format_table(headers, rows, "llllrr", indent=INDENT)
 
 
+def _legacy_split(plan: Plan) -> str:
+    """Late months and extension cost, incurred before the status date and still to come."""
+    items = [(cp.id, legacy) for cp in plan.clusters for legacy in cp.legacy]
+    if not items:
+        return ""
+    rows: list[list[object]] = [
+        [
+            cid,
+            legacy.name,
+            month_label(legacy.expires),
+            month_label(legacy.retired),
+            legacy.late_incurred,
+            legacy.late_to_come,
+            legacy.late_months,
+            millions(legacy.extension_incurred),
+            millions(legacy.extension_to_come),
+            millions(legacy.extension_cost),
+        ]
+        for cid, legacy in items
+    ]
+    rows.append(
+        [
+            "total",
+            "",
+            "",
+            "",
+            sum(item.late_incurred for _, item in items),
+            sum(item.late_to_come for _, item in items),
+            sum(item.late_months for _, item in items),
+            millions(sum(item.extension_incurred for _, item in items)),
+            millions(sum(item.extension_to_come for _, item in items)),
+            millions(sum(item.extension_cost for _, item in items)),
+        ]
+    )
+    headers = [
+        "cluster",
+        "legacy system",
+        "expires",
+        "retired",
+        "late incurred",
+        "to come",
+        "total",
+        "extension £m incurred",
+        "to come",
+        "total",
+    ]
+    title = (
+        f"Legacy systems (late months and extension cost incurred before "
+        f"{month_label(plan.status_date)} and still to come)"
+    )
+    return title + "\n" + format_table(headers, rows, "llllrrrrrr", indent=INDENT)
+
+
 def _funding(scenario: Scenario, plan: Plan) -> str:
     years = sorted({year for c in plan.clusters for year, amount in c.funding.items() if amount})
     if not years:
@@ -146,6 +252,8 @@ def _funding(scenario: Scenario, plan: Plan) -> str:
     for year in years:
         amounts = [c.funding.get(year, 0) for c in plan.clusters]
         label = scenario.horizon.fy_label(year)
+        if scenario.is_history_year(year):
+            label += " (history)"
         rows.append([label, *map(millions, amounts), millions(sum(amounts))])
     totals = [sum(c.funding.values()) for c in plan.clusters]
     rows.append(["total", *map(millions, totals), millions(sum(totals))])

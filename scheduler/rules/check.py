@@ -30,6 +30,12 @@ def check_plan(scenario: Scenario, plan: Plan) -> list[str]:
     problems: list[str] = []
     if plan.status not in STATUSES:
         return [f"unknown plan status {plan.status!r}"]
+    if plan.status_date != scenario.status_date:
+        shown = [
+            month_label(m) if m is not None else "none"
+            for m in (plan.status_date, scenario.status_date)
+        ]
+        problems.append(f"plan's status date is {shown[0]}, the scenario's {shown[1]}")
     if plan.fiscal_year_start != scenario.horizon.fiscal_year_start:
         problems.append(
             f"plan's financial years start in month {plan.fiscal_year_start}, "
@@ -77,7 +83,13 @@ def _shape(scenario: Scenario, plan: Plan) -> list[str]:
             continue
         for phase, pp in zip(cluster.phases, cp.phases, strict=True):
             options = [mode.option for mode in phase.modes]
-            if pp.option not in options:
+            taken = phase.actual is not None and phase.has_options
+            if taken and pp.option != options[0]:
+                out.append(
+                    f"{cp.id} {phase.id} is history: it took option {phase.modes[0].label!r} "
+                    f"({options[0]}), the plan has option {pp.option!r}"
+                )
+            elif pp.option not in options:
                 if phase.has_options:
                     out.append(
                         f"{cp.id} {phase.id}: option {pp.option!r} does not exist "
@@ -107,6 +119,9 @@ def _phases(scenario: Scenario, plan: Plan) -> list[str]:
                 uses[sid] = uses.get(sid, 0) + units
             if pp.uses != uses:
                 out.append(f"{name}: uses {pp.uses} reported, the scenario says {uses}")
+            if pp.actual != (phase.actual is not None):
+                says = "history (actual)" if pp.actual else "a decision"
+                out.append(f"{name}: reported as {says}, the scenario says otherwise")
             if pp.cost != mode.cost:
                 out.append(
                     f"{name}: cost {_exact(pp.cost)} reported, "
@@ -183,6 +198,8 @@ def _legacy(cp: ClusterPlan, computed: tuple[LegacyPlan, ...]) -> list[str]:
             ("retired", month_label),
             ("late_months", str),
             ("extension_cost", _exact),
+            ("late_incurred", str),
+            ("extension_incurred", _exact),
         ):
             a, b = getattr(got, field), getattr(want, field)
             if a != b:

@@ -156,6 +156,7 @@ class Evaluation:
             bounds=dict(bounds or {}),
             explanation=explanation,
             fiscal_year_start=scenario.horizon.fiscal_year_start,
+            status_date=scenario.status_date,
         )
 
 

@@ -23,6 +23,7 @@ PROGRAMME_DEADLINE = "programme_deadline"  # every last phase ends by policy.dea
 DEPENDENCY = "dependency"  # depends_on: a milestone after another cluster's
 HARD_DEADLINE = "hard_deadline"  # a legacy system retired by its hard deadline
 LIFECYCLE = "lifecycle"  # (graph edges only) one phase after the previous one
+HISTORY = "history"  # phases with actuals as they ran; nothing new before the status date
 # -- the money rules ------------------------------------------------------------------------
 RELEASES = "releases"  # whole tranches, covering spend (cumulatively with carry-forward)
 CAP = "cap"  # releases over a cap's years within its amount
@@ -44,6 +45,7 @@ RULE_KINDS = (
     PROGRAMME_DEADLINE,
     DEPENDENCY,
     HARD_DEADLINE,
+    HISTORY,
     RELEASES,
     CAP,
 )

@@ -79,23 +79,46 @@ def release_rules(
     """Releases are multiples of the tranche. Without carry-forward
     ``R[c,y] = ceil(S[c,y] / tranche) * tranche``. With carry-forward (releases given)
     ``sum_{y'<=y} R[c,y'] >= sum_{y'<=y} S[c,y']``
-    for every year ``y`` of the horizon, and releases only in those years."""
+    for every year ``y`` of the horizon, and releases only in those years.
+
+    With a status date, the releases of the years ended before it are history:
+    ``budget.released`` where given, else ``ceil(S[c,y] / tranche) * tranche``; a plan's
+    releases of those years must be these, and the cover rule binds from the first year that
+    is a decision on."""
     budget = scenario.budget or NO_BUDGET
     tranche = tranche_of(budget)
     years = scenario.horizon.fiscal_years()
     label = scenario.horizon.fy_label
+    history = scenario.is_history_year
     funding = {}
     for cluster in scenario.clusters:
         cid, cs = cluster.id, spend[cluster.id]
+        facts = {y: ceil_to(v, tranche) for y, v in cs.items() if v and history(y)}
+        facts.update(budget.released_to(cid))
         if not budget.carry_forward:
-            funding[cid] = {y: ceil_to(v, tranche) for y, v in sorted(cs.items()) if v}
+            derived = {y: ceil_to(v, tranche) for y, v in cs.items() if v and not history(y)}
+            funding[cid] = _nonzero_sorted({**derived, **facts})
             continue
         if given is None or cid not in given:
-            funding[cid] = jit_releases(cs, years, tranche)
+            later = {y: v for y, v in cs.items() if not history(y)}
+            prior = sum(facts.values()) - sum(v for y, v in cs.items() if history(y))
+            funding[cid] = _nonzero_sorted(
+                {**facts, **_jit_after(later, years, tranche, prior, history)}
+            )
             continue
         releases = {y: v for y, v in sorted(given[cid].items()) if v}
         funding[cid] = releases
+        for year in sorted(set(facts) | {y for y in releases if history(y)}):
+            if releases.get(year, 0) != facts.get(year, 0):
+                text = (
+                    f"{cid}: release in {label(year)} is history, "
+                    f"{money_label(facts.get(year, 0))}; the plan has "
+                    f"{money_label(releases.get(year, 0))}"
+                )
+                out.append(Violation(RELEASES, cid, text))
         for year, amount in releases.items():
+            if history(year):
+                continue
             if amount < 0 or amount % tranche:
                 text = (
                     f"{cid}: release of {money_label(amount)} in {label(year)} is not a "
@@ -109,7 +132,7 @@ def release_rules(
         for year in years:
             released += releases.get(year, 0)
             spent += cs.get(year, 0)
-            if released < spent:
+            if released < spent and not history(year):
                 text = (
                     f"{cid}: releases up to {label(year)} total {money_label(released)}, "
                     f"less than its spend up to then {money_label(spent)}"
@@ -119,6 +142,26 @@ def release_rules(
     return funding
 
 
+def _nonzero_sorted(amounts: Mapping[int, int]) -> dict[int, int]:
+    return {year: amount for year, amount in sorted(amounts.items()) if amount}
+
+
+def _jit_after(
+    spend: Mapping[int, int], years: tuple[int, ...], tranche: int, prior: int, history
+) -> dict[int, int]:
+    """:func:`jit_releases` over the years that are decisions, starting with a surplus
+    ``prior`` (history releases less history spend; a deficit is covered in the first year)."""
+    released, spent, out = max(prior, 0), max(-prior, 0), {}
+    for year in years:
+        if history(year):
+            continue
+        spent += spend.get(year, 0)
+        if spent > released:
+            out[year] = ceil_to(spent - released, tranche)
+            released += out[year]
+    return out
+
+
 def cap_rules(
     scenario: Scenario,
     budget: Budget,
@@ -126,13 +169,19 @@ def cap_rules(
     out: list[Violation],
 ) -> tuple[CapUse, ...]:
     """Each cap: ``sum_c sum_{first <= y <= last} R[c,y] <= floor(amount / £1k) * £1k``
-    (:meth:`Cap.released`, :attr:`Cap.limit`); returns every cap's use."""
+    (:meth:`Cap.released`, :attr:`Cap.limit`); returns every cap's use. The releases of years
+    before the status date count, and where they alone exceed the cap (a warning of the loader)
+    only a decision's release in its years breaks it."""
     caps = []
     label = scenario.horizon.fy_label
+    history = scenario.is_history_year
     for cap in budget.caps:
         released = cap.released(funding.values())
+        past = cap.released(
+            {y: v for y, v in amounts.items() if history(y)} for amounts in funding.values()
+        )
         caps.append(CapUse(cap.name, cap.first_year, cap.last_year, cap.amount, released))
-        if released > cap.limit:
+        if released > max(cap.limit, past):
             text = (
                 f"cap {cap.name} ({label(cap.first_year)}..{label(cap.last_year)}): "
                 f"released {money_label(released)}, cap {money_label(cap.amount)}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from scheduler.scenario.actuals import check_entry_history, read_actuals
 from scheduler.scenario.checks import (
     duplicate_id,
     entry_window,
@@ -144,6 +145,7 @@ def _cluster(
     lifecycle: list[tuple[str, Fields]],
     suppliers: Suppliers,
     horizon: Horizon | None,
+    status: int | None,
 ) -> ClusterDraft | None:
     fields = reader.mapping(node, path, CLUSTER_KEYS, required=("id",))
     if fields is None:
@@ -151,7 +153,9 @@ def _cluster(
     before = len(reader.problems)
     cluster_id = fields.identifier("id", CLUSTER_ID, "lower-case letters, digits and '-'")
     given_id = fields.text("id")  # kept even when malformed, so references to it still resolve
-    phases = build_phases(reader, fields, lifecycle, suppliers)
+    given: dict[str, Fields] = {}
+    phases = build_phases(reader, fields, lifecycle, suppliers, given)
+    phases = read_actuals(reader, phases, given, status, horizon)
     phase_ids = [phase.id for phase in phases]
     _entry_window(reader, fields, horizon)
     cluster = Cluster(
@@ -167,6 +171,7 @@ def _cluster(
         legacy=_legacy(reader, fields, phase_ids),
         benefits=fields.money("benefits", 0) or 0,
     )
+    check_entry_history(reader, fields, cluster)
     dependencies = _dependencies(reader, fields, cluster)
     ok = len(reader.problems) == before and cluster_id is not None
     return ClusterDraft(path, given_id, cluster if ok else None, fields, dependencies)
@@ -178,6 +183,7 @@ def read_clusters(
     lifecycle: list[tuple[str, Fields]],
     suppliers: Suppliers,
     horizon: Horizon | None,
+    status: int | None = None,
 ) -> list[ClusterDraft]:
     """Every cluster in the file (the broken ones too, so that references to them resolve)."""
     entry = top.get("clusters")
@@ -187,7 +193,7 @@ def read_clusters(
     drafts: list[ClusterDraft] = []
     seen: dict[str, str] = {}
     for node, path in items:
-        draft = _cluster(reader, node, path, lifecycle, suppliers, horizon)
+        draft = _cluster(reader, node, path, lifecycle, suppliers, horizon, status)
         if draft is None:
             continue
         if draft.id is not None and draft.id in seen:

@@ -90,6 +90,11 @@ class Budget:
     carry_forward: bool = False
     caps: tuple[Cap, ...] = ()
     covers_extensions: bool = False
+    released: tuple[tuple[str, int, int], ...] = ()  # (cluster, financial year, pounds): history
+
+    def released_to(self, cluster_id: str) -> dict[int, int]:
+        """The releases ``budget.released`` gives for one cluster, by financial year."""
+        return {year: amount for cid, year, amount in self.released if cid == cluster_id}
 
     @property
     def tranche_k(self) -> int:
@@ -134,13 +139,35 @@ class Mode:
 
 
 @dataclass(frozen=True)
+class Actual:
+    """What had happened to a phase by the status date (scenario-format 1.1, "Status date and
+    actuals"): it ran ``start .. end`` (finished), or started at ``start`` and, still ``running``,
+    ends at ``end = status_date + remaining_months - 1``. ``planned`` is the mode the scenario
+    planned for the option taken (its months and cost before the actuals replaced them)."""
+
+    start: int
+    end: int
+    running: bool
+    planned: Mode
+    modes: tuple[Mode, ...] = ()  # the phase's modes as planned (every option), for reports
+
+    @property
+    def months(self) -> int:
+        return self.end - self.start + 1
+
+
+@dataclass(frozen=True)
 class Phase:
     """A phase of a cluster's lifecycle. It may start up to ``max_wait`` months after the previous
-    phase ends (0: back to back; ignored on the first phase, whose start is the market entry)."""
+    phase ends (0: back to back; ignored on the first phase, whose start is the market entry).
+
+    A phase with ``actual`` is history: its one mode is the option taken, lasting
+    ``actual.months`` at its actual cost, and it starts at ``actual.start``; it is no decision."""
 
     id: str
     modes: tuple[Mode, ...]
     max_wait: int = 0
+    actual: Actual | None = None
 
     @property
     def has_options(self) -> bool:
@@ -207,6 +234,11 @@ class Cluster:
     def label(self) -> str:
         return self.name or self.id
 
+    @property
+    def has_actuals(self) -> bool:
+        """Whether any phase is history (then the market entry is history too)."""
+        return self.phases[0].actual is not None
+
     def phase(self, phase_id: str) -> Phase:
         for phase in self.phases:
             if phase.id == phase_id:
@@ -218,6 +250,16 @@ class Cluster:
             if phase.id == phase_id:
                 return index
         raise KeyError(phase_id)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A dated aim, not a rule: the named clusters go live by ``month`` (every cluster when
+    ``clusters`` is empty). Reported as met or missed by how many months."""
+
+    name: str
+    month: int
+    clusters: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -327,6 +369,22 @@ class Scenario:
     source: str = ""
     risk: Risk | None = None
     warnings: tuple[str, ...] = ()  # legal but probably mistaken (``FILE:LINE: key: ...``)
+    status_date: int | None = None  # the plan is made as at the start of this month
+    targets: tuple[Target, ...] = ()
+
+    @property
+    def decision_year(self) -> int | None:
+        """The first financial year whose releases are decisions (the one containing the status
+        date); releases of earlier years are history. ``None`` without a status date."""
+        if self.status_date is None:
+            return None
+        return self.horizon.fiscal_year(self.status_date)
+
+    def is_history_year(self, year: int) -> bool:
+        """A financial year that ended before the status date: its releases are facts."""
+        first = self.decision_year
+        return first is not None and year < first
+
     origin: Origin | None = field(default=None, repr=False, compare=False)  # set by the loader
 
     def __repr__(self) -> str:

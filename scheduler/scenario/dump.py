@@ -56,7 +56,8 @@ def scenario_data(scenario: Scenario) -> dict[str, Any]:
         deadline=_month(policy.deadline),
     )
     ranges = {(c, p): r for c, p, r in scenario.risk.cluster_phases} if scenario.risk else {}
-    data["clusters"] = [_cluster(cluster, ranges) for cluster in scenario.clusters]
+    status = scenario.status_date
+    data["clusters"] = [_cluster(cluster, ranges, status) for cluster in scenario.clusters]
     objective = scenario.objective
     if objective.weights is not None:
         data["objective"] = {"weights": dict(objective.weights)}
@@ -64,6 +65,13 @@ def scenario_data(scenario: Scenario) -> dict[str, Any]:
         data["objective"] = list(objective.terms)
     if scenario.risk is not None:
         data["risk"] = _risk(scenario.risk)
+    if scenario.status_date is not None:
+        data["status_date"] = month_label(scenario.status_date)
+    if scenario.targets:
+        data["targets"] = [
+            {"name": t.name, "month": month_label(t.month), "clusters": list(t.clusters)}
+            for t in scenario.targets
+        ]
     return data
 
 
@@ -81,7 +89,15 @@ def _budget(budget: Budget, fy_start: int) -> dict[str, Any]:
             }
             for cap in budget.caps
         ],
+        **({"released": _released(budget.released, fy_start)} if budget.released else {}),
     }
+
+
+def _released(released: tuple[tuple[str, int, int], ...], fy_start: int) -> dict[str, Any]:
+    out: dict[str, dict[str, int]] = {}
+    for cluster_id, year, amount in released:
+        out.setdefault(cluster_id, {})[fy_label(year, fy_start)] = amount
+    return out
 
 
 def _supplier(supplier: Supplier) -> dict[str, Any]:
@@ -93,22 +109,35 @@ def _supplier(supplier: Supplier) -> dict[str, Any]:
     )
 
 
-def _phase(phase: Phase, risk: Range | None) -> dict[str, Any]:
+def _phase(phase: Phase, risk: Range | None, status: int | None = None) -> dict[str, Any]:
     fields: dict[str, Any] = {"max_wait": phase.max_wait}
+    actual = phase.actual
+    modes = (actual.modes or (actual.planned,)) if actual is not None else phase.modes
     if phase.has_options:
         fields["options"] = [
             {"name": mode.label, "months": mode.months, "cost": mode.cost, "uses": dict(mode.uses)}
-            for mode in phase.modes
+            for mode in modes
         ]
     else:
-        mode = phase.modes[0]
+        mode = modes[0]
         fields.update(months=mode.months, cost=mode.cost, uses=dict(mode.uses))
+    if actual is not None:
+        fields["actual_start"] = month_label(actual.start)
+        if actual.running and status is not None:
+            fields["remaining_months"] = actual.end - status + 1
+        else:
+            fields["actual_end"] = month_label(actual.end)
+        if phase.has_options:
+            fields["option"] = actual.planned.option
+        fields["actual_cost"] = phase.modes[0].cost
     if risk is not None:
         fields["risk"] = _range(risk)
     return fields
 
 
-def _cluster(cluster: Cluster, ranges: dict[tuple[str, str], Range]) -> dict[str, Any]:
+def _cluster(
+    cluster: Cluster, ranges: dict[tuple[str, str], Range], status: int | None = None
+) -> dict[str, Any]:
     return _given(
         id=cluster.id,
         name=cluster.name,
@@ -118,7 +147,7 @@ def _cluster(cluster: Cluster, ranges: dict[tuple[str, str], Range]) -> dict[str
         earliest_entry=_month(cluster.earliest_entry),
         latest_entry=_month(cluster.latest_entry),
         fixed_entry=_month(cluster.fixed_entry),
-        phases={p.id: _phase(p, ranges.get((cluster.id, p.id))) for p in cluster.phases},
+        phases={p.id: _phase(p, ranges.get((cluster.id, p.id)), status) for p in cluster.phases},
         legacy=[
             _given(
                 name=item.name,

@@ -7,6 +7,7 @@ collected, with its file, line and key path, into one :class:`ScenarioError`.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -28,6 +29,12 @@ from scheduler.scenario.data import (
 )
 from scheduler.scenario.dump import scenario_yaml
 from scheduler.scenario.fields import Fields, Reader
+from scheduler.scenario.history import (
+    history_warnings,
+    read_released,
+    read_status_date,
+    read_targets,
+)
 from scheduler.scenario.phases import Suppliers, read_lifecycle
 from scheduler.scenario.risk import read_risk
 from scheduler.scenario.static import check_static
@@ -47,6 +54,8 @@ TOP_KEYS = (
     "lifecycle",
     "clusters",
     "objective",
+    "status_date",
+    "targets",
     "risk",
 )
 
@@ -146,17 +155,33 @@ def _build(root: Node, source: str, problems: list[Problem], origin: ScenarioTex
     description = top.text("description", "") or ""
     horizon = _horizon(top)
     fy_start = horizon.fiscal_year_start if horizon else 4
+    status = read_status_date(top, horizon)
     budget = _budget(top, fy_start)
     suppliers = _suppliers(reader, top)
     policy = _policy(top)
     lifecycle = read_lifecycle(reader, top)
-    drafts = read_clusters(reader, top, lifecycle, suppliers, horizon)
+    drafts = read_clusters(reader, top, lifecycle, suppliers, horizon, status)
     resolve_dependencies(reader, drafts)
+    ids = [draft.id for draft in drafts if draft.id is not None]
+    if budget is not None:
+        released = read_released(top, ids, status, fy_start)
+        budget = dataclasses.replace(budget, released=released)
+    targets = read_targets(top, ids)
     objective = _objective(reader, top)
     risk = read_risk(reader, top, drafts, [phase_id for phase_id, _ in lifecycle])
     found = len(reader.problems)
-    check_static(reader, drafts, horizon, policy, suppliers=suppliers.valid.values(), budget=budget)
+    check_static(
+        reader,
+        drafts,
+        horizon,
+        policy,
+        suppliers=suppliers.valid.values(),
+        budget=budget,
+        status=status,
+    )
     impossible = reader.problems[found:]
+    if horizon is not None and status is not None and not reader.problems:
+        history_warnings(reader, drafts, horizon, policy, suppliers.valid, budget, status)
     if reader.problems[:found] or horizon is None:
         raise ScenarioError(reader.unique())  # with what static checks found on the rest
     origin.infeasible = tuple(dict.fromkeys(impossible))
@@ -172,6 +197,8 @@ def _build(root: Node, source: str, problems: list[Problem], origin: ScenarioTex
         source=source,
         risk=risk,
         warnings=tuple(str(problem) for problem in dict.fromkeys(reader.warnings)),
+        status_date=status,
+        targets=targets,
         origin=origin,
     )
 
@@ -194,7 +221,7 @@ def _horizon(top: Fields) -> Horizon | None:
 
 
 def _budget(top: Fields, fy_start: int) -> Budget | None:
-    known = ("tranche", "carry_forward", "caps", "covers_extensions")
+    known = ("tranche", "carry_forward", "caps", "covers_extensions", "released")
     fields = top.mapping("budget", known)
     if fields is None:
         return None

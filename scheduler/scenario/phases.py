@@ -19,6 +19,9 @@ PHASE_ID_RULE = "letters, digits, '-' or '_'"
 PHASE_FIELDS = ("months", "cost", "uses", "options", "max_wait")
 CLUSTER_PHASE_FIELDS = (*PHASE_FIELDS, "risk")  # a cluster's phase may give its duration range
 OPTION_KEYS = ("name", "label", "months", "cost", "supplier", "units", "uses")
+# what a cluster's phase may say about its history (read by :mod:`.actuals`)
+ACTUAL_KEYS = ("actual_start", "actual_end", "remaining_months", "option", "actual_cost")
+CLUSTER_PHASE_FIELDS = (*CLUSTER_PHASE_FIELDS, *ACTUAL_KEYS)
 
 
 @dataclass
@@ -92,10 +95,17 @@ def _overrides(reader: Reader, cluster: Fields) -> list[tuple[str, Fields]]:
 
 
 def build_phases(
-    reader: Reader, cluster: Fields, lifecycle: list[tuple[str, Fields]], suppliers: Suppliers
+    reader: Reader,
+    cluster: Fields,
+    lifecycle: list[tuple[str, Fields]],
+    suppliers: Suppliers,
+    given: dict[str, Fields] | None = None,
 ) -> tuple[Phase, ...]:
-    """The lifecycle overridden field by field by the cluster's phases, then the new phases."""
+    """The lifecycle overridden field by field by the cluster's phases, then the new phases;
+    ``given`` (when passed) receives the cluster's own fields of each phase, by id."""
     overrides = dict(_overrides(reader, cluster))
+    if given is not None:
+        given.update(overrides)
     merged: list[tuple[str, Fields]] = []
     for phase_id, fields in lifecycle:
         if phase_id in overrides:

@@ -133,9 +133,11 @@ def dependency_cycles(drafts: list[ClusterDraft]) -> list[tuple[list[str], int |
 
 
 def earliest_starts(
-    horizon: Horizon, clusters: list[Cluster], acyclic: bool
+    horizon: Horizon, clusters: list[Cluster], acyclic: bool, status: int | None = None
 ) -> dict[str, Earliest]:
-    """Earliest possible phase starts of every cluster, following dependencies when acyclic."""
+    """Earliest possible phase starts of every cluster, following dependencies when acyclic.
+    A phase with actuals starts at its actual start; a phase without starts no earlier than
+    the status date."""
     by_id = {cluster.id: cluster for cluster in clusters}
     graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(by_id)
@@ -150,6 +152,10 @@ def earliest_starts(
         entry = cluster.fixed_entry
         if entry is None:
             entry = max(cluster.earliest_entry or horizon.start, horizon.start)
+        if cluster.has_actuals:
+            entry = cluster.phases[0].actual.start
+        elif status is not None:
+            entry = max(entry, status)
         bounds = [0] * len(cluster.phases)
         for dep in cluster.depends_on if acyclic else ():
             other, done = by_id.get(dep.cluster), result.get(dep.cluster)
@@ -164,10 +170,16 @@ def earliest_starts(
             if dep.this.edge == "end":
                 bound -= max(mode.months for mode in cluster.phases[mine].modes) - 1
             bounds[mine] = max(bounds[mine], bound)
-        starts = [max(entry, bounds[0])]
+        starts = [entry if cluster.has_actuals else max(entry, bounds[0])]
         for index in range(1, len(cluster.phases)):
+            phase = cluster.phases[index]
             previous = starts[-1] + cluster.phases[index - 1].shortest
-            starts.append(max(previous, bounds[index]))
+            if phase.actual is not None:
+                starts.append(phase.actual.start)
+            elif cluster.phases[index - 1].actual is not None and status is not None:
+                starts.append(max(previous, bounds[index], status))
+            else:
+                starts.append(max(previous, bounds[index]))
         finish = starts[-1] + cluster.phases[-1].shortest - 1
         unpushed = entry + sum(phase.shortest for phase in cluster.phases) - 1
         result[cluster_id] = Earliest(entry, tuple(starts), finish, finish > unpushed)
@@ -214,8 +226,8 @@ def _legacy(reader: Reader, draft: ClusterDraft, earliest: Earliest) -> None:
     cluster = draft.cluster
     assert cluster is not None
     for index, legacy in enumerate(cluster.legacy):
-        if legacy.hard_deadline is None:
-            continue
+        if legacy.hard_deadline is None or cluster.phase(legacy.replaced_by).actual is not None:
+            continue  # a retirement that is history cannot be infeasible (it is a warning)
         retire = earliest.end_of(cluster, legacy.replaced_by)
         if legacy.hard_deadline < retire:
             path = child_path(item_path(child_path(draft.path, "legacy"), index), "hard_deadline")
@@ -229,6 +241,8 @@ def _legacy(reader: Reader, draft: ClusterDraft, earliest: Earliest) -> None:
 def _deadline(reader: Reader, policy: Policy, cluster: Cluster, earliest: Earliest) -> None:
     if policy.deadline is None or policy.deadline >= earliest.finish:
         return
+    if cluster.phases[-1].actual is not None:
+        return  # history
     message = (
         f"{month_label(policy.deadline)} is before the earliest possible finish of "
         f"'{cluster.id}' ({month_label(earliest.finish)})"
@@ -240,7 +254,7 @@ def _entry_reachable(reader: Reader, draft: ClusterDraft, earliest: Earliest) ->
     cluster = draft.cluster
     assert cluster is not None
     last = cluster.fixed_entry if cluster.fixed_entry is not None else cluster.latest_entry
-    if last is None or earliest.starts[0] <= last:
+    if last is None or earliest.starts[0] <= last or cluster.has_actuals:
         return
     key = "fixed_entry" if cluster.fixed_entry is not None else "latest_entry"
     path = child_path(draft.path, key)
@@ -318,6 +332,8 @@ def _supplier_windows(
         start = earliest.starts[index]
         if start + phase.shortest - 1 > horizon.end:
             return  # the cluster cannot fit at all: reported by _fit
+        if phase.actual is not None:
+            continue  # history: outside a window is a warning
         reasons = [_mode_blocked(mode, start, horizon, suppliers) for mode in phase.modes]
         texts = [reason for reason in reasons if reason is not None]
         if len(texts) < len(reasons):
@@ -338,7 +354,7 @@ def _supplier_windows(
 def _fixed_releases(cluster: Cluster, horizon: Horizon, tranche_k: int) -> dict[int, int] | None:
     """The least releases (£1k) per financial year of a cluster whose every start is fixed, or
     ``None`` when its entry, option choices or waits are still open."""
-    if cluster.fixed_entry is None:
+    if cluster.fixed_entry is None or cluster.has_actuals:
         return None
     if any(phase.has_options or len(phase.modes) != 1 for phase in cluster.phases):
         return None
@@ -409,6 +425,7 @@ def check_static(
     *,
     suppliers: Iterable[Supplier] = (),
     budget: Budget | None = None,
+    status: int | None = None,
 ) -> None:
     """Record every certain infeasibility among the clusters that were read without problems.
 
@@ -419,7 +436,7 @@ def check_static(
     windows = {supplier.id: supplier for supplier in suppliers}
     built = [draft for draft in drafts if draft.cluster is not None]
     clusters = [draft.cluster for draft in built if draft.cluster is not None]
-    earliest = earliest_starts(horizon, clusters, acyclic)
+    earliest = earliest_starts(horizon, clusters, acyclic, status)
     for draft in built:
         cluster = draft.cluster
         assert cluster is not None

@@ -33,7 +33,7 @@ from scheduler.scenario.phases import PHASE_ID, PHASE_ID_RULE
 from scheduler.scenario.static import check_static
 from scheduler.scenario.yamlnodes import Node, child_path, item_path
 from scheduler.terms import OBJECTIVE_TERMS
-from scheduler.units import fy_label
+from scheduler.units import fy_label, month_label
 
 __all__ = ["DATA_ORIGIN", "infeasibilities", "require_valid", "validate"]
 
@@ -181,6 +181,28 @@ def _phases(found: _Found, scenario: Scenario, cluster: Cluster, path: str) -> N
         seen.add(phase.id)
         found.at_least(child_path(at, "max_wait"), phase.max_wait, 0)
         _modes(found, phase, at, supplier_ids, capacities)
+        _actual(found, scenario, cluster, index, at)
+
+
+def _actual(found: _Found, scenario: Scenario, cluster: Cluster, index: int, path: str) -> None:
+    """A phase's actuals: before the status date, in order after a finished phase."""
+    actual = cluster.phases[index].actual
+    if actual is None:
+        return
+    at = child_path(path, "actual")
+    status = scenario.status_date
+    if status is None:
+        found.add(at, "actuals need the scenario's status_date")
+        return
+    if actual.start >= status:
+        found.add(at, f"starts {month_label(actual.start)}, not before the status date")
+    if actual.end < actual.start:
+        found.add(at, "ends before it starts")
+    if actual.running != (actual.end >= status):
+        found.add(at, "a running phase ends on or after the status date, a finished one before")
+    before = cluster.phases[index - 1].actual if index else None
+    if index and (before is None or before.running or actual.start <= before.end):
+        found.add(at, "follows a phase that had not finished before it started")
 
 
 def _modes(
@@ -191,7 +213,15 @@ def _modes(
         found.add(modes_path, "no modes: a phase needs one mode (or one per option)")
         return
     options = [mode.option for mode in phase.modes]
-    if options != [None] and options != list(range(len(options))):
+    if phase.actual is not None:
+        taken = phase.actual.planned.option
+        if options != [taken] or phase.modes[0].months != phase.actual.months:
+            message = (
+                f"a phase with actuals has one mode, the option taken ({taken}), lasting its "
+                f"actual {phase.actual.months} months; got options {options}"
+            )
+            found.add(modes_path, message)
+    elif options != [None] and options != list(range(len(options))):
         message = f"options must be None (one mode) or 0, 1, ... in order, got {options}"
         found.add(modes_path, message)
     for index, mode in enumerate(phase.modes):
@@ -286,5 +316,6 @@ def _static(scenario: Scenario) -> list[Problem]:
         scenario.policy,
         suppliers=scenario.suppliers,
         budget=budget,
+        status=scenario.status_date,
     )
     return reader.unique()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from scheduler.plan import CapUse, ClusterPlan, LegacyPlan, PhasePlan, Plan, SolverInfo
 from scheduler.scenario.data import Mode, Scenario
+from scheduler.solve.history import history_funding
 
 
 def empty_plan(scenario: Scenario, status: str, info: SolverInfo) -> Plan:
@@ -18,6 +19,7 @@ def empty_plan(scenario: Scenario, status: str, info: SolverInfo) -> Plan:
         objective={},
         solver=info,
         fiscal_year_start=scenario.horizon.fiscal_year_start,
+        status_date=scenario.status_date,
     )
 
 
@@ -62,6 +64,46 @@ def cap_uses(scenario: Scenario, clusters: Sequence[ClusterPlan]) -> tuple[CapUs
             released=cap.released(cluster.funding for cluster in clusters),
         )
         for cap in (budget.caps if budget else ())
+    )
+
+
+def with_history(scenario: Scenario, plan: Plan) -> Plan:
+    """A solver's plan with what the status date adds: ``status_date``, each phase with actuals
+    marked ``actual``, each legacy system's late months and extension cost split into incurred
+    (months before the status date) and to come, and the releases of the years ended before the
+    status date (facts, which the models hold as constants) in ``funding`` and the caps."""
+    status = scenario.status_date
+    if status is None or not plan.clusters:
+        return replace(plan, status_date=status)
+    funding = history_funding(scenario)
+    clusters = []
+    for cp in plan.clusters:
+        cluster = scenario.cluster(cp.id)
+        phases = tuple(
+            replace(pp, actual=cluster.phase(pp.id).actual is not None) for pp in cp.phases
+        )
+        rates = {system.name: system.extension_cost for system in cluster.legacy}
+        legacy = []
+        for item in cp.legacy:
+            incurred = max(0, min(item.retired, status - 1) - item.expires)
+            legacy.append(
+                replace(
+                    item,
+                    late_incurred=incurred,
+                    extension_incurred=incurred * rates.get(item.name, 0),
+                )
+            )
+        paid = {**cp.funding, **funding.get(cp.id, {})}
+        clusters.append(
+            replace(
+                cp,
+                phases=phases,
+                legacy=tuple(legacy),
+                funding={year: amount for year, amount in sorted(paid.items()) if amount},
+            )
+        )
+    return replace(
+        plan, clusters=tuple(clusters), caps=cap_uses(scenario, clusters), status_date=status
     )
 
 
@@ -124,7 +166,7 @@ def plan_from_values(scenario: Scenario, values: Values, bounds: Mapping[str, in
         spend = {year: 1000 * amount for year, amount in cv.spend_k.items()}
         funding = {year: tranche * count for year, count in cv.tranches.items()}
         clusters.append(cluster_plan(cluster.id, phases, legacy, spend, funding))
-    return Plan(
+    plan = Plan(
         scenario=scenario.name,
         status="feasible",
         objective={name: values.terms[name] for name in scenario.objective.reported_terms},
@@ -134,3 +176,4 @@ def plan_from_values(scenario: Scenario, values: Values, bounds: Mapping[str, in
         bounds=dict(bounds),
         fiscal_year_start=scenario.horizon.fiscal_year_start,
     )
+    return with_history(scenario, plan)

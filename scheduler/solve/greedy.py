@@ -8,6 +8,10 @@ every month, the stagger and entries-per-year policies, and the budget caps (rel
 covering tranches of each year's spend, which also satisfies carry-forward). Phases run back to
 back. It may fail (return ``None``) where a cleverer order would succeed; it never returns a
 schedule that breaks a rule, because the result is re-evaluated before it is used.
+
+History (a status date and actuals) is placed as it happened and checked against nothing; the
+other clusters are checked against it from the status date on, and caps get what the releases
+of the years before the status date left (:mod:`scheduler.solve.history`).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import networkx as nx
 
 from scheduler.rules.evaluate import ClusterDecision, evaluate, mode_of
 from scheduler.scenario.data import Cluster, Mode, Scenario
+from scheduler.solve.history import cap_room, history_funding, min_entry, phase_offsets
 from scheduler.units import monthly_spread
 
 MAX_COMBINATIONS = 16
@@ -44,10 +49,11 @@ def _order(scenario: Scenario) -> list[Cluster]:
         for dep in cluster.depends_on:
             graph.add_edge(dep.cluster, cluster.id)
 
-    def key(cid: str) -> tuple[int, int, int]:
+    def key(cid: str) -> tuple[int, int, int, int]:
         cluster = scenario.cluster(cid)
         anchor = cluster.fixed_entry if cluster.fixed_entry is not None else cluster.earliest_entry
-        return (cluster.fixed_entry is None, anchor or scenario.horizon.start, position[cid])
+        fixed = cluster.fixed_entry is None
+        return (not cluster.has_actuals, fixed, anchor or scenario.horizon.start, position[cid])
 
     # Dependency cycles of length zero (entering together) are allowed: order the groups of
     # mutually dependent clusters, and the clusters of a group by the same key (the placement
@@ -70,7 +76,9 @@ class _Placer:
         budget = scenario.budget
         self.tranche = budget.tranche_k if budget else 1
         self.caps = list(budget.caps if budget else ())
-        self.cap_used = [0] * len(self.caps)
+        history = history_funding(scenario)  # releases before the status date: facts
+        self.cap_room = [cap_room(scenario, cap, history) for cap in self.caps]
+        self.cap_used = [0] * len(self.caps)  # by decisions, in £1k
 
     def place(self, cluster: Cluster) -> ClusterDecision | None:
         option_sets = [
@@ -80,11 +88,13 @@ class _Placer:
         combos = list(itertools.islice(itertools.product(*option_sets), MAX_COMBINATIONS))
         first, last = self._entry_range(cluster)
         for entry in range(first, last + 1):
-            if not self._policy_allows(entry):
+            if not cluster.has_actuals and not self._policy_allows(entry):
                 continue
             for options in combos:
-                decision = ClusterDecision.back_to_back(cluster, entry, options)
                 modes = [mode_of(p, o) for p, o in zip(cluster.phases, options, strict=True)]
+                months = [mode.months for mode in modes]
+                offsets = phase_offsets(cluster, months, self.scenario.status_date)
+                decision = ClusterDecision(tuple(entry + at for at in offsets), tuple(options))
                 releases = self._releases(decision, modes)
                 if self._fits(cluster, decision, modes) and self._within_caps(releases):
                     self._commit(cluster, decision, modes, releases)
@@ -92,9 +102,12 @@ class _Placer:
         return None
 
     def _entry_range(self, cluster: Cluster) -> tuple[int, int]:
+        if cluster.has_actuals:
+            return cluster.phases[0].actual.start, cluster.phases[0].actual.start
         if cluster.fixed_entry is not None:
             return cluster.fixed_entry, cluster.fixed_entry
         first = max(self.horizon.start, cluster.earliest_entry or self.horizon.start)
+        first = max(first, min_entry(self.scenario, cluster) or first)
         last = self.horizon.end if cluster.latest_entry is None else cluster.latest_entry
         return first, min(last, self.horizon.end)
 
@@ -112,13 +125,15 @@ class _Placer:
         if ends[-1] > self.horizon.end:
             return False
         deadline = self.scenario.policy.deadline
-        if deadline is not None and ends[-1] > deadline:
+        past = [phase.actual is not None for phase in cluster.phases]
+        if deadline is not None and ends[-1] > deadline and not past[-1]:
             return False
         index = {phase.id: i for i, phase in enumerate(cluster.phases)}
         for legacy in cluster.legacy:
             if (
                 legacy.hard_deadline is not None
                 and ends[index[legacy.replaced_by]] > legacy.hard_deadline
+                and not past[index[legacy.replaced_by]]
             ):
                 return False
         for dep in cluster.depends_on:
@@ -133,9 +148,15 @@ class _Placer:
             that = _milestone(
                 theirs_cluster, other, theirs_modes, dep.milestone.phase, dep.milestone.edge
             )
-            if this < that + dep.offset:
+            both = (
+                past[index[dep.this.phase]]
+                and theirs_cluster.phase(dep.milestone.phase).actual is not None
+            )
+            if this < that + dep.offset and not both:
                 return False
-        for start, mode in zip(decision.phase_starts, modes, strict=True):
+        for start, mode, history in zip(decision.phase_starts, modes, past, strict=True):
+            if history:
+                continue
             for supplier_id, units in mode.uses:
                 supplier = self.scenario.supplier(supplier_id)
                 end = start + mode.months - 1
@@ -155,7 +176,9 @@ class _Placer:
         spend: dict[int, int] = defaultdict(int)
         for start, mode in zip(decision.phase_starts, modes, strict=True):
             for offset, amount in enumerate(monthly_spread(mode.cost, mode.months)):
-                spend[self.horizon.fiscal_year(start + offset)] += amount
+                year = self.horizon.fiscal_year(start + offset)
+                if not self.scenario.is_history_year(year):  # history's are facts
+                    spend[year] += amount
         budget = self.scenario.budget
         if budget is not None and budget.covers_extensions:
             return {}  # extension spend depends on retirement; leave caps to the full check
@@ -163,7 +186,7 @@ class _Placer:
 
     def _within_caps(self, releases: dict[int, int]) -> bool:
         for index, cap in enumerate(self.caps):
-            if self.cap_used[index] + cap.released([releases]) > cap.limit_k:
+            if self.cap_used[index] + cap.released([releases]) > self.cap_room[index]:
                 return False
         return True
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from scheduler.analysis.graph import build_graph
+from scheduler.analysis.targets import target_results
 from scheduler.plan import ClusterPlan, Plan
 from scheduler.rules.kinds import EARLIEST_ENTRY, FIXED_ENTRY, SUPPLIER_CAPACITY
 from scheduler.scenario.data import Scenario
@@ -63,6 +64,7 @@ def _pair(comparison: Comparison, a: Subject, b: Subject) -> Story:
     points += _options(comparison, a, b)
     points += _terms(comparison, a, b)
     points += _caps(plan_a, plan_b, a.label, b.label)
+    points += _targets(a, b)
     points += _bindings(comparison, a, b)
     if not points:
         return Story(b.label, a.label, "the same plan (same entries, options and objective).")
@@ -313,6 +315,23 @@ def _caps(pa: Plan, pb: Plan, la: str, lb: str) -> list[str]:
             f"The {cap.name} cap releases {money_label(cap.released)} of {money_label(cap.amount)} "
             f"in {lb} (headroom {money_label(cap.amount - cap.released)}) against "
             f"{money_label(old.released)} of {money_label(old.amount)} in {la}."
+        )
+    return out
+
+
+def _targets(a: Subject, b: Subject) -> list[str]:
+    """Each target (of either scenario, by name) as met or missed in each plan."""
+    results = {}
+    for subject in (a, b):
+        if subject.scenario is not None and subject.plan is not None:
+            for result in target_results(subject.scenario, subject.plan):
+                results.setdefault(result.target.name, {})[subject.label] = result
+    out = []
+    for name, by_subject in results.items():
+        texts = [f"{result.text()} in {label}" for label, result in by_subject.items()]
+        out.append(
+            f"Target {name} ({month_label(next(iter(by_subject.values())).target.month)}): "
+            f"{'; '.join(texts)}."
         )
     return out
 

@@ -23,6 +23,7 @@ import itertools
 
 from scheduler.scenario.data import Legacy
 from scheduler.solve.cpsat.variables import Assignment, ClusterVars, LinearExpr, ModelCore
+from scheduler.solve.history import phase_offsets
 from scheduler.units import monthly_spread, to_thousands
 
 MAX_COMBINATIONS = 64
@@ -41,7 +42,8 @@ def eligible(cv: ClusterVars) -> bool:
     combinations = 1
     for phase in phases:
         combinations *= len(phase.modes)
-    return all(phase.max_wait == 0 for phase in phases[1:]) and combinations <= MAX_COMBINATIONS
+    waits = all(phase.max_wait == 0 or phase.actual is not None for phase in phases[1:])
+    return waits and combinations <= MAX_COMBINATIONS
 
 
 def add_assignment(built: ModelCore, cv: ClusterVars, entry_lo: int, entry_hi: int) -> Assignment:
@@ -50,13 +52,12 @@ def add_assignment(built: ModelCore, cv: ClusterVars, entry_lo: int, entry_hi: i
     phases = list(cv.phases.values())
     combos = list(itertools.product(*(range(len(pv.modes)) for pv in phases)))
     offsets, lengths = [], []
+    status = built.scenario.status_date
     for combo in combos:
-        starts, at = [], 0
-        for pv, choice in zip(phases, combo, strict=True):
-            starts.append(at)
-            at += pv.modes[choice].months
+        months = [pv.modes[choice].months for pv, choice in zip(phases, combo, strict=True)]
+        starts = phase_offsets(cv.cluster, months, status)
         offsets.append(starts)
-        lengths.append(at)
+        lengths.append(starts[-1] + months[-1])
     literals = {
         (e, k): model.new_bool_var(f"{cv.cluster.id}.x{e}_{k}")
         for e in range(entry_lo, entry_hi + 1)
@@ -103,10 +104,11 @@ def assigned_spend(built: ModelCore, cv: ClusterVars) -> dict[int, dict[tuple[in
     phases = list(cv.phases.values())
     prefix_by_combo = []
     for k, combo in enumerate(assignment.combos):
-        profile: list[int] = []
-        for pv, choice in zip(phases, combo, strict=True):
+        profile = [0] * assignment.lengths[k]
+        for pv, choice, at in zip(phases, combo, assignment.offsets[k], strict=True):
             mode = pv.modes[choice]
-            profile.extend(monthly_spread(mode.cost, mode.months))
+            for offset, amount in enumerate(monthly_spread(mode.cost, mode.months)):
+                profile[at + offset] += amount
         prefix = [0]
         for amount in profile:
             prefix.append(prefix[-1] + amount)

@@ -10,6 +10,7 @@ from ortools.sat.python import cp_model
 from scheduler.rules.kinds import CAP
 from scheduler.solve.cpsat.assign import assigned_spend, extension_spend
 from scheduler.solve.cpsat.variables import ClusterVars, LinearExpr, ModelCore, PhaseVars
+from scheduler.solve.history import cap_room
 from scheduler.units import money_label, monthly_spread, to_thousands
 
 
@@ -119,16 +120,26 @@ def add_releases(built: ModelCore) -> None:
     """Releases ``R[c,y] = tranche n[c,y]`` covering spend. Without carry-forward the least
     covering multiple: ``S <= R <= S + tranche - 1`` (for an assigned cluster, exactly
     ``n[c,y] = sum ceil(spend[e,k,y] / tranche) x[c,e,k]``). With carry-forward, cumulative cover:
-    ``sum_{y'<=y} R[c,y'] >= sum_{y'<=y} S[c,y']`` for every ``y``."""
+    ``sum_{y'<=y} R[c,y'] >= sum_{y'<=y} S[c,y']`` for every ``y``.
+
+    The releases of years ended before the status date are facts (``built.history_funding``,
+    :func:`scheduler.solve.history.history_funding`): no variable, no cover rule for those
+    years; with carry-forward they count in the cumulative cover of later years."""
     budget = built.scenario.budget
     tranche = budget.tranche_k if budget else 1
     carry = budget is not None and budget.carry_forward
+    scenario = built.scenario
     for cid, cv in built.clusters.items():
         total_max = sum(cv.spend_max.values())
+        history = built.history_funding.get(cid, {})
         released: list[LinearExpr] = []
         spent: list[LinearExpr] = []
         for year in built.years:
             spend = cv.spend.get(year, 0)
+            if scenario.is_history_year(year):
+                released.append(history.get(year, 0) // 1000)
+                spent.append(spend)
+                continue
             if not carry and cv.assignment is not None:
                 table = cv.spend_table.get(year, {})
 
@@ -150,7 +161,8 @@ def add_releases(built: ModelCore) -> None:
 
 
 def add_caps(built: ModelCore) -> None:
-    """Each cap: ``sum_c sum_{y in cap} R[c,y] <= floor(amount / £1k)`` (rule ``cap:<name>``)."""
+    """Each cap: ``sum_c sum_{y in cap} R[c,y] <= floor(amount / £1k)`` (rule ``cap:<name>``);
+    the decisions' releases get what history left, ``cap_room`` (history releases count)."""
     budget = built.scenario.budget
     if budget is None:
         return
@@ -160,17 +172,24 @@ def add_caps(built: ModelCore) -> None:
             tranche * cv.tranches[year]
             for cv in built.clusters.values()
             for year in built.years
-            if cap.covers(year)
+            if cap.covers(year) and year in cv.tranches
         ]
+        room = cap_room(built.scenario, cap, built.history_funding)
+        used = sum(  # £1k released in the cap's years before the status date
+            amount // 1000
+            for amounts in built.history_funding.values()
+            for year, amount in amounts.items()
+            if cap.first_year <= year <= cap.last_year
+        )
         if terms:
             rule = built.rule(
                 f"{CAP}:{cap.name}",
                 f"cap {cap.name}: at most {money_label(cap.amount)} released over "
                 f"{built.scenario.horizon.fy_label(cap.first_year)}.."
                 f"{built.scenario.horizon.fy_label(cap.last_year)}",
-                1000 * sum(terms),
+                1000 * (sum(terms) + used),
                 "<=",
-                cap.limit,
+                1000 * (room + used),
                 "money",
             )
-            built.enforce(built.model.add(sum(terms) <= cap.limit_k), rule)
+            built.enforce(built.model.add(sum(terms) <= room), rule)

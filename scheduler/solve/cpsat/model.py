@@ -46,6 +46,12 @@ from scheduler.solve.cpsat.variables import (
     PhaseVars,
     Rule,
 )
+from scheduler.solve.history import (
+    entries_left,
+    history_gap,
+    history_load,
+    last_past_entry,
+)
 from scheduler.terms import term as registered
 from scheduler.units import month_label
 
@@ -86,10 +92,15 @@ class CpsatModel(ModelCore):
         self.model.add_max_equality(self.completion, [cv.last_end for cv in self.clusters.values()])
 
     def _earliest_entry(self, cluster: Cluster) -> int:
-        """The readiness bound on the entry month, used to tighten domains (not when relaxable)."""
+        """The readiness bound on the entry month, used to tighten domains (not when relaxable),
+        and the status date for a cluster without actuals (always: history is no rule)."""
+        if cluster.has_actuals:
+            return max(0, cluster.phases[0].actual.start - self.origin)
+        status = self.scenario.status_date
+        floor = 0 if status is None else max(0, status - self.origin)
         if self.relaxable or cluster.earliest_entry is None:
-            return 0
-        return max(0, cluster.earliest_entry - self.origin)
+            return floor
+        return max(floor, cluster.earliest_entry - self.origin)
 
     def _add_cluster(self, cluster: Cluster) -> ClusterVars:
         """Phases in lifecycle order, one mode each, inside the horizon:
@@ -98,6 +109,11 @@ class CpsatModel(ModelCore):
         ``e[c,p] + 1 <= s[c,p+1] <= e[c,p] + 1 + max_wait[p+1]``; ``0 <= s``, ``e <= T - 1``;
         ``earliest <= E[c] <= latest``, ``E[c] = fixed``
         (rule groups ``earliest_entry:<c>``, ``latest_entry:<c>``, ``fixed_entry:<c>``).
+
+        History (:mod:`scheduler.solve.history`): a phase with actuals has ``s[c,p] = actual
+        start`` (no wait rule: history is no decision); the first phase after a finished one
+        waits ``gap`` more, ``e[c,p] + 1 + gap <= s[c,p+1] <= e[c,p] + 1 + gap + max_wait``;
+        a cluster without actuals enters at or after the status date.
         """
         model = self.model
         entry_lo = self._earliest_entry(cluster)
@@ -110,6 +126,8 @@ class CpsatModel(ModelCore):
             lo = entry_lo + before
             hi = self.months - remaining
             lo = min(lo, hi) if hi >= 0 else 0
+            if phase.actual is not None:
+                lo = hi = phase.actual.start - self.origin
             start = model.new_int_var(lo, max(lo, hi), f"{name}.start")
             longest = max(mode.months for mode in phase.modes)
             end = model.new_int_var(
@@ -138,9 +156,10 @@ class CpsatModel(ModelCore):
                 model.add(end == start + duration - 1)
             model.add(end <= self.months - 1)
             vars_ = PhaseVars(start, end, phase.modes, chosen, intervals, lo)
-            if previous is not None and index > 0:
-                model.add(start >= previous.end + 1)
-                model.add(start <= previous.end + 1 + phase.max_wait)
+            if previous is not None and index > 0 and phase.actual is None:
+                gap = history_gap(cluster, index, self.scenario.status_date)
+                model.add(start >= previous.end + 1 + gap)
+                model.add(start <= previous.end + 1 + gap + phase.max_wait)
             phases[phase.id] = vars_
             previous = vars_
             before += phase.shortest
@@ -155,6 +174,15 @@ class CpsatModel(ModelCore):
     def _add_entry_rules(self, cv: ClusterVars) -> None:
         """``earliest <= E[c] <= latest`` and ``E[c] = fixed``, as one rule group per cluster."""
         cluster = cv.cluster
+        if cluster.has_actuals:
+            return  # the entry is history
+        status = self.scenario.status_date
+        if status is not None:  # nothing new starts before the status date (no rule: a fact)
+            self.model.add(cv.entry >= status - self.origin)
+        last, gap = last_past_entry(self.scenario), self.scenario.policy.stagger_months
+        if last is not None and gap > 0:  # a future entry keeps its distance from past ones
+            rule = self.rule("stagger", f"policy: market entries at least {gap} months apart")
+            self.enforce(self.model.add(cv.entry >= last + gap - self.origin), rule)
         bounds = [
             (cluster.earliest_entry, ">=", "no earlier than", EARLIEST_ENTRY),
             (cluster.latest_entry, "<=", "no later than", LATEST_ENTRY),
@@ -183,17 +211,41 @@ class CpsatModel(ModelCore):
         }
         for cid, cv in self.clusters.items():
             for pid, pv in cv.phases.items():
+                if cv.cluster.phase(pid).actual is not None:
+                    continue  # history: its units from the status date are in history_load
                 for mode, interval in zip(pv.modes, pv.intervals, strict=True):
                     for supplier, units in mode.uses:
                         uses.setdefault(supplier, []).append((interval, units, f"{cid} {pid}"))
         return uses
 
+    def _history_intervals(self) -> dict[str, list[tuple[cp_model.IntervalVar, int, str]]]:
+        """Fixed intervals of the units phases with actuals hold from the status date on (one per
+        run of months at the same load, :func:`history_load`)."""
+        out: dict[str, list[tuple[cp_model.IntervalVar, int, str]]] = {}
+        for sid, months in history_load(self.scenario).items():
+            runs: list[list[int]] = []  # [first, last, units]
+            for t, units in months.items():
+                if runs and runs[-1][1] == t - 1 and runs[-1][2] == units:
+                    runs[-1][1] = t
+                else:
+                    runs.append([t, t, units])
+            for first, last, units in runs:
+                if units and self.origin <= first and last < self.origin + self.months:
+                    interval = self.model.new_fixed_size_interval_var(
+                        first - self.origin, last - first + 1, f"history.{sid}.{first}"
+                    )
+                    out.setdefault(sid, []).append((interval, units, "history"))
+        return out
+
     def _add_supplier_capacity(self) -> None:
         """For every supplier ``k`` and month ``t``: ``sum units[c,p,m] x[c,p,m] [s<=t<=e] <= cap[k]``
-        (one cumulative over the optional intervals of the modes that use ``k``)."""
+        (one cumulative over the optional intervals of the modes that use ``k``). Phases with
+        actuals count only from the status date on, as fixed intervals (at most ``cap[k]``)."""
+        history = self._history_intervals()
         for supplier_id, uses in sorted(self._uses().items()):
             if not uses:
                 continue
+            uses = uses + history.get(supplier_id, [])
             supplier = self.scenario.supplier(supplier_id)
             demand = sum(units for _, units, _ in uses)
             if demand <= supplier.capacity:
@@ -213,7 +265,9 @@ class CpsatModel(ModelCore):
         """A mode using supplier ``k`` lies inside ``k``'s window:
         ``x[c,p,m] => from[k] <= s[c,p]`` and ``x[c,p,m] => s[c,p] + months[m] - 1 <= to[k]``."""
         for cv in self.clusters.values():
-            for pv in cv.phases.values():
+            for pid, pv in cv.phases.items():
+                if cv.cluster.phase(pid).actual is not None:
+                    continue  # history
                 for mode, literal in zip(pv.modes, pv.chosen, strict=True):
                     for supplier_id, _ in mode.uses:
                         supplier = self.scenario.supplier(supplier_id)
@@ -236,14 +290,17 @@ class CpsatModel(ModelCore):
 
     def _add_stagger(self) -> None:
         """Any two market entries at least ``g = stagger_months`` apart: ``|E[a] - E[b]| >= g``,
-        as a no-overlap of the intervals ``[E[c], E[c] + g)``."""
+        as a no-overlap of the intervals ``[E[c], E[c] + g)`` over the entries that are decisions
+        (a past entry is history; the distance of a future entry from it is a bound in
+        :meth:`_add_entry_rules`)."""
         gap = self.scenario.policy.stagger_months
-        if gap <= 0 or len(self.clusters) < 2:
+        future = {cid: cv for cid, cv in self.clusters.items() if not cv.cluster.has_actuals}
+        if gap <= 0 or len(future) < 2:
             return
         rule = self.rule(STAGGER, f"policy: market entries at least {gap} months apart")
         intervals = [
             self.model.new_fixed_size_interval_var(cv.entry, gap, f"{cid}.stagger")
-            for cid, cv in self.clusters.items()
+            for cid, cv in future.items()
         ]
         if rule is None:
             self.model.add_no_overlap(intervals)
@@ -259,6 +316,8 @@ class CpsatModel(ModelCore):
             return
         in_year: dict[int, list[cp_model.IntVar]] = {}
         for cid, cv in self.clusters.items():
+            if cv.cluster.has_actuals:
+                continue  # a past entry: counted in entries_left
             lo, hi = domain_bounds(cv.entry)
             literals = []
             for year in sorted({self.fy_of[t] for t in range(lo, hi + 1)}):
@@ -272,9 +331,10 @@ class CpsatModel(ModelCore):
         rule = self.rule(
             ENTRIES_PER_YEAR, f"policy: at most {limit} market entries per financial year"
         )
-        for literals in in_year.values():
-            if len(literals) > limit:
-                self.enforce(self.model.add(sum(literals) <= limit), rule)
+        for year, literals in in_year.items():
+            left = entries_left(self.scenario, year)
+            if left is not None and len(literals) > left:
+                self.enforce(self.model.add(sum(literals) <= left), rule)
 
     def _add_programme_deadline(self) -> None:
         """Every cluster's last phase ends by the policy deadline: ``e[c,last] <= deadline``."""
@@ -282,6 +342,8 @@ class CpsatModel(ModelCore):
         if deadline is None:
             return
         for cid, cv in self.clusters.items():
+            if cv.cluster.phases[-1].actual is not None:
+                continue  # history
             bound = deadline - self.origin
             rule = self.rule(
                 f"{PROGRAMME_DEADLINE}:{cid}",
@@ -301,6 +363,12 @@ class CpsatModel(ModelCore):
         """``this[c] >= other[d] + lag (+1 when the other milestone is an end)``."""
         for cid, cv in self.clusters.items():
             for dep in cv.cluster.depends_on:
+                other_cluster = self.clusters[dep.cluster].cluster
+                if (
+                    cv.cluster.phase(dep.this.phase).actual is not None
+                    and other_cluster.phase(dep.milestone.phase).actual is not None
+                ):
+                    continue  # both sides history
                 this = self.milestone(cid, dep.this)
                 other = self.milestone(dep.cluster, dep.milestone)
                 rule = self.rule(
@@ -326,7 +394,8 @@ class CpsatModel(ModelCore):
                 else:
                     self.model.add_max_equality(late, [0, retired - expires])
                 cv.late[legacy.name] = late
-                if legacy.hard_deadline is not None:
+                history = cv.cluster.phase(legacy.replaced_by).actual is not None
+                if legacy.hard_deadline is not None and not history:
                     bound = legacy.hard_deadline - self.origin
                     rule = self.rule(
                         f"{HARD_DEADLINE}:{cid}:{legacy.name}",
@@ -374,7 +443,8 @@ class CpsatModel(ModelCore):
             return self.completion
         if name == "funding":
             tranche = self.scenario.budget.tranche_k if self.scenario.budget else 1
-            return (
+            history = sum(sum(amounts.values()) for amounts in self.history_funding.values())
+            return history + (
                 1000
                 * tranche
                 * sum(count for cv in self.clusters.values() for count in cv.tranches.values())

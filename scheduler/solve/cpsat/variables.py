@@ -16,6 +16,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.scenario.data import Cluster, Mode, Scenario
 from scheduler.solve.common import BuildStopped
+from scheduler.solve.history import history_funding
 
 LinearExpr = cp_model.LinearExpr | int  # what sums of variables and constants are typed as
 
@@ -113,6 +114,8 @@ class ModelCore:
         self.fy_of = [scenario.horizon.fiscal_year(self.origin + t) for t in range(self.months)]
         self.years = scenario.horizon.fiscal_years()
         self.clusters: dict[str, ClusterVars] = {}
+        # releases (pounds) of the financial years ended before the status date: facts
+        self.history_funding = history_funding(scenario)
 
     def rule(
         self,

@@ -23,6 +23,11 @@ Constraint names are the rule family's kind (:mod:`scheduler.rules.kinds`) and a
 Rules that involve one cluster only (entry bounds and fixed entry, the horizon, supplier windows,
 the programme deadline, hard legacy deadlines) are enforced by creating no ``y[c,t,k]`` that breaks
 them, which is the same as fixing it to 0.
+
+With a status date (:mod:`scheduler.solve.history`): a phase with actuals has one mode and a fixed
+offset (the cluster's entry is history, so one ``t``); the first phase after a finished one waits
+``gap`` months more; rules bind only where a side is a decision (history's supplier units from the
+status date and its releases are constants on the right-hand side).
 """
 
 from __future__ import annotations
@@ -45,6 +50,14 @@ from scheduler.rules.kinds import (
 )
 from scheduler.scenario.data import Cluster, Legacy, Milestone, Mode, Scenario
 from scheduler.solve.common import BuildStopped
+from scheduler.solve.history import (
+    cap_room,
+    entries_left,
+    history_funding,
+    history_gap,
+    history_load,
+    min_entry,
+)
 from scheduler.terms import term as registered
 from scheduler.units import monthly_spread, to_thousands
 
@@ -117,6 +130,7 @@ class MilpModel:
         budget = scenario.budget
         self.tranche = budget.tranche_k if budget else 1
         self.problem = pulp.LpProblem("scheduler", pulp.LpMinimize)
+        self.history_funding = history_funding(scenario)  # pounds, years before the status date
         self.clusters: dict[str, ClusterMilp] = {}
         for index, cluster in enumerate(scenario.clusters):
             if should_stop is not None and should_stop():
@@ -163,13 +177,22 @@ class MilpModel:
                     )
                 ]
             )
-        waits = [range(p.max_wait + 1) if i else range(1) for i, p in enumerate(phases)]
+        waits = [
+            range(p.max_wait + 1) if i and p.actual is None else range(1)
+            for i, p in enumerate(phases)
+        ]
+        status = self.scenario.status_date
+        entry = phases[0].actual.start if cluster.has_actuals else 0
         patterns = []
         for modes in itertools.product(*(p.modes for p in phases)):
             for wait in itertools.product(*waits):
                 offsets, at = [], 0
-                for mode, gap in zip(modes, wait, strict=True):
-                    at += gap
+                for index, (mode, gap) in enumerate(zip(modes, wait, strict=True)):
+                    actual = phases[index].actual
+                    if actual is not None:
+                        at = actual.start - entry
+                    else:
+                        at += gap + history_gap(cluster, index, status)
                     offsets.append(at)
                     at += mode.months
                 patterns.append(Pattern(tuple(modes), tuple(offsets)))
@@ -194,16 +217,17 @@ class MilpModel:
         ``j`` has ``from[j] <= s`` and ``e <= to[j]``; ``e[c,last] <= deadline``;
         ``e[c,replaced_by] <= hard_deadline`` for each legacy system."""
         entry = self.origin + t
-        if cluster.earliest_entry is not None and entry < cluster.earliest_entry:
-            return False
-        if cluster.latest_entry is not None and entry > cluster.latest_entry:
-            return False
-        if cluster.fixed_entry is not None and entry != cluster.fixed_entry:
+        if cluster.has_actuals:
+            if entry != cluster.phases[0].actual.start:
+                return False
+        elif not self._entry_allowed(cluster, entry):
             return False
         ends = []
-        for mode, offset in zip(pattern.modes, pattern.offsets, strict=True):
+        for index, (mode, offset) in enumerate(zip(pattern.modes, pattern.offsets, strict=True)):
             start, end = entry + offset, entry + offset + mode.months - 1
             ends.append(end)
+            if cluster.phases[index].actual is not None:
+                continue  # history: a window it broke is a warning
             for supplier_id, _ in mode.uses:
                 supplier = self.scenario.supplier(supplier_id)
                 if supplier.available_from is not None and start < supplier.available_from:
@@ -211,13 +235,26 @@ class MilpModel:
                 if supplier.available_to is not None and end > supplier.available_to:
                     return False
         deadline = self.scenario.policy.deadline
-        if deadline is not None and ends[-1] > deadline:
+        if deadline is not None and ends[-1] > deadline and cluster.phases[-1].actual is None:
             return False
         for legacy in cluster.legacy:
-            retired = ends[cluster.phase_index(legacy.replaced_by)]
-            if legacy.hard_deadline is not None and retired > legacy.hard_deadline:
+            index = cluster.phase_index(legacy.replaced_by)
+            if cluster.phases[index].actual is not None:
+                continue
+            if legacy.hard_deadline is not None and ends[index] > legacy.hard_deadline:
                 return False
         return True
+
+    def _entry_allowed(self, cluster: Cluster, entry: int) -> bool:
+        """Entry bounds, the status date and the stagger's distance from past entries."""
+        if cluster.earliest_entry is not None and entry < cluster.earliest_entry:
+            return False
+        if cluster.latest_entry is not None and entry > cluster.latest_entry:
+            return False
+        if cluster.fixed_entry is not None and entry != cluster.fixed_entry:
+            return False
+        least = min_entry(self.scenario, cluster)
+        return least is None or entry >= least
 
     # -- rules across clusters -----------------------------------------------------------------
 
@@ -230,13 +267,17 @@ class MilpModel:
         for cid, cm in self.clusters.items():
             for cand in cm.candidates:
                 for index, mode in enumerate(cand.pattern.modes):
+                    if cm.cluster.phases[index].actual is not None:
+                        continue  # history: in history_load from the status date
                     for supplier_id, units in mode.uses:
                         for m in range(cand.start(index), cand.end(index) + 1):
                             row = usage.setdefault((supplier_id, m), {}).setdefault(cid, {})
                             row[cand] = row.get(cand, 0) + units
         numbers = {s.id: number for number, s in enumerate(self.scenario.suppliers)}
+        history = history_load(self.scenario)
         for (supplier_id, m), per_cluster in sorted(usage.items()):
             capacity = self.scenario.supplier(supplier_id).capacity
+            capacity -= history.get(supplier_id, {}).get(self.origin + m, 0)
             if sum(max(row.values()) for row in per_cluster.values()) <= capacity:
                 continue
             terms = {c.var: u for row in per_cluster.values() for c, u in row.items()}
@@ -250,12 +291,13 @@ class MilpModel:
         consecutive months ``a .. a+g-1``, ``sum_{c,k} sum_{a<=t<a+g} y[c,t,k] <= 1`` (two
         entries less than ``g`` apart share the window starting at the earlier one)."""
         gap = self.scenario.policy.stagger_months
-        if gap <= 0 or len(self.clusters) < 2:
-            return
+        future = {cid: cm for cid, cm in self.clusters.items() if not cm.cluster.has_actuals}
+        if gap <= 0 or len(future) < 2:
+            return  # past entries: history; a future one's distance from them is admissibility
         for a in range(max(1, self.months - gap + 1)):
             window = [
                 (cid, c.var)
-                for cid, cm in self.clusters.items()
+                for cid, cm in future.items()
                 for c in cm.candidates
                 if a <= c.entry < a + gap
             ]
@@ -272,11 +314,12 @@ class MilpModel:
                 (cid, c.var)
                 for cid, cm in self.clusters.items()
                 for c in cm.candidates
-                if self.fy_of[c.entry] == year
+                if self.fy_of[c.entry] == year and not cm.cluster.has_actuals
             ]
-            if len({cid for cid, _ in window}) > limit:
+            left = entries_left(self.scenario, year)
+            if left is not None and len({cid for cid, _ in window}) > left:
                 self.problem += (
-                    pulp.lpSum(var for _, var in window) <= limit,
+                    pulp.lpSum(var for _, var in window) <= left,
                     f"{ENTRIES_PER_YEAR}_{year}",
                 )
 
@@ -287,6 +330,11 @@ class MilpModel:
             for number, dep in enumerate(cm.cluster.depends_on):
                 _, this = cm.milestone(dep.this)
                 other_cm = self.clusters[dep.cluster]
+                if (
+                    cm.cluster.phase(dep.this.phase).actual is not None
+                    and other_cm.cluster.phase(dep.milestone.phase).actual is not None
+                ):
+                    continue  # both sides history
                 _, other = other_cm.milestone(dep.milestone)
                 self.problem += (
                     cm.expr(this) - other_cm.expr(other) >= dep.offset,
@@ -328,16 +376,26 @@ class MilpModel:
         budget = self.scenario.budget
         carry = budget is not None and budget.carry_forward
         tranche = self.tranche
+        history = self.scenario.is_history_year
         for index, cm in enumerate(self.clusters.values()):
             if not carry:
                 for year in self.years:
+                    if history(year):
+                        continue  # a fact: history_funding
                     count = {c: -(-s.get(year, 0) // tranche) for c, s in cm.spend.items()}
                     cm.tranches[year] = cm.expr(count)
                 continue
             most = sum(max(s.get(y, 0) for s in cm.spend.values()) for y in self.years)
             released: list[pulp.LpVariable] = []
             spent: dict[Candidate, int] = {}
+            facts = self.history_funding.get(cm.cluster.id, {})
             for year in self.years:
+                if history(year):
+                    for cand, table in cm.spend.items():
+                        spent[cand] = spent.get(cand, 0) + table.get(year, 0)
+                    for cand in spent:
+                        spent[cand] -= facts.get(year, 0) // 1000
+                    continue
                 count = self._variable(f"n_{index}_{year}", 0, -(-most // tranche))
                 cm.tranches[year] = pulp.LpAffineExpression(count)
                 released.append(count)
@@ -349,17 +407,19 @@ class MilpModel:
                 )
 
     def _add_caps(self) -> None:
-        """Each cap: ``sum_c sum_{y in cap} tranche n[c,y] <= floor(amount / £1k)``."""
+        """Each cap: ``sum_c sum_{y in cap} tranche n[c,y] <= cap_room`` (floor(amount / £1k) less
+        the releases of years before the status date)."""
         budget = self.scenario.budget
         for number, cap in enumerate(budget.caps if budget else ()):
             terms = [
                 self.tranche * cm.tranches[year]
                 for cm in self.clusters.values()
                 for year in self.years
-                if cap.covers(year)
+                if cap.covers(year) and year in cm.tranches
             ]
+            room = cap_room(self.scenario, cap, self.history_funding)
             if terms:
-                self.problem += pulp.lpSum(terms) <= cap.limit_k, f"{CAP}_{number}"
+                self.problem += pulp.lpSum(terms) <= room, f"{CAP}_{number}"
 
     # -- objective terms ---------------------------------------------------------------------
 
@@ -398,7 +458,9 @@ class MilpModel:
         if name == "completion":
             return pulp.LpAffineExpression(self.completion)
         if name == "funding":
-            return 1000 * self.tranche * pulp.lpSum(e for cm in cms for e in cm.tranches.values())
+            history = sum(sum(amounts.values()) for amounts in self.history_funding.values())
+            total = 1000 * self.tranche * pulp.lpSum(e for cm in cms for e in cm.tranches.values())
+            return total + history
         raise AssertionError(f"the MILP has no formula for the term {name!r}")
 
     def stage(self, weights: tuple[tuple[str, int], ...]) -> pulp.LpAffineExpression:
