@@ -31,7 +31,26 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
+MAX_CLUSTERS = 10_000  # the largest scenario the project solves (README "Scale")
+MAX_YEARS = 50
+
+
+def _check(args: argparse.Namespace) -> None:
+    """Sizes the generator can draw in reasonable time, refused at the edge in one line."""
+    problems = []
+    if not 1 <= args.clusters <= MAX_CLUSTERS:
+        message = f"must be 1 to {MAX_CLUSTERS:,}, got {args.clusters}"
+        problems.append(Problem("--clusters", None, "", message))
+    if args.years > MAX_YEARS:
+        problems.append(
+            Problem("--years", None, "", f"must be at most {MAX_YEARS}, got {args.years}")
+        )
+    if problems:
+        raise ScenarioError(problems)
+
+
 def run(args: argparse.Namespace) -> int:
+    _check(args)
     try:
         text = generate_yaml(args.clusters, args.years, args.seed)
     except ValueError as error:

@@ -73,3 +73,13 @@ def test_cli_writes_a_file(tmp_path, capsys) -> None:
 def test_cli_rejects_bad_sizes() -> None:
     assert main(["generate", "--clusters", "0"]) == 2
     assert main(["generate", "--clusters", "3", "--years", "2"]) == 2
+
+
+def test_generate_refuses_sizes_it_cannot_draw_in_reasonable_time(capsys) -> None:
+    from scheduler.cli.main import main
+
+    assert main(["generate", "--clusters", "100000", "--years", "51"]) == 2
+    err = capsys.readouterr().err
+    assert "--clusters: must be 1 to 10,000, got 100000" in err
+    assert "--years: must be at most 50, got 51" in err
+    assert main(["generate", "--clusters", "0"]) == 2
