@@ -31,8 +31,8 @@ def test_depends_on_becomes_a_link_whose_lag_holds_on_the_plans_months():
     """For every edge pair, the lag on boundaries (start of start month, end of end month) is
     exactly met when the milestone rule is met with no slack."""
     cases = [
-        (Milestone("build", "end"), Milestone("entry", "start"), 1, "FS", 1),
-        (Milestone("tender", "start"), Milestone("entry", "start"), 3, "SS", 3),
+        (Milestone("build", "end"), Milestone("tender", "start"), 1, "FS", 1),
+        (Milestone("tender", "start"), Milestone("tender", "start"), 3, "SS", 3),
         (Milestone("build", "end"), Milestone("build", "end"), 0, "FF", 1),
         (Milestone("tender", "start"), Milestone("build", "end"), 2, "SF", 3),
     ]
@@ -44,7 +44,7 @@ def test_depends_on_becomes_a_link_whose_lag_holds_on_the_plans_months():
         a_phase = a_plan.phase(other.phase if other.phase != "entry" else "tender")
         other_month = a_phase.start if other.edge == "start" else a_phase.end
         target = other_month + dep.offset  # the month of b's milestone
-        b_entry = target if this.phase == "entry" else target - (2 + 3 - 1)
+        b_entry = target if this.edge == "start" else target - (2 + 3 - 1)
         plan = _plan(sc, b_entry)
         link = [x for x in phase_links(sc, plan) if x.rule == "depends_on"]
         assert len(link) == 1 and (link[0].kind, link[0].lag) == (kind, boundary_lag), other
@@ -57,7 +57,8 @@ def test_depends_on_becomes_a_link_whose_lag_holds_on_the_plans_months():
 
 
 def test_link_text_and_predecessors():
-    sc = _sc(Dependency("a", Milestone("tender", "end"), 3, Milestone("entry", "start")))
+    entry = Milestone("tender", "start")  # the loader reads `entry` as the first phase's start
+    sc = _sc(Dependency("a", Milestone("tender", "end"), 3, entry))
     links = phase_links(sc, _plan(sc, "2024-09"))
     into = predecessors(links)
     assert [link_text(x) for x in into[("b", "tender")]] == ["a:tender FS+3"]
