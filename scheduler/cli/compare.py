@@ -8,7 +8,6 @@ Each input is a scenario file (solved here with the solve options), a plan JSON 
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from scheduler.cli.common import (
     EXIT_INFEASIBLE,
@@ -23,8 +22,9 @@ from scheduler.cli.common import (
 )
 from scheduler.errors import Problem, ScenarioError
 from scheduler.pipeline import solve
-from scheduler.report.atomic import write_text
+from scheduler.report.atomic import write_atomic
 from scheduler.report.compare_report import render_comparison, render_markdown, story_text
+from scheduler.report.html.compare_page import write_compare_html
 from scheduler.units import printable
 from scheduler.whatif.compare import compare, read_inputs, solve_inputs
 
@@ -53,6 +53,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--json", metavar="FILE", help="write the comparison as JSON")
     parser.add_argument("--markdown", metavar="FILE", help="write the comparison as Markdown")
     parser.add_argument(
+        "--html",
+        metavar="FILE",
+        help="write the comparison as one self-contained HTML page, with the plans' Gantts "
+        "aligned and what moved marked",
+    )
+    parser.add_argument(
         "--quiet", action="store_true", help="print only the summary, not the tables"
     )
     add_scenario_options(parser)
@@ -78,6 +84,8 @@ def run(args: argparse.Namespace) -> int:
         _write(args.json, comparison.to_json())
     if args.markdown is not None:
         _write(args.markdown, printable(render_markdown(comparison)))
+    if args.html:
+        write_compare_html(comparison, args.html)
     if args.quiet:
         print("\n\n".join(story_text(story, 0) for story in comparison.summary))
     else:
@@ -91,5 +99,4 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write(path: str, text: str) -> None:
-    target = Path(path)
-    write_text(target, text)
+    write_atomic(path, text)

@@ -41,8 +41,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--out",
         metavar="DIR",
-        help="write plan.json, plan.csv, report.txt and the dependency graph "
-        "(graph.graphml, graph.dot, graph.json) into DIR",
+        help="write plan.json, plan.csv, report.txt, report.html (the board pack) and the "
+        "dependency graph (graph.graphml, graph.dot, graph.json) into DIR",
     )
     parser.add_argument("--quiet", action="store_true", help="print only the status line")
     robust = parser.add_argument_group("robust planning (needs the scenario's risk section)")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from scheduler.cli.common import (
     EXIT_OK,
@@ -18,6 +19,7 @@ from scheduler.cli.common import (
     parse_overrides,
 )
 from scheduler.errors import Problem, ScenarioError
+from scheduler.report.html.sweep_page import write_sweep_html
 from scheduler.report.sweep_report import render_sweep, write_chart, write_csv, write_sweep
 from scheduler.solve.options import SolveOptions
 from scheduler.whatif.executors import cpu_count, dask_runner, local_runner, start_method
@@ -74,9 +76,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     output.add_argument("--csv", metavar="FILE", help="write the rows as CSV (money in pounds)")
     output.add_argument("--chart", metavar="FILE.png", help="write a PNG chart of the sweep")
     output.add_argument(
+        "--html",
+        metavar="FILE",
+        help="write the sweep as one self-contained HTML page (chart and table)",
+    )
+    output.add_argument(
         "--out",
         metavar="DIR",
-        help="write sweep.txt, sweep.csv, sweep.png and every variant's plan (plans/NNN.json)",
+        help="write sweep.txt, sweep.csv, sweep.png, sweep.html and every variant's plan "
+        "(plans/NNN.json)",
     )
     output.add_argument(
         "--quiet", action="store_true", help="no progress bar and no notes on stderr"
@@ -211,8 +219,11 @@ def run(args: argparse.Namespace) -> int:
         written.append(write_csv(result, args.csv))
     if args.chart is not None and result.rows:
         written.append(write_chart(result, args.chart))
+    if args.html is not None:
+        written.append(write_sweep_html(result, args.html))
     if args.out is not None:
         written += write_sweep(result, args.out)
+        written.append(write_sweep_html(result, Path(args.out) / "sweep.html"))
     rate = result.throughput
     _note(
         args,

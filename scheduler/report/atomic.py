@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["OutputDir", "atomic_file", "write_bytes", "write_text"]
+__all__ = ["OutputDir", "atomic_file", "write_atomic", "write_bytes", "write_text"]
 
 
 def _file_mode() -> int:
@@ -73,6 +73,12 @@ def write_bytes(path: str | Path, data: bytes) -> Path:
     with atomic_file(path, "wb") as handle:
         handle.write(data)
     return Path(path)
+
+
+def write_atomic(path: str | Path, data: str | bytes, encoding: str = "utf-8") -> Path:
+    """Write ``data`` (text in ``encoding``, written as given with no newline translation, or
+    bytes) to ``path`` atomically; return the path."""
+    return write_bytes(path, data.encode(encoding) if isinstance(data, str) else data)
 
 
 class OutputDir:

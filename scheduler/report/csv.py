@@ -1,18 +1,34 @@
-"""The plan as CSV: one row per cluster phase, for spreadsheets."""
+"""The plan as CSV for spreadsheets: ``plan.csv`` (one row per cluster phase, with its
+predecessors) and ``funding.csv`` (one row per cluster and financial year).
+
+Both start with a UTF-8 byte-order mark, so Excel reads them as UTF-8 (without it Excel shows
+``£`` as ``Â£``); money is integer pounds, months ``YYYY-MM``.
+"""
 
 from __future__ import annotations
 
 import csv
+import io
+from collections.abc import Sequence
 from pathlib import Path
 
 from scheduler.analysis.graph import uses_text
 from scheduler.plan import Plan
-from scheduler.report.atomic import atomic_file
+from scheduler.report.atomic import write_atomic
+from scheduler.report.links import link_text, phase_links, predecessors
 from scheduler.rules.schedule import option_label
 from scheduler.scenario.data import Scenario
-from scheduler.units import month_label
+from scheduler.units import fy_label, month_label
 
-__all__ = ["CSV_COLUMNS", "plan_rows", "write_plan_csv"]
+__all__ = [
+    "CSV_COLUMNS",
+    "FUNDING_COLUMNS",
+    "columns",
+    "funding_rows",
+    "plan_rows",
+    "write_funding_csv",
+    "write_plan_csv",
+]
 
 CSV_COLUMNS = (
     "cluster",
@@ -24,14 +40,19 @@ CSV_COLUMNS = (
     "option_label",
     "uses",
     "cost",
+    "predecessors",
 )
+FUNDING_COLUMNS = ("year", "cluster", "spend", "released", "caps")
 
 
 def plan_rows(scenario: Scenario, plan: Plan) -> list[dict[str, str | int]]:
-    """One row per cluster phase, in plan order; ``option`` is empty for a phase without options
-    and ``uses`` reads ``erp-market:1;ibm:2``; ``cost`` is integer pounds; with a status date,
-    ``actual`` is ``yes`` for a phase that is history."""
-    rows: list[dict[str, str | int]] = [
+    """One row per cluster phase, in plan order; ``option`` is empty for a phase without options,
+    ``uses`` reads ``erp-market:1;ibm:2``, ``cost`` is integer pounds, ``predecessors`` lists
+    the scenario's links into the phase (``synergy:tender FS; matrix:tender FS+3``, see
+    :mod:`scheduler.report.links`); with a status date, ``actual`` is ``yes`` for a phase that
+    is history."""
+    into = predecessors(phase_links(scenario, plan))
+    return [
         {
             "cluster": cluster_plan.id,
             "phase": phase.id,
@@ -42,12 +63,14 @@ def plan_rows(scenario: Scenario, plan: Plan) -> list[dict[str, str | int]]:
             "option_label": option_label(scenario, cluster_plan.id, phase),
             "uses": uses_text(phase.uses),
             "cost": phase.cost,
+            "predecessors": "; ".join(
+                link_text(link) for link in into.get((cluster_plan.id, phase.id), [])
+            ),
             **({"actual": "yes" if phase.actual else ""} if plan.status_date is not None else {}),
         }
         for cluster_plan in plan.clusters
         for phase in cluster_plan.phases
     ]
-    return rows
 
 
 def columns(plan: Plan) -> tuple[str, ...]:
@@ -55,9 +78,42 @@ def columns(plan: Plan) -> tuple[str, ...]:
     return CSV_COLUMNS + (("actual",) if plan.status_date is not None else ())
 
 
-def write_plan_csv(scenario: Scenario, plan: Plan, path: str | Path) -> None:
+def funding_rows(plan: Plan) -> list[dict[str, str | int]]:
+    """One row per financial year and cluster with spend or a release: spend and release in
+    integer pounds, and the caps covering the year."""
+    fy = plan.fiscal_year_start
+    years = sorted({y for c in plan.clusters for y, v in {**c.spend, **c.funding}.items() if v})
+    rows: list[dict[str, str | int]] = []
+    for year in years:
+        caps = ", ".join(cap.name for cap in plan.caps if cap.first_year <= year <= cap.last_year)
+        for c in plan.clusters:
+            spend, released = c.spend.get(year, 0), c.funding.get(year, 0)
+            if spend or released:
+                rows.append(
+                    {
+                        "year": fy_label(year, fy),
+                        "cluster": c.id,
+                        "spend": spend,
+                        "released": released,
+                        "caps": caps,
+                    }
+                )
+    return rows
+
+
+def _csv_text(columns: Sequence[str], rows: list[dict[str, str | int]]) -> str:
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=list(columns))
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def write_plan_csv(scenario: Scenario, plan: Plan, path: str | Path) -> Path:
     """Write :func:`plan_rows` with a header line (an infeasible plan gives the header only)."""
-    with atomic_file(path, newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns(plan))
-        writer.writeheader()
-        writer.writerows(plan_rows(scenario, plan))
+    return write_atomic(path, _csv_text(columns(plan), plan_rows(scenario, plan)), "utf-8-sig")
+
+
+def write_funding_csv(plan: Plan, path: str | Path) -> Path:
+    """Write :func:`funding_rows` with a header line."""
+    return write_atomic(path, _csv_text(FUNDING_COLUMNS, funding_rows(plan)), "utf-8-sig")

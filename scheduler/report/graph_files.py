@@ -7,6 +7,7 @@ DOT is written here as text, so neither pydot nor pygraphviz is needed; render i
 from __future__ import annotations
 
 import inspect
+import io
 import json
 from collections import defaultdict
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any
 
 import networkx as nx
 
-from scheduler.report.atomic import write_text
+from scheduler.report.atomic import write_atomic
 
 __all__ = ["dot_text", "write_dot", "write_graphml", "write_node_link"]
 
@@ -36,18 +37,20 @@ def _plain_copy(graph: nx.DiGraph) -> nx.DiGraph:
     return plain
 
 
-def write_graphml(graph: nx.DiGraph, path: str | Path) -> None:
+def write_graphml(graph: nx.DiGraph, path: str | Path) -> Path:
     """GraphML, for yEd, Gephi or ``nx.read_graphml``."""
-    nx.write_graphml(_plain_copy(graph), str(path))
+    buffer = io.BytesIO()
+    nx.write_graphml(_plain_copy(graph), buffer)
+    return write_atomic(path, buffer.getvalue())
 
 
-def write_node_link(graph: nx.DiGraph, path: str | Path) -> None:
+def write_node_link(graph: nx.DiGraph, path: str | Path) -> Path:
     """Node-link JSON (``nodes`` and ``edges`` lists), for d3 and ``nx.node_link_graph``."""
     params = inspect.signature(nx.node_link_data).parameters
     keyword = "edges" if "edges" in params else "link"
     data = nx.node_link_data(_plain_copy(graph), **{keyword: "edges"})
     text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True)
-    write_text(path, text + "\n")
+    return write_atomic(path, text + "\n")
 
 
 def _quote(text: object) -> str:
@@ -80,6 +83,6 @@ def dot_text(graph: nx.DiGraph) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_dot(graph: nx.DiGraph, path: str | Path) -> None:
+def write_dot(graph: nx.DiGraph, path: str | Path) -> Path:
     """Write :func:`dot_text` to ``path`` (render with ``dot -Tsvg``)."""
-    write_text(path, dot_text(graph))
+    return write_atomic(path, dot_text(graph))

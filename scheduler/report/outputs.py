@@ -1,4 +1,4 @@
-"""Writing a plan's files: the JSON plan, the CSV of phases, the graph exports and the report."""
+"""Writing a plan's files: the JSON plan, the CSV of phases, the graph exports and the reports."""
 
 from __future__ import annotations
 
@@ -8,14 +8,30 @@ from pathlib import Path
 from scheduler.analysis.graph import build_graph, critical_chain
 from scheduler.analysis.targets import target_results
 from scheduler.plan import Plan
-from scheduler.report.atomic import OutputDir, write_bytes, write_text
-from scheduler.report.csv import write_plan_csv
+from scheduler.report.atomic import OutputDir, write_atomic, write_text
+from scheduler.report.csv import write_funding_csv, write_plan_csv
 from scheduler.report.graph_files import write_dot, write_graphml, write_node_link
+from scheduler.report.html import plan_risk, render_report
+from scheduler.report.mermaid import write_mermaid
+from scheduler.report.mspdi import write_mspdi
 from scheduler.report.terminal import render_plan
+from scheduler.report.xlsx import write_xlsx
 from scheduler.scenario.data import Scenario
 from scheduler.units import printable
 
-SOLVE_OUTPUTS = ("plan.json", "plan.csv", "report.txt", "graph.graphml", "graph.dot", "graph.json")
+SOLVE_OUTPUTS = (
+    "plan.json",
+    "plan.csv",
+    "funding.csv",
+    "plan.xlsx",
+    "plan.xml",
+    "plan.mmd",
+    "report.txt",
+    "report.html",
+    "graph.graphml",
+    "graph.dot",
+    "graph.json",
+)
 """The files ``solve --out DIR`` owns: a run removes those of an earlier run it does not write."""
 
 
@@ -30,28 +46,30 @@ def plan_json(plan: Plan, scenario: Scenario | None = None) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def write_atomic(path: str | Path, data: str | bytes) -> Path:
-    """Write ``data`` (text as UTF-8) to ``path`` atomically (see :mod:`scheduler.report.atomic`)."""
-    return write_text(path, data) if isinstance(data, str) else write_bytes(path, data)
-
-
 def write_json(plan: Plan, path: str | Path, scenario: Scenario | None = None) -> Path:
     """Write the plan JSON atomically (an existing file is replaced whole, or left as it was)."""
     return write_text(path, plan_json(plan, scenario))
 
 
 def write_outputs(scenario: Scenario, plan: Plan, directory: str | Path) -> list[Path]:
-    """Write plan.json, plan.csv, report.txt and (for a plan with a schedule) graph.graphml,
-    graph.dot and graph.json into ``directory``, each atomically; then remove the files of
-    :data:`SOLVE_OUTPUTS` that this run did not write (an infeasible run leaves no plan.csv of an
-    earlier feasible one). Return the paths written."""
+    """Write plan.json, report.txt, report.html and, for a plan with a schedule, the files other
+    tools read (plan.csv, funding.csv, plan.xlsx, plan.xml for MS Project, plan.mmd for Mermaid)
+    and the dependency graph (graph.graphml, graph.dot, graph.json) into ``directory``, each
+    atomically; then remove the files of :data:`SOLVE_OUTPUTS` that this run did not write (an
+    infeasible run leaves no plan.csv of an earlier feasible one). Return the paths written."""
     out = OutputDir(directory, SOLVE_OUTPUTS)
     write_json(plan, out.path("plan.json"), scenario)
-    chain = critical_chain(scenario, plan) if plan.has_schedule else []
+    graph = build_graph(scenario, plan)
+    chain = critical_chain(scenario, plan, graph) if plan.has_schedule else []
     write_text(out.path("report.txt"), printable(render_plan(scenario, plan, chain)) + "\n")
+    html = render_report(scenario, plan, chain, graph, plan_risk(scenario, plan))
+    write_atomic(out.path("report.html"), html)
     if plan.has_schedule:
         write_plan_csv(scenario, plan, out.path("plan.csv"))
-        graph = build_graph(scenario, plan)
+        write_funding_csv(plan, out.path("funding.csv"))
+        write_xlsx(scenario, plan, out.path("plan.xlsx"))
+        write_mspdi(scenario, plan, out.path("plan.xml"))
+        write_mermaid(scenario, plan, out.path("plan.mmd"), chain)
         for name, writer in (
             ("graph.graphml", write_graphml),
             ("graph.dot", write_dot),

@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from scheduler.analysis.risk.simulate import RiskResult
-from scheduler.report.outputs import write_atomic
+from scheduler.report.atomic import write_atomic
 from scheduler.report.table import format_table
 from scheduler.scenario.data import Scenario
 from scheduler.units import fy_label, money_label, month_label

@@ -19,7 +19,19 @@ from scheduler.units import money_text, month_label, printable
 from scheduler.whatif.sweep import SweepResult, SweepRow
 from scheduler.whatif.sweep_gap import GapFinding, funding_gaps, gap_lines
 
-__all__ = ["findings", "render_sweep", "sweep_csv_rows", "write_chart", "write_csv", "write_sweep"]
+__all__ = [
+    "findings",
+    "heading_lines",
+    "no_plan_notes",
+    "path_label",
+    "render_sweep",
+    "sweep_csv_rows",
+    "sweep_figure",
+    "table_parts",
+    "write_chart",
+    "write_csv",
+    "write_sweep",
+]
 
 _PLAN = ("optimal", "feasible")
 
@@ -79,7 +91,8 @@ def _short(path: str) -> str:
     return ".".join(segments[-2:]) if len(segments) > 2 else path
 
 
-def render_table(result: SweepResult) -> str:
+def table_parts(result: SweepResult) -> tuple[list[str], list[list[object]], str]:
+    """The sweep table's headers, rows and column alignment (``l``/``r`` per column)."""
     variants = result.spec.kind == "variants"
     terms = result.terms
     shown = [_short(path) for path in result.spec.columns]
@@ -106,11 +119,16 @@ def render_table(result: SweepResult) -> str:
     left = 2 if variants else 1
     align = "r" + "l" * (left - 1) + "r" * len(result.spec.columns) + "l" + "r" * len(terms)
     align += ("r" if _extra_late(result) else "") + "r" * len(risk) + "rl"
+    return headers, body, align
+
+
+def render_table(result: SweepResult) -> str:
+    headers, body, align = table_parts(result)
     return format_table(headers, body, align)
 
 
-def render_sweep(result: SweepResult) -> str:
-    """The full text report: heading, table, funding-gap findings, notes."""
+def heading_lines(result: SweepResult) -> list[str]:
+    """What was swept, the base scenario's result and how many variants are done."""
     spec = result.spec
     base = result.base
     label = result.first_stage_label
@@ -121,17 +139,29 @@ def render_sweep(result: SweepResult) -> str:
     lines.append(f"base scenario (unvaried; its plan is every variant's warm start): {base_text}")
     done = f"{len(result.rows)} of {len(spec.variants)} variants"
     lines.append(done + (" (INTERRUPTED: only the finished rows)" if result.interrupted else ""))
-    lines += ["", render_table(result)]
+    return lines
+
+
+def no_plan_notes(result: SweepResult) -> list[tuple[str, list[str]]]:
+    """``("#3 no money: infeasible", explanation lines)`` for each variant without a plan."""
+    return [
+        (f"#{row.index + 1} {row.name}: {row.result.status}", list(row.result.explanation[:6]))
+        for row in result.rows
+        if row.result.status not in _PLAN and row.result.explanation
+    ]
+
+
+def render_sweep(result: SweepResult) -> str:
+    """The full text report: heading, table, funding-gap findings, notes."""
+    lines = [*heading_lines(result), "", render_table(result)]
     gaps = findings(result)
     if gaps:
         lines += ["", "The price of the funding gap (measured on the swept amounts only):"]
         for finding in gaps:
             lines += ["  " + line for line in gap_lines(finding)]
-    no_plan = [row for row in result.rows if row.result.status not in _PLAN]
-    for row in no_plan:
-        if row.result.explanation:
-            lines += ["", f"#{row.index + 1} {row.name}: {row.result.status}"]
-            lines += ["  " + text for text in row.result.explanation[:6]]
+    for title, explanation in no_plan_notes(result):
+        lines += ["", title]
+        lines += ["  " + text for text in explanation]
     return "\n".join(lines)
 
 
@@ -211,9 +241,71 @@ def _unit(term: str) -> str:
     return f"{name} (£m)" if term in MONEY_TERMS else name
 
 
+def path_label(path: str) -> str:
+    """A planner's name for a varied key path: ``budget.caps.SR21.amount`` is ``SR21 cap``,
+    ``policy.stagger_months`` is ``stagger (months between entries)``."""
+    parts = path.split(".")
+    policy = {
+        "stagger_months": "stagger (months between entries)",
+        "max_entries_per_year": "market entries allowed per year",
+        "deadline": "programme deadline",
+    }
+    if len(parts) == 4 and parts[:2] == ["budget", "caps"] and parts[3] == "amount":
+        return f"{parts[2]} cap"
+    if len(parts) == 2 and parts[0] == "policy" and parts[1] in policy:
+        return policy[parts[1]]
+    if len(parts) == 2 and parts[0] == "budget":
+        return parts[1].replace("_", " ")
+    if len(parts) == 3 and parts[0] in ("clusters", "suppliers"):
+        return f"{parts[1]} {parts[2].replace('_', ' ')}"
+    return " ".join(part.replace("_", " ") for part in parts[-2:])
+
+
+def _subtitle(result: SweepResult) -> str:
+    """What was swept, wrapped to the chart's width (a variants file can vary many paths)."""
+    import textwrap
+
+    labels = ", ".join(dict.fromkeys(path_label(p) for p in result.spec.columns))
+    if result.spec.kind == "variants":
+        text = f"variants in {Path(result.spec.source).name}, varying {labels}"
+    else:
+        text = f"sweep of {labels}"
+    return "\n".join(textwrap.wrap(text, 110))
+
+
+def _points(members: list[SweepRow], x_of: Any, y_of: Any) -> tuple[list[float], list[float]]:
+    """A series in row order with NaN where a row has no plan, so its line breaks there rather
+    than joining the planned rows either side."""
+    xs = [x_of(r) for r in members]
+    ys = [y_of(r) if r.result.status in _PLAN else float("nan") for r in members]
+    return xs, ys
+
+
+def _legend(ax: Any, *others: Any, loc: str = "upper right") -> None:
+    """One legend for an axes (and its twin), each label once."""
+    found: dict[str, Any] = {}
+    for axes in (ax, *others):
+        for handle, label in zip(*axes.get_legend_handles_labels(), strict=True):
+            found.setdefault(label, handle)
+    if found:
+        ax.legend(list(found.values()), list(found), loc=loc, fontsize="small")
+
+
 def write_chart(result: SweepResult, path: str | Path) -> Path:
-    """A frontier chart: one panel per objective term (late months on a second axis of the first
-    panel when it is extension cost) against the varied value; rows without a plan are marked."""
+    """Write :func:`sweep_figure` as a PNG."""
+    target = Path(path)
+    with atomic_file(target, "wb") as handle:
+        sweep_figure(result).savefig(handle, dpi=110, format="png")
+    return target
+
+
+def sweep_figure(result: SweepResult) -> Any:
+    """A frontier chart (a matplotlib ``Figure``): one panel per objective term (late months on
+    a second axis of the first panel when it is extension cost) against the varied value; rows
+    without a plan are marked.
+
+    Along a swept value the points are joined by a line, broken where a row has no plan; the
+    variants of a variants file are unrelated cases, so they are points, never joined."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter
@@ -224,6 +316,7 @@ def write_chart(result: SweepResult, path: str | Path) -> Path:
     panels = panels or ["late_months"]
     mode = _axis_x(result)
     money_x = mode == "value" and result.rows[0].values[0].kind == "money"  # type: ignore[union-attr]
+    style = "-o" if mode == "value" else "o"
 
     def x_of(row: SweepRow) -> float:
         if mode == "index":
@@ -236,50 +329,47 @@ def write_chart(result: SweepResult, path: str | Path) -> Path:
         key = "" if len(result.spec.columns) < 2 or mode == "index" else _value_cell(row, 1)
         series.setdefault(key, []).append(row)
 
-    figure = Figure(figsize=(9, 2.6 * len(panels) + 0.8), layout="constrained")
+    figure = Figure(figsize=(9, 2.6 * len(panels) + 1.0), layout="constrained")
     FigureCanvasAgg(figure)
     axes = figure.subplots(len(panels), 1, sharex=True, squeeze=False)[:, 0]
     for ax, term in zip(axes, panels, strict=True):
         for key, members in series.items():
-            planned = [r for r in members if r.result.status in _PLAN]
-            xs = [x_of(r) for r in planned]
-            ys = [_scale(term, _metric(r, term)) for r in planned]
-            label = f"{result.spec.columns[1]}={key}" if key else _unit(term)
-            ax.plot(xs, ys, marker="o", drawstyle="default", label=label)
-            missing = [x_of(r) for r in members if r.result.status not in _PLAN]
-            if missing:
-                ax.plot(
-                    missing,
-                    [0.03] * len(missing),
-                    "x",
-                    color="red",
-                    transform=ax.get_xaxis_transform(),
-                    label="no plan",
-                )
+            xs, ys = _points(members, x_of, lambda r, t=term: _scale(t, _metric(r, t)))
+            label = f"{path_label(result.spec.columns[1])} = {key}" if key else _unit(term)
+            ax.plot(xs, ys, style, label=label)
+        missing = [x_of(r) for r in result.rows if r.result.status not in _PLAN]
+        if missing:
+            ax.plot(
+                missing,
+                [0.03] * len(missing),
+                "x",
+                color="red",
+                transform=ax.get_xaxis_transform(),
+                label="no plan",
+            )
         ax.set_ylabel(_unit(term))
         if term in MONTH_TERMS:
             ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: month_label(round(v))))
         ax.grid(True, alpha=0.3)
+        twin = None
         if term == panels[0] and twin_late:
             twin = ax.twinx()
             for members in series.values():
-                planned = [r for r in members if r.result.status in _PLAN]
-                twin.step(
-                    [x_of(r) for r in planned],
-                    [r.result.late_months for r in planned],
-                    where="mid",
+                xs, ys = _points(members, x_of, lambda r: r.result.late_months)
+                twin.plot(
+                    xs,
+                    ys,
+                    "--s" if mode == "value" else "s",
                     color="grey",
-                    linestyle="--",
+                    markersize=4,
                     label="late months",
                 )
             twin.set_ylabel("late months (legacy)")
-            twin.legend(loc="upper center", fontsize="small")
         _mark_gap(ax, result, money_x, labelled=term == panels[0])
-        ax.legend(loc="upper right", fontsize="small")
+        _legend(ax, *([twin] if twin is not None else []))
     last = axes[-1]
     if mode == "value":
-        path_name = result.spec.columns[0]
-        last.set_xlabel(path_name)
+        last.set_xlabel(path_label(result.spec.columns[0]))
         if money_x:
             last.xaxis.set_major_formatter(FuncFormatter(lambda v, _: money_text(round(v * 1e6))))
         if result.rows[0].values[0].kind == "month":  # type: ignore[union-attr]
@@ -291,13 +381,9 @@ def write_chart(result: SweepResult, path: str | Path) -> Path:
         )
         last.set_xlabel("variant")
     figure.suptitle(
-        f"{printable(result.spec.base.name)}\nsweep of {', '.join(result.spec.columns)}"
+        f"{printable(result.spec.base.name)}\n{printable(_subtitle(result))}", fontsize="medium"
     )
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_file(target, "wb") as handle:
-        figure.savefig(handle, dpi=110, format="png")
-    return target
+    return figure
 
 
 def _metric(row: SweepRow, term: str) -> float:
@@ -326,7 +412,7 @@ def _mark_gap(ax: Any, result: SweepResult, money_x: bool, labelled: bool) -> No
             gap.least_feasible / 1e6,
             color="red",
             alpha=0.08,
-            label="no plan" if labelled else None,
+            label="no plan in this range" if labelled else None,
         )
     if gap.base_amount is not None:
         ax.axvline(

@@ -245,12 +245,6 @@ class Cluster:
         actual = self.phases[0].actual if self.phases else None
         return actual.start if actual is not None else None
 
-    def actual_entry(self) -> int:
-        """The market entry of a cluster that has actuals: its first phase's actual start."""
-        actual = self.phases[0].actual
-        assert actual is not None, f"cluster {self.id} has no actuals"
-        return actual.start
-
     def phase(self, phase_id: str) -> Phase:
         for phase in self.phases:
             if phase.id == phase_id:

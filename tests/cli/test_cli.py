@@ -70,11 +70,17 @@ def test_out_directory_holds_plan_csv_report_and_graphs(tmp_path, capsys):
         "plan.json",
         "plan.csv",
         "report.txt",
+        "report.html",
+        "funding.csv",
+        "plan.xlsx",
+        "plan.xml",
+        "plan.mmd",
         "graph.graphml",
         "graph.dot",
         "graph.json",
     } <= names
-    assert "synergy" in (out / "plan.csv").read_text()
+    assert "synergy" in (out / "plan.csv").read_text(encoding="utf-8-sig")
+    assert not any(name.endswith(".tmp") for name in names), "no temporary file left behind"
 
 
 def test_both_scenarios_solve_and_bunched_entry_costs_more(tmp_path):

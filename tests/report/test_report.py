@@ -6,103 +6,27 @@ import csv
 from pathlib import Path
 
 import pytest
+from sample_plan import sample_plan, sample_scenario
 
 from scheduler.analysis.graph import critical_chain
-from scheduler.plan import CapUse, ClusterPlan, LegacyPlan, PhasePlan, Plan, SolverInfo
-from scheduler.report.csv import CSV_COLUMNS, write_plan_csv
+from scheduler.plan import Plan, SolverInfo
+from scheduler.report.csv import CSV_COLUMNS, write_funding_csv, write_plan_csv
 from scheduler.report.table import format_table
 from scheduler.report.terminal import render_plan
-from scheduler.scenario.data import (
-    Budget,
-    Cap,
-    Cluster,
-    Horizon,
-    Legacy,
-    Mode,
-    Objective,
-    Phase,
-    Scenario,
-    Supplier,
-)
 from scheduler.units import month
 
+
+@pytest.fixture(scope="module")
+def scenario():
+    return sample_scenario()
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return sample_plan()
+
+
 M0 = month(2023, 4)
-
-
-@pytest.fixture
-def scenario() -> Scenario:
-    tender = Phase("tender", (Mode(6, 6_000_000, (("erp-market", 1),)),))
-    implement = Phase(
-        "implement",
-        (
-            Mode(12, 90_000_000, (("ibm", 1),), option=0, label="IBM"),
-            Mode(10, 120_000_000, (("acme", 2),), option=1, label="Acme fast track"),
-        ),
-    )
-    synergy = Cluster(
-        "synergy",
-        (tender, implement),
-        earliest_entry=M0,
-        legacy=(Legacy("SSCL ISSC2 contract", M0 + 15, "implement", 2_000_000),),
-    )
-    matrix = Cluster("matrix", (tender, Phase("implement", (Mode(8, 40_000_000),))))
-    return Scenario(
-        name="Shared services, test case",
-        horizon=Horizon(M0, M0 + 59),
-        clusters=(synergy, matrix),
-        budget=Budget(
-            tranche=1_000,
-            caps=(
-                Cap("SR21", 2023, 2024, 200_000_000),
-                Cap("2023-24 ceiling", 2023, 2023, 90_000_000),
-            ),
-        ),
-        suppliers=(
-            Supplier("erp-market", "ERP", 1),
-            Supplier("ibm", "IBM", 1),
-            Supplier("acme", "Acme", 2),
-        ),
-        objective=Objective(("extension_cost", "delivery_cost", "completion")),
-    )
-
-
-@pytest.fixture
-def plan() -> Plan:
-    synergy = ClusterPlan(
-        "synergy",
-        M0,
-        (M0, M0 + 2),
-        (
-            PhasePlan("tender", M0, M0 + 5, None, {"erp-market": 1}, 6_000_000),
-            PhasePlan("implement", M0 + 6, M0 + 15, 1, {"acme": 2}, 120_000_000),
-        ),
-        legacy=(LegacyPlan("SSCL ISSC2 contract", M0 + 15, M0 + 15, 0, 0),),
-        spend={2023: 84_000_000, 2024: 42_000_000},
-        funding={2023: 84_000_000, 2024: 42_000_000},
-    )
-    matrix = ClusterPlan(
-        "matrix",
-        M0 + 6,
-        (M0 + 6, M0 + 6),
-        (
-            PhasePlan("tender", M0 + 6, M0 + 11, None, {"erp-market": 1}, 6_000_000),
-            PhasePlan("implement", M0 + 12, M0 + 19, None, {}, 40_000_000),
-        ),
-        spend={2023: 6_000_000, 2024: 40_000_000},
-        funding={2023: 6_000_000, 2024: 40_000_000},
-    )
-    return Plan(
-        scenario="Shared services, test case",
-        status="feasible",
-        objective={"extension_cost": 0, "delivery_cost": 172_000_000, "completion": M0 + 19},
-        bounds={"extension_cost": 0, "delivery_cost": 171_250_000, "completion": M0 + 19},
-        solver=SolverInfo("cp-sat", "9.15.6755", 0.4123, 2, 7),
-        clusters=(synergy, matrix),
-        caps=(
-            CapUse("SR21", 2023, 2024, 200_000_000, 172_000_000),
-            CapUse("2023-24 ceiling", 2023, 2023, 90_000_000, 90_000_000),
-        ),
-    )
 
 
 def test_format_table_aligns_columns():
@@ -182,7 +106,8 @@ def test_render_without_a_plan_gives_the_explanation(scenario):
 def test_csv_has_one_row_per_phase(scenario, plan, tmp_path: Path):
     path = tmp_path / "plan.csv"
     write_plan_csv(scenario, plan, path)
-    with path.open(encoding="utf-8", newline="") as handle:
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf"), "a UTF-8 byte-order mark for Excel"
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert tuple(rows[0]) == CSV_COLUMNS
     assert [(row["cluster"], row["phase"]) for row in rows] == [
@@ -201,5 +126,28 @@ def test_csv_has_one_row_per_phase(scenario, plan, tmp_path: Path):
         "option_label": "Acme fast track",
         "uses": "acme:2",
         "cost": "120000000",
+        "predecessors": "synergy:tender FS",
     }
     assert (rows[0]["option"], rows[0]["option_label"], rows[0]["uses"]) == ("", "", "erp-market:1")
+
+
+def test_funding_csv_has_a_row_per_cluster_and_year(plan, tmp_path: Path):
+    path = write_funding_csv(plan, tmp_path / "funding.csv")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows[0] == {
+        "year": "2023-24",
+        "cluster": "synergy",
+        "spend": "84000000",
+        "released": "84000000",
+        "caps": "SR21, 2023-24 ceiling",
+    }
+    assert [(r["year"], r["cluster"]) for r in rows] == [
+        ("2023-24", "synergy"),
+        ("2023-24", "matrix"),
+        ("2024-25", "synergy"),
+        ("2024-25", "matrix"),
+    ]
+    released = sum(int(r["released"]) for r in rows)
+    assert released == sum(sum(c.funding.values()) for c in plan.clusters)
