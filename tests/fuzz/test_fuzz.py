@@ -44,12 +44,6 @@ FUZZ_CASES = {"shipped": 400, "generated": 400, "plan": 5_200, "options": 4_000}
 SCALE = float(os.environ.get("SCHEDULER_FUZZ_SCALE", "1"))
 
 
-PLAN_FIELDS = (
-    "check reads a malformed plan JSON with Python's errors (exit 1) until the bounds helper's "
-    "field-by-field validation of plan JSON with key paths lands (issue 12.4)"
-)
-
-
 class CaseTimeout(BaseException):
     """A case ran past CASE_SECONDS (a BaseException, so that main's handlers let it through)."""
 
@@ -202,7 +196,6 @@ def test_mutated_plan_json(work, shipped_plans, data) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=PLAN_FIELDS)
 @slow_run("plan")
 @given(data=st.data())
 def test_mutated_plan_json_slow(work, shipped_plans, data) -> None:
