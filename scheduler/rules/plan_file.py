@@ -189,6 +189,10 @@ def plan_from_json(data: Any, source: str = "<plan>") -> PlanFile:
         r.fail("fiscal_year_start", f"expected a month number 1 to 12, got {fy}")
         fy = None
     fy = fy or 4
+    status_field = r.field(top, "status_date", "", required=False)
+    status_date = None
+    if status_field is not _MISSING and status_field is not None:
+        status_date = r.month(status_field, "status_date")
     objective = _terms(r, r.field(top, "objective", ""), "objective")
     bounds = _terms(r, r.field(top, "bounds", "", required=False), "bounds")
     solver = _solver(r, r.field(top, "solver", "", required=False))
@@ -219,6 +223,7 @@ def plan_from_json(data: Any, source: str = "<plan>") -> PlanFile:
         bounds=bounds,
         explanation=tuple(line or "" for line in explanation),
         fiscal_year_start=fy,
+        status_date=status_date,
     )
     return PlanFile(plan, tuple(claims), source)
 
@@ -352,9 +357,20 @@ def _phase(r: _Reader, value: Any, path: str) -> PhasePlan | None:
         if count is not None:
             uses[supplier] = count
     cost = r.pounds(r.field(item, "cost", path), _at(path, "cost"))
+    actual = r.field(item, "actual", path, required=False)
+    if actual is not _MISSING and not isinstance(actual, bool):
+        r.fail(_at(path, "actual"), f"expected true or false, got {_shown(actual)}")
     if len(r.problems) > before or None in (phase_id, start, end, cost):
         return None
-    return PhasePlan(id=phase_id, start=start, end=end, option=option, uses=uses, cost=cost)
+    return PhasePlan(
+        id=phase_id,
+        start=start,
+        end=end,
+        option=option,
+        uses=uses,
+        cost=cost,
+        actual=actual is True,
+    )
 
 
 def _legacy(r: _Reader, value: Any, path: str) -> LegacyPlan | None:
@@ -366,9 +382,18 @@ def _legacy(r: _Reader, value: Any, path: str) -> LegacyPlan | None:
     retired = r.month(r.field(item, "retired", path), _at(path, "retired"))
     late = r.whole(r.field(item, "late_months", path), _at(path, "late_months"))
     cost = r.pounds(r.field(item, "extension_cost", path), _at(path, "extension_cost"))
-    if None in (name, expires, retired, late, cost):
+    # with a status date: the late months and extension cost incurred before it
+    late_field = r.field(item, "late_months_incurred", path, required=False)
+    cost_field = r.field(item, "extension_cost_incurred", path, required=False)
+    incurred = (
+        0 if late_field is _MISSING else r.whole(late_field, _at(path, "late_months_incurred"))
+    )
+    paid = (
+        0 if cost_field is _MISSING else r.pounds(cost_field, _at(path, "extension_cost_incurred"))
+    )
+    if None in (name, expires, retired, late, cost, incurred, paid):
         return None
-    return LegacyPlan(name, expires, retired, late, cost)
+    return LegacyPlan(name, expires, retired, late, cost, incurred or 0, paid or 0)
 
 
 def _cap(r: _Reader, value: Any, path: str, fy: int) -> CapUse | None:

@@ -58,3 +58,18 @@ def test_compare_attributes_synergys_slip_to_its_implementation_actuals(status):
         "synergy: award 2024-08 (+3 months), go-live 2028-08 (+11 months): +11 months from " in text
     )
     assert "accelerated not" not in text and "not accelerated" not in text
+
+
+def test_check_reads_a_status_date_plan_file(status, tmp_path):
+    """``check SCENARIO PLAN.json`` reads the status date, the actual flags and the incurred
+    late months back from the plan JSON and passes the plan."""
+    from scheduler.rules.plan_file import read_plan_file
+
+    scenario, plan = status
+    path = tmp_path / "plan.json"
+    path.write_text(plan.to_json(), encoding="utf-8")
+    read = read_plan_file(path).plan
+    assert read.status_date == plan.status_date
+    assert [p.actual for p in read.cluster("synergy").phases] == [True, True, False]
+    assert read.cluster("defence").legacy[0].late_incurred == 18
+    assert check_plan(scenario, read) == []
