@@ -216,13 +216,13 @@ def _objective_claims(scenario: Scenario, plan: Plan, ev: Evaluation) -> list[st
             )
     if plan.status == "optimal":
         for name, value in stages.items():
-            bound = plan.bounds.get(name)
-            if bound is None:
+            claimed = plan.bounds.get(name)
+            if claimed is None:
                 out.append(f"bounds: the plan claims optimal but gives no bound on {name}")
-            elif bound < value:
+            elif claimed < value:
                 out.append(
                     f"bounds: the plan claims optimal, but the bound on {name} "
-                    f"{_term(name, bound)} is below its value {_term(name, value)}"
+                    f"{_term(name, claimed)} is below its value {_term(name, value)}"
                 )
     return out
 

@@ -360,7 +360,7 @@ def _phase(r: _Reader, value: Any, path: str) -> PhasePlan | None:
     actual = r.field(item, "actual", path, required=False)
     if actual is not _MISSING and not isinstance(actual, bool):
         r.fail(_at(path, "actual"), f"expected true or false, got {_shown(actual)}")
-    if len(r.problems) > before or None in (phase_id, start, end, cost):
+    if len(r.problems) > before or phase_id is None or start is None or end is None or cost is None:
         return None
     return PhasePlan(
         id=phase_id,
@@ -391,7 +391,9 @@ def _legacy(r: _Reader, value: Any, path: str) -> LegacyPlan | None:
     paid = (
         0 if cost_field is _MISSING else r.pounds(cost_field, _at(path, "extension_cost_incurred"))
     )
-    if None in (name, expires, retired, late, cost, incurred, paid):
+    if name is None or expires is None or retired is None or late is None or cost is None:
+        return None
+    if incurred is None or paid is None:
         return None
     return LegacyPlan(name, expires, retired, late, cost, incurred or 0, paid or 0)
 
@@ -405,6 +407,6 @@ def _cap(r: _Reader, value: Any, path: str, fy: int) -> CapUse | None:
     last = r.fiscal_year(r.field(item, "to", path), _at(path, "to"), fy)
     amount = r.pounds(r.field(item, "amount", path), _at(path, "amount"))
     released = r.pounds(r.field(item, "released", path), _at(path, "released"))
-    if None in (name, first, last, amount, released):
+    if name is None or first is None or last is None or amount is None or released is None:
         return None
     return CapUse(name, first, last, amount, released)

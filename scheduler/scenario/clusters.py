@@ -108,7 +108,7 @@ def _lag(item: Fields) -> int:
     """``lag``: a whole number of months, within the horizon's length either way."""
     if not item.has("lag"):
         return 0
-    node = item.get("lag")[0]
+    node = item.at("lag")[0]
     negative = isinstance(node.value, int) and not isinstance(node.value, bool) and node.value < 0
     if not negative:
         return item.months("lag", 0) or 0

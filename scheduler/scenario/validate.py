@@ -158,8 +158,8 @@ def _limits(found: _Found, scenario: Scenario) -> None:
             for m_index, mode in enumerate(phase.modes):
                 fits(f"{phase_at}.modes[{m_index}].months", mode.months)
                 amount(f"{phase_at}.modes[{m_index}].cost", mode.cost)
-                for supplier, units in mode.uses:
-                    count(f"{phase_at}.modes[{m_index}].uses.{supplier}", units)
+                for supplier_id, units in mode.uses:
+                    count(f"{phase_at}.modes[{m_index}].uses.{supplier_id}", units)
         for l_index, legacy in enumerate(cluster.legacy):
             amount(f"{at}.legacy[{l_index}].extension_cost", legacy.extension_cost)
         for d_index, dependency in enumerate(cluster.depends_on):

@@ -263,6 +263,7 @@ def measure(text: str, source: str, origin: str | None = None) -> tuple[int, boo
     aliased = False
     message = ""
     count = -1
+    event: Any = None  # libyaml's events: which attributes exist depends on the event's type
     try:
         for count, event in enumerate(yaml.parse(text, Loader=_LOADER)):  # noqa: B007
             kind = type(event)

@@ -115,12 +115,12 @@ def _parse_range(path: str, spec: str) -> tuple[Value, ...]:
         months = _steps(path, low, high, int(step_text or 1), str)
         return tuple(Value(month_label(m), m, "month") for m in months)
     if _PERCENT.match(low_text) and _PERCENT.match(high_text):
-        step = step_text[:-1] if step_text.endswith("%") else step_text
-        if step and not _INT.match(step):
+        percent_step = step_text[:-1] if step_text.endswith("%") else step_text
+        if percent_step and not _INT.match(percent_step):
             raise _error(
                 path, f"a percentage range steps by whole percents (like /10%), got {step_text!r}"
             )
-        numbers = _steps(path, int(low_text[:-1]), int(high_text[:-1]), int(step or 1), str)
+        numbers = _steps(path, int(low_text[:-1]), int(high_text[:-1]), int(percent_step or 1), str)
         return tuple(Value(f"{n}%", n, "percent") for n in numbers)
     if _INT.match(low_text) and _INT.match(high_text) and (not step_text or _INT.match(step_text)):
         numbers = _steps(path, int(low_text), int(high_text), int(step_text or 1), str)

@@ -25,6 +25,8 @@ resource.setrlimit(resource.RLIMIT_AS, ({memory}, {memory}))
 sys.argv = ["scheduler", *sys.argv[1:]]
 runpy.run_module("scheduler", run_name="__main__")
 """
+
+
 def scheduler(*argv: str) -> tuple[int, str, str, float]:
     """``python -m scheduler ARGV`` under the memory limit: exit status, stdout, stderr, seconds."""
     script = _LIMITED.format(memory=MEMORY)
