@@ -75,7 +75,7 @@ def test_an_infeasible_run_leaves_no_files_of_an_earlier_feasible_one(tmp_path: 
     assert {p.name for p in out.iterdir()} >= {"plan.csv", "graph.dot", "plan.json"}
     scenario.write_text(CLASH.replace("HARD", "2024-12"), encoding="utf-8")
     assert main([str(scenario), "--quiet", "--out", str(out)]) == 3
-    assert sorted(p.name for p in out.iterdir()) == ["plan.json", "report.txt"]
+    assert sorted(p.name for p in out.iterdir()) == ["plan.json", "report.html", "report.txt"]
     assert json.loads((out / "plan.json").read_text())["status"] == "infeasible"
 
 

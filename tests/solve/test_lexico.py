@@ -197,7 +197,8 @@ def test_deterministic_plans_do_not_depend_on_the_machines_load(tmp_path):
 
 
 def test_building_the_model_counts_against_the_time_limit(solver):
-    """A horizon of three centuries makes a model that takes far longer to build than the limit:
+    """The longest horizon allowed (100 years) makes a model that takes far longer to build than
+    the limit:
     building stops and the starting schedule is the plan (it used to build for minutes)."""
     from pathlib import Path
 
@@ -205,9 +206,9 @@ def test_building_the_model_counts_against_the_time_limit(solver):
     from scheduler.scenario.load import load_scenario
 
     base = Path(__file__).resolve().parents[2] / "scenarios" / "base.yaml"
-    sc = load_scenario(base, [("horizon.end", "2300-12")])
+    sc = load_scenario(base, [("horizon.end", "2122-03")])
     began = time.monotonic()
-    outcome = solve(sc, SolveOptions(time_limit=0.5), solver)  # the pipeline checks the plan
+    outcome = solve(sc, SolveOptions(time_limit=0.02), solver)  # the pipeline checks the plan
     assert time.monotonic() - began < 10
     assert outcome.plan.status == "feasible" and outcome.stats.fallback
-    assert "took longer than the time limit of 0.5 s" in outcome.plan.explanation[0]
+    assert "took longer than the time limit of 0.02 s" in outcome.plan.explanation[0]
