@@ -66,16 +66,14 @@ def new_assignment(built: ModelCore, cluster: Cluster, entry_lo: int) -> Assignm
         [phase.modes[choice] for phase, choice in zip(phases, combo, strict=True)]
         for combo in combos
     ]
-    literals = {
-        (e, k): model.new_bool_var(f"{cluster.id}.x{e}_{k}")
-        for k in range(len(combos))
-        for e in range(entry_lo, built.months)
-        if e + lengths[k] <= built.months
-        and (
-            not built.time_indexed
-            or admissible(built.scenario, cluster, built.origin + e, combo_modes[k])
-        )
-    }
+    literals = {}
+    for k, modes in enumerate(combo_modes):
+        first, last = entry_lo, built.months - lengths[k]
+        if built.time_indexed:
+            lo, hi = admissible_range(built.scenario, cluster, modes)
+            first, last = max(first, lo - built.origin), min(last, hi - built.origin)
+        for e in range(first, last + 1):
+            literals[(e, k)] = model.new_bool_var(f"{cluster.id}.x{e}_{k}")
     if not literals:  # nothing fits: the horizon rule alone makes the model infeasible
         model.add_bool_or([])
     model.add_exactly_one(literals.values())
@@ -83,35 +81,47 @@ def new_assignment(built: ModelCore, cluster: Cluster, entry_lo: int) -> Assignm
 
 
 def admissible(scenario: Scenario, cluster: Cluster, month: int, modes: Iterable[Mode]) -> bool:
-    """Whether entering in ``month`` (an ordinal) with one mode per phase breaks
-    no rule of the cluster alone: ``earliest <= e <= latest``, ``e = fixed``, each mode using
-    supplier ``j`` inside ``from[j] .. to[j]``, the last phase ending by the programme deadline and
-    each legacy system retired by its hard deadline (the horizon is the caller's range)."""
-    if cluster.earliest_entry is not None and month < cluster.earliest_entry:
-        return False
-    if cluster.latest_entry is not None and month > cluster.latest_entry:
-        return False
-    if cluster.fixed_entry is not None and month != cluster.fixed_entry:
-        return False
-    ends: dict[str, int] = {}
-    at = month
+    """Whether entering in ``month`` (an ordinal) with one mode per phase breaks no rule of the
+    cluster alone (:func:`admissible_range`)."""
+    lo, hi = admissible_range(scenario, cluster, modes)
+    return lo <= month <= hi
+
+
+def admissible_range(
+    scenario: Scenario, cluster: Cluster, modes: Iterable[Mode]
+) -> tuple[int, int]:
+    """The market entries ``lo .. hi`` (ordinals; none when ``lo > hi``) at which entering with one
+    mode per phase, back to back, breaks no rule of the cluster alone. Each rule bounds the entry
+    ``e`` on one side, so together they form one range: ``earliest <= e <= latest``,
+    ``e = fixed``; a mode using supplier ``j`` over ``e + a .. e + b`` inside
+    ``from[j] .. to[j]`` (``from[j] - a <= e <= to[j] - b``); the last phase ending by the
+    programme deadline; each legacy system retired by its hard deadline. The horizon is the
+    caller's range."""
+    lo, hi = -(2**62), 2**62
+    if cluster.earliest_entry is not None:
+        lo = max(lo, cluster.earliest_entry)
+    if cluster.latest_entry is not None:
+        hi = min(hi, cluster.latest_entry)
+    if cluster.fixed_entry is not None:
+        lo, hi = max(lo, cluster.fixed_entry), min(hi, cluster.fixed_entry)
+    ends: dict[str, int] = {}  # each phase's end, in months after the entry
+    at = 0
     for phase, mode in zip(cluster.phases, modes, strict=True):
-        start, end = at, at + mode.months - 1
+        end = at + mode.months - 1
         for supplier_id, _ in mode.uses:
             supplier = scenario.supplier(supplier_id)
-            if supplier.available_from is not None and start < supplier.available_from:
-                return False
-            if supplier.available_to is not None and end > supplier.available_to:
-                return False
+            if supplier.available_from is not None:
+                lo = max(lo, supplier.available_from - at)
+            if supplier.available_to is not None:
+                hi = min(hi, supplier.available_to - end)
         ends[phase.id] = end
         at = end + 1
-    deadline = scenario.policy.deadline
-    if deadline is not None and at - 1 > deadline:
-        return False
-    return all(
-        legacy.hard_deadline is None or ends[legacy.replaced_by] <= legacy.hard_deadline
-        for legacy in cluster.legacy
-    )
+    if scenario.policy.deadline is not None:
+        hi = min(hi, scenario.policy.deadline - (at - 1))
+    for legacy in cluster.legacy:
+        if legacy.hard_deadline is not None:
+            hi = min(hi, legacy.hard_deadline - ends[legacy.replaced_by])
+    return lo, hi
 
 
 def link_assignment(built: ModelCore, cv: ClusterVars) -> None:
