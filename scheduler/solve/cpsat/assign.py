@@ -22,6 +22,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 
+import numpy as np
+
 from scheduler.scenario.data import Cluster, Legacy, Mode, Scenario
 from scheduler.solve.cpsat.variables import Assignment, ClusterVars, LinearExpr, ModelCore
 from scheduler.solve.history import phase_offsets
@@ -149,69 +151,65 @@ def assigned_late(built: ModelCore, cv: ClusterVars, legacy: Legacy) -> LinearEx
     """``sum max(0, retire[e,k] - expires) x``: the exact late months of one legacy system."""
     assignment = cv.assignment
     assert assignment is not None  # only assigned clusters are asked
+    retired = _retired(cv, legacy)
+    return assignment.weighted_array(np.maximum(0, retired - (legacy.expires - built.origin)))
+
+
+def _retired(cv: ClusterVars, legacy: Legacy) -> np.ndarray:
+    """Per literal, the month (from the horizon start) the phase replacing ``legacy`` ends."""
+    assignment = cv.assignment
+    assert assignment is not None  # only assigned clusters are asked
     phase = cv.cluster.phase_index(legacy.replaced_by)
-    expires = legacy.expires - built.origin
-    phases = list(cv.phases.values())
-
-    def late(e: int, k: int) -> int:
-        mode = phases[phase].modes[assignment.combos[k][phase]]
-        retired = e + assignment.offsets[k][phase] + mode.months - 1
-        return max(0, retired - expires)
-
-    return assignment.weighted(late)
+    modes = cv.cluster.phases[phase].modes
+    months = np.array([modes[combo[phase]].months for combo in assignment.combos], dtype=np.int64)
+    return assignment.entries + assignment.offset_of[:, phase] + months[assignment.combo_of] - 1
 
 
-def assigned_spend(built: ModelCore, cv: ClusterVars) -> dict[int, dict[tuple[int, int], int]]:
-    """``spend[y][(e, k)]`` in £1k for every financial year ``y`` with some spend."""
+def assigned_spend(built: ModelCore, cv: ClusterVars) -> dict[int, np.ndarray]:
+    """``spend[y][i]`` in £1k for every financial year ``y`` with some spend, per literal ``i``
+    (in the literals' order), from prefix sums of each combination's monthly profile."""
     assignment = cv.assignment
     assert assignment is not None  # only assigned clusters are asked
     phases = list(cv.phases.values())
-    prefix_by_combo = []
+    spend: dict[int, np.ndarray] = {}
     for k, combo in enumerate(assignment.combos):
-        profile = [0] * assignment.lengths[k]
+        of_k = np.flatnonzero(assignment.combo_of == k)
+        if not len(of_k):
+            continue
+        length = assignment.lengths[k]
+        profile = np.zeros(length, dtype=np.int64)
         for pv, choice, at in zip(phases, combo, assignment.offsets[k], strict=True):
             mode = pv.modes[choice]
-            for offset, amount in enumerate(monthly_spread(mode.cost, mode.months)):
-                profile[at + offset] += amount
-        prefix = [0]
-        for amount in profile:
-            prefix.append(prefix[-1] + amount)
-        prefix_by_combo.append((prefix, assignment.lengths[k]))
-    bounds = {}
-    for year in built.years:
-        first, last = built.scenario.horizon.fy_months(year)
-        bounds[year] = (first - built.origin, last - built.origin)
-    spend: dict[int, dict[tuple[int, int], int]] = {}
-    for e, k in assignment.literals:
-        prefix, length = prefix_by_combo[k]
-        for year, (first, last) in bounds.items():
-            lo, hi = max(first - e, 0), min(last - e, length - 1)
-            if lo <= hi:
-                amount = prefix[hi + 1] - prefix[lo]
-                if amount:
-                    spend.setdefault(year, {})[(e, k)] = amount
+            profile[at : at + mode.months] += monthly_spread(mode.cost, mode.months)
+        prefix = np.concatenate([[0], np.cumsum(profile)])
+        entries = assignment.entries[of_k]
+        for year in built.years:
+            first, last = built.scenario.horizon.fy_months(year)
+            lo = np.maximum(first - built.origin - entries, 0)
+            hi = np.minimum(last - built.origin - entries, length - 1)
+            amount = np.where(
+                lo <= hi, prefix[np.maximum(hi, -1) + 1] - prefix[lo.clip(0, length)], 0
+            )
+            if amount.any():
+                spend.setdefault(year, np.zeros(len(assignment.entries), dtype=np.int64))[of_k] = (
+                    amount
+                )
     return spend
 
 
-def extension_spend(
-    built: ModelCore, cv: ClusterVars, legacy: Legacy
-) -> dict[int, dict[tuple[int, int], int]]:
-    """``extension[y][(e, k)]``: £1k of extension cost falling in year ``y`` (late months inside
-    the horizon times the monthly rate), for a budget that covers extensions."""
+def extension_spend(built: ModelCore, cv: ClusterVars, legacy: Legacy) -> dict[int, np.ndarray]:
+    """``extension[y][i]``: £1k of extension cost falling in year ``y`` per literal ``i`` (late
+    months inside the horizon times the monthly rate), for a budget that covers extensions."""
     rate = to_thousands(legacy.extension_cost)
-    assignment = cv.assignment
-    assert assignment is not None  # only assigned clusters are asked
-    phase = cv.cluster.phase_index(legacy.replaced_by)
-    phases = list(cv.phases.values())
-    expires = legacy.expires - built.origin
-    out: dict[int, dict[tuple[int, int], int]] = {}
+    out: dict[int, np.ndarray] = {}
     if rate == 0:
         return out
-    for e, k in assignment.literals:
-        mode = phases[phase].modes[assignment.combos[k][phase]]
-        retired = e + assignment.offsets[k][phase] + mode.months - 1
-        for t in range(max(0, expires + 1), min(retired, built.months - 1) + 1):
-            year = built.fy_of[t]
-            cell = out.setdefault(year, {})
-            cell[(e, k)] = cell.get((e, k), 0) + rate
+    retired = np.minimum(_retired(cv, legacy), built.months - 1)
+    late_from = max(0, legacy.expires - built.origin + 1)
+    for year in built.years:
+        first, last = built.scenario.horizon.fy_months(year)
+        lo = max(first - built.origin, late_from)
+        months = np.maximum(0, np.minimum(last - built.origin, retired) - lo + 1)
+        if months.any():
+            out[year] = rate * months
     return out

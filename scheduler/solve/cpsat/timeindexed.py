@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable
 import numpy as np
 from ortools.sat.python import cp_model
 
-from scheduler.scenario.data import Cluster, Phase, Scenario
+from scheduler.scenario.data import Cluster, Scenario
 from scheduler.solve.cpsat.assign import new_assignment
 from scheduler.solve.cpsat.variables import ClusterVars, LinearExpr, ModelCore, PhaseVars
 
@@ -62,26 +62,22 @@ def time_indexed_cluster(built: ModelCore, cluster: Cluster, entry_lo: int) -> C
     ``s[c,p] = sum (e + offset[k,p]) x``, ``e[c,p] = sum (e + offset[k,p] + months[k,p] - 1) x``,
     ``x[c,p,m] = sum_{k: k_p = m} x``, with no variable of their own."""
     assignment = new_assignment(built, cluster, entry_lo)
+    combos = np.array(assignment.combos, dtype=np.int64).reshape(len(assignment.combos), -1)
     phases: dict[str, PhaseVars] = {}
     for index, phase in enumerate(cluster.phases):
-
-        def start(e: int, k: int, i: int = index) -> int:
-            return e + assignment.offsets[k][i]
-
-        def end(e: int, k: int, i: int = index, p: Phase = phase) -> int:
-            return e + assignment.offsets[k][i] + p.modes[assignment.combos[k][i]].months - 1
-
+        start = assignment.entries + assignment.offset_of[:, index]
+        mode_of = combos[assignment.combo_of, index]
+        months = np.array([mode.months for mode in phase.modes], dtype=np.int64)[mode_of]
         if len(phase.modes) == 1:
             chosen: tuple[LinearExpr, ...] = (built.model.new_constant(1),)
         else:
-
-            def picks(mode: int, i: int = index) -> Callable[[int, int], int]:
-                return lambda e, k: int(assignment.combos[k][i] == mode)
-
-            chosen = tuple(assignment.weighted(picks(m)) for m in range(len(phase.modes)))
+            chosen = tuple(
+                assignment.weighted_array((mode_of == m).astype(np.int64))
+                for m in range(len(phase.modes))
+            )
         phases[phase.id] = PhaseVars(
-            assignment.weighted(start),
-            assignment.weighted(end),
+            assignment.weighted_array(start),
+            assignment.weighted_array(start + months - 1),
             phase.modes,
             chosen,
             (),
@@ -141,11 +137,10 @@ def _capacity_terms(
     for position, cv in enumerate(built.clusters.values()):
         assignment = cv.assignment
         assert assignment is not None  # every cluster is assigned in this form
-        pairs = np.array(list(assignment.literals), dtype=np.int64).reshape(-1, 2)
         index = np.array([lit.index for lit in assignment.literals.values()], dtype=np.int64)
         for k, combo in enumerate(assignment.combos):
-            of_k = pairs[:, 1] == k
-            entries, variables = pairs[of_k, 0], index[of_k]
+            of_k = assignment.combo_of == k
+            entries, variables = assignment.entries[of_k], index[of_k]
             for i, pv in enumerate(cv.phases.values()):
                 mode = pv.modes[combo[i]]
                 if not mode.uses or not len(entries):
