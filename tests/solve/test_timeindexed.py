@@ -175,6 +175,7 @@ def test_admissible_range_is_each_rule_month_by_month() -> None:
         cluster("bounded", phase("a", 2), phase("b", options=options),
                 earliest_entry="2024-07", latest_entry="2025-06"),
         cluster("fixed", phase("a", 2), phase("b", options=options), fixed_entry="2024-11"),
+        cluster("too late", phase("a", 2), phase("b", options=options), fixed_entry="2025-11"),
         cluster("legacy", phase("a", 2, uses={"late": 1}), phase("b", options=options),
                 legacy=(Legacy("old", m("2025-01"), "b", 1000, m("2025-08")),)),
     ]  # fmt: skip
