@@ -148,14 +148,14 @@ def _capacity_terms(
                 span = assignment.offsets[k][i] + np.arange(mode.months)
                 months = (entries[:, None] + span[None, :]).ravel()
                 repeated = np.repeat(variables, mode.months)
-                for supplier_id, units in mode.uses:
+                for supplier_id, count in mode.uses:
                     size = len(months)
                     parts.append(
                         (
                             code[supplier_id] * built.months + months,
                             np.full(size, position),
                             repeated,
-                            np.full(size, units),
+                            np.full(size, count),
                         )
                     )
     if not parts:
