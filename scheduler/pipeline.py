@@ -156,7 +156,7 @@ def verify_plan(scenario: Scenario, plan_file: PlanFile, time_limit: float = 10.
                     f"{cluster.id}: entry window reported as {window_text(cluster.entry_window)}, "
                     f"recomputed {window_text(want)}"
                 )
-    if plan_file.indicators is not None and not violations:
+    if plan_file.indicators is not None and plan.has_schedule and not violations:
         violations += indicator_mismatches(scenario, plan, plan_file.indicators)
     if plan.status == "optimal" and not violations:
         notes.append(
@@ -178,6 +178,8 @@ def verify_plan(scenario: Scenario, plan_file: PlanFile, time_limit: float = 10.
                 f"the plan claims {plan.status}: no plan was found in {time_limit:g} s, and "
                 "the scenario was not proven infeasible, so the claim was not verified"
             )
+    if plan_file.indicators and not plan.has_schedule:
+        violations.append(f"indicators: a plan with status {plan.status} has no indicators")
     return Verdict(tuple(violations), tuple(unverified), tuple(notes))
 
 

@@ -97,7 +97,7 @@ def test_the_page_needs_nothing_but_itself(html):
     assert set(re.findall(r"url\(([^)]*)\)", html)) <= {
         u for u in re.findall(r"url\((#[^)]*)\)", html)
     }, "CSS and SVG refer only to ids inside the page"
-    assert html.count("<svg") == 4  # Gantt, funding, suppliers, dependency graph
+    assert html.count("<svg") == 5  # Gantt, funding, indicators, suppliers, dependency graph
     assert '<section id="risk">' not in html, "no risk section without a risk run"
 
 
