@@ -54,12 +54,15 @@ def solve(
     options: SolveOptions,
     solver: str = "cp-sat",
     interrupt: Interrupt | None = None,
+    build: BackendFactory | None = None,
 ) -> Outcome:
     """Solve ``scenario``; a plan with a schedule is given its entry windows and floats
     (:mod:`scheduler.analysis.total_float`) and re-checked by
     :func:`scheduler.rules.check.check_plan`, and a failed check raises :class:`PlanCheckError`.
     ``interrupt`` (from :func:`scheduler.solve.interrupt.interruptible`) lets Ctrl-C and SIGTERM
-    end the solve early with the best plan found.
+    end the solve early with the best plan found. ``build`` replaces the solver's backend (a
+    model with constraints of its own, such as :func:`scheduler.solve.cpsat.least_cap.promise_backend`;
+    the check is still against ``scenario``'s rules alone).
 
     A scenario built or changed in Python is validated first (:mod:`scheduler.scenario.validate`):
     its problems raise :class:`ScenarioError` by key path, as the loader's do by file and line
@@ -68,7 +71,7 @@ def solve(
     impossible = infeasibilities(scenario)
     if impossible:
         return _statically_infeasible(scenario, options, solver, impossible)
-    plan, stats = solve_lexico(scenario, options, backend(solver), interrupt)
+    plan, stats = solve_lexico(scenario, options, build or backend(solver), interrupt)
     plan = with_history(scenario, plan)  # the status date on plans without a schedule too
     if plan.has_schedule:
         plan = plan.with_windows(entry_windows(scenario, plan))
