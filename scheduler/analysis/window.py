@@ -19,6 +19,7 @@ window is its entry. The result equals calling :func:`evaluate.evaluate` for eve
 from __future__ import annotations
 
 import bisect
+import functools
 from collections import Counter
 from dataclasses import dataclass
 
@@ -284,15 +285,19 @@ class _Windows:
             for cap in self.budget.caps:
                 own = cap.released([shift.base_releases])
                 others = self.cap_released[cap.name] - own
-                past = sum(  # history releases alone may exceed the cap (see evaluate._caps)
-                    amount
-                    for releases in self.ev.funding.values()
-                    for year, amount in releases.items()
-                    if cap.first_year <= year <= cap.last_year
-                    and self.scenario.is_history_year(year)
-                )
-                shift.caps.append((cap, others, max(cap.limit, past)))
+                shift.caps.append((cap, others, max(cap.limit, self._past_releases(cap))))
         return shift.caps
+
+    @functools.cache  # noqa: B019 - one analysis object per plan, dropped with it
+    def _past_releases(self, cap: Cap) -> int:
+        """Releases in the cap's years before the status date: history alone may exceed the cap
+        (see evaluate._caps). The same for every shift, so computed once per cap."""
+        return sum(
+            amount
+            for releases in self.ev.funding.values()
+            for year, amount in releases.items()
+            if cap.first_year <= year <= cap.last_year and self.scenario.is_history_year(year)
+        )
 
     def _stage_value(self, shift: _Shift, d: int, releases: dict[int, int]) -> int:
         """The first stage's weighted sum with only the shifted cluster's terms changed."""
