@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import networkx as nx
 
 from scheduler.analysis.graph import KINDS, node_id
+from scheduler.analysis.window import entry_windows, why_not_shifted
 from scheduler.plan import Plan
 from scheduler.rules.kinds import DEPENDENCY, LIFECYCLE, STAGGER, SUPPLIER_CAPACITY
 from scheduler.scenario.data import Scenario
@@ -100,7 +101,28 @@ def entry_reason(
         return f"is at its earliest entry {month_label(cp.entry)} (readiness)"
     if cp.entry == scenario.horizon.start:
         return "starts at the horizon start"
-    return "is chosen by the optimiser (no rule holds it there)"
+    return _window_reason(scenario, plan, cluster_id)
+
+
+def _window_reason(scenario: Scenario, plan: Plan, cluster_id: str) -> str:
+    """What the entry window says when no tight rule of the milestone graph holds the entry: the
+    rule broken (or the first objective stage made worse) a month earlier and a month later, at
+    an end of the window; the window itself when the entry could move at no cost."""
+    entry = plan.cluster(cluster_id).entry
+    low, high = entry_windows(scenario, plan).get(cluster_id, (entry, entry))
+    window = month_label(low) if low == high else f"{month_label(low)}..{month_label(high)}"
+    held = [
+        why
+        for side, end in ((-1, low), (1, high))
+        if end == entry and (why := why_not_shifted(scenario, plan, cluster_id, side))
+    ]
+    if low == high and held:
+        return f"is held there (its entry window is {window} only): {'; '.join(held)}"
+    stage = " + ".join(name for name, _ in scenario.objective.stages[0])
+    free = f"any month of its entry window {window} breaks no rule and leaves {stage} no worse"
+    if held:
+        return f"{free}; {'; '.join(held)}"
+    return f"is one of several equally good months ({free})"
 
 
 def _users(plan: Plan, supplier: str, month: int) -> list[str]:
