@@ -275,6 +275,8 @@ def _wrap(text: str, indent: int, width: int = 100, bullet: str = "") -> str:
         width=width,
         initial_indent=first,
         subsequent_indent=" " * (len(first) + 2 * (not bullet)),
+        break_on_hyphens=False,  # never "erp-" / "market": names and months stay whole to paste
+        break_long_words=False,
     )
 
 

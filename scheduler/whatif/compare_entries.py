@@ -119,10 +119,9 @@ def _window_reason(scenario: Scenario, plan: Plan, cluster_id: str) -> str:
     if low == high and held:
         return f"is held there (its entry window is {window} only): {'; '.join(held)}"
     stage = " + ".join(name for name, _ in scenario.objective.stages[0])
-    free = f"any month of its entry window {window} breaks no rule and leaves {stage} no worse"
-    if held:
-        return f"{free}; {'; '.join(held)}"
-    return f"is one of several equally good months ({free})"
+    free = f"could enter in any month of its entry window {window} with no rule broken"
+    free += f" and {stage} no worse"
+    return "; ".join([free, *held])
 
 
 def _users(plan: Plan, supplier: str, month: int) -> list[str]:
@@ -201,7 +200,8 @@ def entry_points(comparison: Comparison, a: Subject, b: Subject, graphs: dict) -
         gaps = _gaps(pb, group)
         stagger_a = a.scenario.policy.stagger_months if a.scenario else 0
         how_a = "staggers them" if stagger_a else "has them at"
-        gaps_text = join_names([str(g) for g in gaps]) + " months apart"
+        plural = "" if gaps == [1] else "s"
+        gaps_text = join_names([str(g) for g in gaps]) + f" month{plural} apart"
         decided = all(cid in fixed_b for cid in group)
         if decided:
             verb = "fixes the market entries of" if len(group) > 1 else "fixes the entry of"

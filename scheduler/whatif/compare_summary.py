@@ -147,7 +147,8 @@ def _headline(comparison: Comparison, a: Subject, b: Subject) -> str:
         stagger = a.scenario.policy.stagger_months if a.scenario else 0
         how = "staggers them over" if span_b < span_a and stagger else "has them over"
         parts.append(
-            f"{b.label} {verb} the market entries of {join_names(group)} into "
+            f"{b.label} {verb} the market entries of {join_names(group)} "
+            f"{'within' if span_b < span_a else 'over'} "
             f"{months_text(span_b)} ({first}..{last}) where {a.label} {how} "
             f"{months_text(span_a)} ({entry_list(pa, group)})"
         )
@@ -382,7 +383,14 @@ def _caps(pa: Plan, pb: Plan, la: str, lb: str) -> list[str]:
     out = []
     for cap in pb.caps:
         old = caps_a.get(cap.name)
-        if old is None or old.released == cap.released:
+        if old is None:
+            continue
+        if old.released == cap.released:
+            if old.amount != cap.amount:
+                out.append(
+                    f"The {cap.name} cap is {money_label(cap.amount)} in {lb} against "
+                    f"{money_label(old.amount)} in {la}; both release {money_label(cap.released)}."
+                )
             continue
         out.append(
             f"The {cap.name} cap releases {money_label(cap.released)} of {money_label(cap.amount)} "

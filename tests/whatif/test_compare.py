@@ -160,7 +160,7 @@ def test_cli_compare_base_vs_actual(tmp_path: Path, capsys: pytest.CaptureFixtur
     )
     text = " ".join(capsys.readouterr().out.split())
     assert code == 0
-    assert "bunches the market entries of synergy, matrix and unity into 6 months" in text
+    assert "bunches the market entries of synergy, matrix and unity within 6 months" in text
     assert "(2023-06..2023-12) where base staggers them over 16 months" in text
     assert "extension cost rises by £17.4m" in text
     assert "defence enters 2024-08 instead of 2023-10" in text
