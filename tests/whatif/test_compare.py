@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from builders import Budget, Cap, Policy, Supplier, cluster, m, phase, plan_of, scenario
+from compare_truth import contradictions
 
 from scheduler.analysis.bindings import binding_rules, month_ranges
 from scheduler.cli.main import main
@@ -113,6 +114,7 @@ def test_comparison_differences_and_summary() -> None:
     assert facts is not None and facts.entry == m("2025-01")
     story = comparison.summary[0]
     assert story.subject == "second" and story.baseline == "first"
+    assert contradictions(story, *subjects()) == []  # every sentence recomputed from the plans
     text = story.text
     assert "second moves the market entry of c from 2024-08 to 2025-01" in story.headline
     assert (
