@@ -16,6 +16,7 @@ of the years before the status date left (:mod:`scheduler.solve.history`).
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections import defaultdict
 
@@ -71,7 +72,7 @@ class _Placer:
         self.horizon = scenario.horizon
         self.decisions: dict[str, ClusterDecision] = {}
         self.usage: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-        self.entries: list[int] = []
+        self.entries: list[int] = []  # sorted
         self.per_year: dict[int, int] = defaultdict(int)
         budget = scenario.budget
         self.tranche = budget.tranche_k if budget else 1
@@ -113,10 +114,11 @@ class _Placer:
 
     def _policy_allows(self, entry: int) -> bool:
         policy = self.scenario.policy
-        if policy.stagger_months and any(
-            abs(entry - other) < policy.stagger_months for other in self.entries
+        gap = policy.stagger_months
+        if gap and bisect.bisect_left(self.entries, entry + gap) > bisect.bisect_right(
+            self.entries, entry - gap
         ):
-            return False
+            return False  # another entry within ``gap`` months (entries are kept sorted)
         limit = policy.max_entries_per_year
         return limit is None or self.per_year[self.horizon.fiscal_year(entry)] < limit
 
@@ -198,7 +200,7 @@ class _Placer:
         releases: dict[int, int],
     ) -> None:
         self.decisions[cluster.id] = decision
-        self.entries.append(decision.entry)
+        bisect.insort(self.entries, decision.entry)
         self.per_year[self.horizon.fiscal_year(decision.entry)] += 1
         for start, mode in zip(decision.phase_starts, modes, strict=True):
             for supplier_id, units in mode.uses:
