@@ -60,14 +60,20 @@ def timed_solve(
     outcome = solve(scenario, options, solver=solver)
     wall = time.perf_counter() - started
     stats = outcome.stats
+    gaps = tuple(gap(stage.value, stage.bound) for stage in stats.stages)
+    bound_by = stats.stages[0].bound_by if stats.stages else ""
+    if stats.fallback:  # the starting schedule, with the trivial bound (solve/trivial.py)
+        bounds, objective = outcome.plan.bounds, outcome.plan.objective
+        gaps = tuple(gap(objective.get(name), bound) for name, bound in bounds.items())
+        bound_by = "trivial bound" if bounds else ""
     return Timed(
         status=outcome.plan.status,
         objective=dict(outcome.plan.objective),
         build=stats.build_seconds,
         solve=stats.solve_seconds,
         wall=wall,
-        gaps=tuple(gap(stage.value, stage.bound) for stage in stats.stages),
-        bound_by=stats.stages[0].bound_by if stats.stages else "",
+        gaps=gaps,
+        bound_by=bound_by,
         fallback=stats.fallback,
     )
 

@@ -80,6 +80,11 @@ class _Placer:
         history = history_funding(scenario)  # releases before the status date: facts
         self.cap_room = [cap_room(scenario, cap, history) for cap in self.caps]
         self.cap_used = [0] * len(self.caps)  # by decisions, in £1k
+        fiscal_year, history = self.horizon.fiscal_year, scenario.is_history_year
+        self.decision_years: list[int | None] = [  # per month of the horizon; None: history
+            None if history(fiscal_year(t)) else fiscal_year(t)
+            for t in range(self.horizon.start, self.horizon.end + 1)
+        ]
 
     def place(self, cluster: Cluster) -> ClusterDecision | None:
         option_sets = [
@@ -176,15 +181,24 @@ class _Placer:
         if not self.caps:
             return {}
         spend: dict[int, int] = defaultdict(int)
+        year_of = self._year_of
         for start, mode in zip(decision.phase_starts, modes, strict=True):
             for offset, amount in enumerate(monthly_spread(mode.cost, mode.months)):
-                year = self.horizon.fiscal_year(start + offset)
-                if not self.scenario.is_history_year(year):  # history's are facts
+                year = year_of(start + offset)
+                if year is not None:  # history's are facts
                     spend[year] += amount
         budget = self.scenario.budget
         if budget is not None and budget.covers_extensions:
             return {}  # extension spend depends on retirement; leave caps to the full check
         return {y: -(-amount // self.tranche) * self.tranche for y, amount in spend.items()}
+
+    def _year_of(self, month: int) -> int | None:
+        """The financial year of ``month`` (``None`` for a history year), from a table."""
+        at = month - self.horizon.start
+        if 0 <= at < len(self.decision_years):
+            return self.decision_years[at]
+        year = self.horizon.fiscal_year(month)
+        return None if self.scenario.is_history_year(year) else year
 
     def _within_caps(self, releases: dict[int, int]) -> bool:
         for index, cap in enumerate(self.caps):
