@@ -15,7 +15,7 @@ when a function here first needs them (OR-Tools only when something is solved).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from scheduler.plan import Plan
     from scheduler.scenario.data import Scenario
     from scheduler.whatif.compare_types import Comparison
+    from scheduler.whatif.funding import FundingResult
     from scheduler.whatif.sweep import SweepResult
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "__version__",
     "check",
     "compare",
+    "funding",
     "load",
     "solve",
     "sweep",
@@ -235,3 +237,30 @@ def sweep(
     )
     runner = serial_runner if jobs <= 1 else local_runner(jobs)
     return run_sweep(spec, options, runner, solver)
+
+
+def funding(
+    scenario: Scenario | str | Path,
+    caps: Sequence[str] = (),
+    *,
+    scale_caps: bool = False,
+    late_months: int = 0,
+    frontier: tuple[int, int] | None = None,
+    time_limit: float = 60.0,
+    seed: int = 0,
+    deterministic: bool = True,
+    workers: int = 2,
+) -> FundingResult:
+    """The least amount of each cap in ``caps`` (or, with ``scale_caps``, the least factor
+    scaling every cap) at which each promise holds, found exactly by optimisation, with the
+    checked plan at that amount, as ``python -m scheduler funding`` does. ``frontier`` =
+    ``(low, high)`` in pounds (basis points of the factor with ``scale_caps``) adds the exact
+    funding frontier between them. ``.levers[i].promises`` holds each answer (``.value`` in
+    £1k, or basis points; ``.plan``; ``.explanation`` when no amount keeps it)."""
+    from scheduler.solve.options import SolveOptions
+    from scheduler.whatif.funding import funding as least_funding
+
+    options = SolveOptions(
+        time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic
+    )
+    return least_funding(_scenario(scenario), caps, scale_caps, late_months, options, frontier)

@@ -4,8 +4,11 @@ explanation when there is no plan. The one place that strings the stages togethe
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass
+from typing import Any
 
+from scheduler.analysis.indicators import indicators
 from scheduler.analysis.total_float import phase_floats
 from scheduler.analysis.window import entry_windows
 from scheduler.errors import PlanCheckError, Problem
@@ -52,12 +55,15 @@ def solve(
     options: SolveOptions,
     solver: str = "cp-sat",
     interrupt: Interrupt | None = None,
+    build: BackendFactory | None = None,
 ) -> Outcome:
     """Solve ``scenario``; a plan with a schedule is given its entry windows and floats
     (:mod:`scheduler.analysis.total_float`) and re-checked by
     :func:`scheduler.rules.check.check_plan`, and a failed check raises :class:`PlanCheckError`.
     ``interrupt`` (from :func:`scheduler.solve.interrupt.interruptible`) lets Ctrl-C and SIGTERM
-    end the solve early with the best plan found.
+    end the solve early with the best plan found. ``build`` replaces the solver's backend (a
+    model with constraints of its own, such as :func:`scheduler.solve.cpsat.least_cap.promise_backend`;
+    the check is still against ``scenario``'s rules alone).
 
     A scenario built or changed in Python is validated first (:mod:`scheduler.scenario.validate`):
     its problems raise :class:`ScenarioError` by key path, as the loader's do by file and line
@@ -67,17 +73,21 @@ def solve(
     with it, the greedy schedule, model build, windows and check of 5,000 clusters took about
     twice as long."""
     with gc_paused():
-        return _solve(scenario, options, solver, interrupt)
+        return _solve(scenario, options, solver, interrupt, build)
 
 
 def _solve(
-    scenario: Scenario, options: SolveOptions, solver: str, interrupt: Interrupt | None
+    scenario: Scenario,
+    options: SolveOptions,
+    solver: str,
+    interrupt: Interrupt | None,
+    build: BackendFactory | None,
 ) -> Outcome:
     require_valid(scenario, static=False)
     impossible = infeasibilities(scenario)
     if impossible:
         return _statically_infeasible(scenario, options, solver, impossible)
-    plan, stats = solve_lexico(scenario, options, backend(solver), interrupt)
+    plan, stats = solve_lexico(scenario, options, build or backend(solver), interrupt)
     plan = with_history(scenario, plan)  # the status date on plans without a schedule too
     if plan.has_schedule:
         plan = plan.with_windows(entry_windows(scenario, plan))
@@ -140,6 +150,8 @@ def verify_plan(scenario: Scenario, plan_file: PlanFile, time_limit: float = 10.
     - the scenario's name, every rule and every reported figure (:func:`check_plan`), the award,
       go-live and finish each cluster states (:func:`claim_mismatches`);
     - every entry window, recomputed (:func:`entry_windows`) from the plan's decisions;
+    - the ``indicators`` per financial year, when the file has them, recomputed from the checked
+      plan and the scenario (:func:`indicator_mismatches`);
     - a plan without a schedule (``infeasible``, ``unknown``) by solving the scenario for up to
       ``time_limit`` seconds (deterministic): a plan found refutes it; infeasibility proven
       confirms it; neither leaves the claim unverified.
@@ -163,6 +175,8 @@ def verify_plan(scenario: Scenario, plan_file: PlanFile, time_limit: float = 10.
                     f"{cluster.id}: entry window reported as {window_text(cluster.entry_window)}, "
                     f"recomputed {window_text(want)}"
                 )
+    if plan_file.indicators is not None and plan.has_schedule and not violations:
+        violations += indicator_mismatches(scenario, plan, plan_file.indicators)
     if plan.status == "optimal" and not violations:
         notes.append(
             "optimality is the solver's proof: the bounds are consistent with the values, "
@@ -183,7 +197,36 @@ def verify_plan(scenario: Scenario, plan_file: PlanFile, time_limit: float = 10.
                 f"the plan claims {plan.status}: no plan was found in {time_limit:g} s, and "
                 "the scenario was not proven infeasible, so the claim was not verified"
             )
+    if plan_file.indicators and not plan.has_schedule:
+        violations.append(f"indicators: a plan with status {plan.status} has no indicators")
     return Verdict(tuple(violations), tuple(unverified), tuple(notes))
+
+
+def indicator_mismatches(scenario: Scenario, plan: Plan, given: dict[str, Any]) -> list[str]:
+    """Each figure of a plan file's ``indicators`` that differs from the indicators of its
+    (checked) plan and the scenario, by key path; a plan without a schedule has none."""
+    found = indicators(scenario, plan)
+    want: Any = {} if found is None else found.to_dict()
+    out: list[str] = []
+
+    def walk(got: Any, expected: Any, path: str) -> None:
+        if isinstance(expected, dict) and isinstance(got, dict):
+            for key in sorted(set(expected) | set(got)):
+                if key not in got:
+                    out.append(f"{path}.{key}: missing, recomputed {json.dumps(expected[key])}")
+                elif key not in expected:
+                    out.append(f"{path}.{key}: reported, but there is no such figure")
+                else:
+                    walk(got[key], expected[key], f"{path}.{key}")
+        elif isinstance(expected, list) and isinstance(got, list) and len(got) == len(expected):
+            for index, (a, b) in enumerate(zip(got, expected, strict=True)):
+                walk(a, b, f"{path}[{index}]")
+        elif got != expected or type(got) is not type(expected):
+            shown = [json.dumps(value, ensure_ascii=False)[:80] for value in (got, expected)]
+            out.append(f"{path}: reported as {shown[0]}, recomputed {shown[1]}")
+
+    walk(given, want, "indicators")
+    return out
 
 
 def _terms_text(plan: Plan) -> str:

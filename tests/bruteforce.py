@@ -10,10 +10,13 @@ carry-forward (where releases are decisions too) and with a handful of combinati
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 from scheduler.plan import Plan
 from scheduler.rules.evaluate import (
     ClusterDecision,
+    Evaluation,
     decisions_from_plan,
     evaluate,
     mode_of,
@@ -74,10 +77,8 @@ def cluster_candidates(scenario: Scenario, cluster: Cluster) -> list[ClusterDeci
     return out
 
 
-def brute_force(
-    scenario: Scenario,
-) -> tuple[list[int] | None, dict[str, ClusterDecision] | None]:
-    """The optimal stage values (``None`` when infeasible) and decisions that reach them."""
+def feasible_plans(scenario: Scenario) -> Iterator[tuple[dict[str, ClusterDecision], Evaluation]]:
+    """Every combination of the clusters' candidates that breaks no rule, with its evaluation."""
     budget = scenario.budget
     if budget is not None and budget.carry_forward:
         raise ValueError("brute force does not enumerate carry-forward releases")
@@ -88,17 +89,80 @@ def brute_force(
         count *= len(options)
     if count > LIMIT:
         raise ValueError(f"{count} combinations: too many for brute force")
-    best: tuple[int, ...] | None = None
-    best_decisions = None
     for combo in itertools.product(*candidates):
         decisions = dict(zip(ids, combo, strict=True))
         evaluation = evaluate(scenario, decisions)
-        if evaluation.violations:
-            continue
+        if not evaluation.violations:
+            yield decisions, evaluation
+
+
+def brute_force(
+    scenario: Scenario,
+) -> tuple[list[int] | None, dict[str, ClusterDecision] | None]:
+    """The optimal stage values (``None`` when infeasible) and decisions that reach them."""
+    best: tuple[int, ...] | None = None
+    best_decisions = None
+    for decisions, evaluation in feasible_plans(scenario):
         values = evaluation.stage_values(scenario.objective)
         if best is None or values < best:
             best, best_decisions = values, decisions
     return (list(best) if best is not None else None), best_decisions
+
+
+def with_cap(scenario: Scenario, name: str, amount: int | None) -> Scenario:
+    """The scenario with cap ``name`` at ``amount`` pounds (``None``: the cap removed)."""
+    budget = scenario.budget
+    assert budget is not None
+    caps = tuple(
+        replace(cap, amount=amount) if cap.name == name else cap
+        for cap in budget.caps
+        if cap.name != name or amount is not None
+    )
+    return replace(scenario, budget=replace(budget, caps=caps))
+
+
+Keeps = Callable[[Evaluation], bool]
+
+
+def needs(scenario: Scenario, name: str, keeps: Keeps) -> list[tuple[int, Evaluation]]:
+    """Every plan of the scenario with cap ``name`` removed that keeps the promise, with the
+    amount it releases in the cap's years (pounds): the least cap amount at which it fits."""
+    cap = next(c for c in scenario.budget.caps if c.name == name)  # type: ignore[union-attr]
+    freed = with_cap(scenario, name, None)
+    return [
+        (cap.released(evaluation.funding.values()), evaluation)
+        for _, evaluation in feasible_plans(freed)
+        if keeps(evaluation)
+    ]
+
+
+def least_cap_amount(scenario: Scenario, name: str, keeps: Keeps) -> int | None:
+    """The least amount (pounds) of cap ``name`` at which some plan breaks no rule and keeps the
+    promise (``None``: no amount does)."""
+    amounts = [amount for amount, _ in needs(scenario, name, keeps)]
+    return min(amounts) if amounts else None
+
+
+def holds_at(scenario: Scenario, name: str, amount: int, keeps: Keeps) -> bool:
+    """Whether brute force finds a plan keeping the promise with cap ``name`` at ``amount``."""
+    capped = with_cap(scenario, name, amount)
+    return any(keeps(evaluation) for _, evaluation in feasible_plans(capped))
+
+
+def frontier(
+    scenario: Scenario, name: str, key: Callable[[Evaluation], tuple[int, ...]]
+) -> list[tuple[int, tuple[int, ...]]]:
+    """The breakpoints of ``min key(plan)`` over the plans that fit under cap ``name`` as its
+    amount grows: ``(amount, best key from that amount on)``, each strictly better than the last."""
+    steps: list[tuple[int, tuple[int, ...]]] = []
+    for amount, evaluation in sorted(needs(scenario, name, lambda _: True), key=lambda i: i[0]):
+        value = key(evaluation)
+        if not steps or value < steps[-1][1]:
+            if steps and steps[-1][0] == amount:
+                steps[-1] = (amount, value)
+            else:
+                steps.append((amount, value))
+    return steps
 
 
 def naive_windows(sc: Scenario, plan: Plan) -> dict[str, tuple[int, int]]:

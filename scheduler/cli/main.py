@@ -11,7 +11,17 @@ import sys
 from collections.abc import Sequence
 
 from scheduler import __version__
-from scheduler.cli import check, compare, generate, import_psplib, report, risk, solve, sweep
+from scheduler.cli import (
+    check,
+    compare,
+    funding,
+    generate,
+    import_psplib,
+    report,
+    risk,
+    solve,
+    sweep,
+)
 from scheduler.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_CHECK_FAILED,
@@ -22,7 +32,7 @@ from scheduler.cli.common import (
 )
 from scheduler.errors import OptionError, PlanCheckError, ScenarioError
 
-COMMANDS = (solve, check, report, risk, sweep, compare, generate, import_psplib)
+COMMANDS = (solve, check, report, risk, sweep, compare, funding, generate, import_psplib)
 
 
 class Parser(argparse.ArgumentParser):

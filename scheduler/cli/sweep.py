@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from scheduler.cli.common import (
     EXIT_OK,
@@ -20,7 +19,7 @@ from scheduler.cli.common import (
     solve_options,
 )
 from scheduler.errors import Problem, ScenarioError
-from scheduler.report.html.sweep_page import write_sweep_html
+from scheduler.report.html.sweep_page import render_sweep_html, write_sweep_html
 from scheduler.report.sweep_report import render_sweep, write_chart, write_csv, write_sweep
 from scheduler.solve.options import MILP_ENGINES
 from scheduler.whatif.executors import cpu_count, dask_runner, local_runner, start_method
@@ -224,8 +223,7 @@ def run(args: argparse.Namespace) -> int:
     if args.html is not None:
         written.append(write_sweep_html(result, args.html))
     if args.out is not None:
-        written += write_sweep(result, args.out)
-        written.append(write_sweep_html(result, Path(args.out) / "sweep.html"))
+        written += write_sweep(result, args.out, html=render_sweep_html)
     rate = result.throughput
     _note(
         args,

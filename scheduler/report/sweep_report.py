@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from scheduler.report.atomic import OutputDir, atomic_file, write_text
+from scheduler.report.atomic import OutputDir, atomic_file, write_atomic, write_text
 from scheduler.report.table import format_table
 from scheduler.terms import MONEY_TERMS, MONTH_TERMS, term_text
 from scheduler.units import money_text, month_label, printable
@@ -427,15 +428,22 @@ def _mark_gap(ax: Any, result: SweepResult, money_x: bool, labelled: bool) -> No
 # -- everything at once ---------------------------------------------------------------------------
 
 
-SWEEP_OUTPUTS = ("sweep.txt", "sweep.csv", "sweep.png", "plans/*.json")
+SWEEP_OUTPUTS = ("sweep.txt", "sweep.csv", "sweep.png", "sweep.html", "plans/*.json")
 """The files ``sweep --out DIR`` owns: a run removes those of an earlier run it does not write."""
 
 
-def write_sweep(result: SweepResult, directory: str | Path) -> list[Path]:
-    """``sweep.txt``, ``sweep.csv``, ``sweep.png`` and ``plans/NNN.json`` into ``directory``, each
-    written atomically; then the files of :data:`SWEEP_OUTPUTS` this run did not write (an earlier,
-    longer sweep's ``plans/005.json``) are removed."""
+def write_sweep(
+    result: SweepResult,
+    directory: str | Path,
+    html: Callable[[SweepResult], str] | None = None,
+) -> list[Path]:
+    """``sweep.txt``, ``sweep.csv``, ``sweep.png``, ``sweep.html`` (the page ``html`` renders, when
+    given) and ``plans/NNN.json`` into ``directory``, each written atomically; then the files of
+    :data:`SWEEP_OUTPUTS` this run did not write (an earlier, longer sweep's ``plans/005.json``) are
+    removed."""
     out = OutputDir(directory, SWEEP_OUTPUTS)
+    if html is not None:
+        write_atomic(out.path("sweep.html"), html(result))
     write_text(out.path("sweep.txt"), printable(render_sweep(result)) + "\n")
     write_csv(result, out.path("sweep.csv"))
     if result.rows:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
@@ -25,10 +26,17 @@ from scheduler.units import money_label, month_label
 _STEP_LIMIT = 2.0  # seconds per feasibility question
 
 
-def explain_infeasible(scenario: Scenario, time_limit: float = 20.0, seed: int = 0) -> list[str]:
-    """Sentences explaining why no plan satisfies every rule of ``scenario``."""
+Extra = Callable[[CpsatModel], None]  # adds named rules of its own to a model (a promise)
+
+
+def explain_infeasible(
+    scenario: Scenario, time_limit: float = 20.0, seed: int = 0, own_rules: Extra | None = None
+) -> list[str]:
+    """Sentences explaining why no plan satisfies every rule of ``scenario`` (and the rules
+    ``own_rules`` adds to every model built here, such as the promise of a least-amount question,
+    :mod:`scheduler.solve.cpsat.least_cap`)."""
     deadline = time.monotonic() + time_limit
-    built = CpsatModel(scenario, relaxable=True)
+    built = _model(scenario, own_rules, relaxable=True)
     rules = [built.rules[key] for key in sorted(built.rules)]
     if not rules:
         return [
@@ -53,7 +61,7 @@ def explain_infeasible(scenario: Scenario, time_limit: float = 20.0, seed: int =
         "(a minimal conflict: drop any one of them and the others can be met):"
     ]
     lines += [f"  - {text}" for text in _grouped(rule.text for rule in minimal)]
-    gives = [_give(scenario, built, rule, rules, deadline, seed) for rule in minimal]
+    gives = [_give(scenario, built, rule, rules, deadline, seed, own_rules) for rule in minimal]
     enough = [text for text in gives if text]
     if enough:
         lines.append("Enough on its own, every other rule of the scenario held:")
@@ -67,6 +75,14 @@ def explain_infeasible(scenario: Scenario, time_limit: float = 20.0, seed: int =
             "would have to give together."
         )
     return lines
+
+
+def _model(scenario: Scenario, own_rules: Extra | None, relaxable: bool = False) -> CpsatModel:
+    """The scenario's model, with the rules ``own_rules`` adds (hard unless ``relaxable``)."""
+    built = CpsatModel(scenario, relaxable=relaxable)
+    if own_rules is not None:
+        own_rules(built)
+    return built
 
 
 def _grouped(texts) -> list[str]:
@@ -113,13 +129,19 @@ def _shrink(built: CpsatModel, core: list[Rule], deadline: float, seed: int) -> 
 
 
 def _give(
-    scenario: Scenario, built: CpsatModel, rule: Rule, rules: list[Rule], deadline: float, seed: int
+    scenario: Scenario,
+    built: CpsatModel,
+    rule: Rule,
+    rules: list[Rule],
+    deadline: float,
+    seed: int,
+    own_rules: Extra | None = None,
 ) -> str | None:
     if time.monotonic() > deadline:
         return None
     if rule.measure is not None:
         return _relax_measure(built, rule, rules, deadline, seed)
-    return _relax_figure(scenario, rule, deadline, seed)
+    return _relax_figure(scenario, rule, deadline, seed, own_rules)
 
 
 def _relax_measure(
@@ -162,7 +184,9 @@ def _describe(built: CpsatModel, rule: Rule, value: int) -> str:
     return f"{subject}: {rule.text.partition(': ')[2]}, short by {shortfall} months, would do"
 
 
-def _relax_figure(scenario: Scenario, rule: Rule, deadline: float, seed: int) -> str | None:
+def _relax_figure(
+    scenario: Scenario, rule: Rule, deadline: float, seed: int, own_rules: Extra | None = None
+) -> str | None:
     """For capacities and policies: the least change of the scenario's figure that is feasible."""
     kind, _, name = rule.key.partition(":")
     candidates: list[tuple[str, Scenario]] = []
@@ -205,7 +229,7 @@ def _relax_figure(scenario: Scenario, rule: Rule, deadline: float, seed: int) ->
     for text, variant in candidates:
         if time.monotonic() > deadline:
             return None
-        built = CpsatModel(variant)
+        built = _model(variant, own_rules)
         solver = _step_solver(seed, deadline)
         if solver.solve(built.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return text

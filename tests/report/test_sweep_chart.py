@@ -114,3 +114,18 @@ def test_sweep_page_has_the_chart_beside_its_table_and_the_reasons_for_no_plan(f
     for row in result.rows:
         assert f"<td>{row.name}</td>" in html
     assert '<section id="no-plan">' in html and "#2 no money: infeasible" in html
+
+
+def test_sweep_out_owns_its_page_and_removes_what_an_earlier_run_left(folder, tmp_path):
+    from scheduler.report.html.sweep_page import render_sweep_html
+    from scheduler.report.sweep_report import write_sweep
+
+    result = run_sweep(variants_spec(str(folder / "variants.yaml")), OPTIONS, serial_runner)
+    out = tmp_path / "out"
+    written = write_sweep(result, out, html=render_sweep_html)
+    assert out / "sweep.html" in written
+    assert (out / "sweep.html").read_text(encoding="utf-8") == render_sweep_html(result)
+    (out / "plans" / "099.json").write_text("{}", encoding="utf-8")  # an earlier, longer sweep's
+    write_sweep(result, out)  # this run writes no page
+    assert not (out / "sweep.html").exists() and not (out / "plans" / "099.json").exists()
+    assert (out / "sweep.csv").exists()
