@@ -80,9 +80,9 @@ class _Placer:
         history = history_funding(scenario)  # releases before the status date: facts
         self.cap_room = [cap_room(scenario, cap, history) for cap in self.caps]
         self.cap_used = [0] * len(self.caps)  # by decisions, in £1k
-        fiscal_year, history = self.horizon.fiscal_year, scenario.is_history_year
+        fiscal_year, past = self.horizon.fiscal_year, scenario.is_history_year
         self.decision_years: list[int | None] = [  # per month of the horizon; None: history
-            None if history(fiscal_year(t)) else fiscal_year(t)
+            None if past(fiscal_year(t)) else fiscal_year(t)
             for t in range(self.horizon.start, self.horizon.end + 1)
         ]
 
