@@ -111,6 +111,15 @@ class _Windows:
                 other = milestone_value(runs[dep.cluster], dep.milestone)
                 self.dependants.setdefault(dep.cluster, []).append((this, dep.offset, other))
         self.cap_released = {cap.name: cap.released for cap in self.ev.caps}
+        self.cap_past = {  # history releases alone may exceed the cap (see evaluate._caps)
+            cap.name: sum(
+                amount
+                for releases in self.ev.funding.values()
+                for year, amount in releases.items()
+                if cap.first_year <= year <= cap.last_year and scenario.is_history_year(year)
+            )
+            for cap in self.budget.caps
+        }
 
     # -- per cluster ------------------------------------------------------------------------
 
@@ -284,14 +293,7 @@ class _Windows:
             for cap in self.budget.caps:
                 own = cap.released([shift.base_releases])
                 others = self.cap_released[cap.name] - own
-                past = sum(  # history releases alone may exceed the cap (see evaluate._caps)
-                    amount
-                    for releases in self.ev.funding.values()
-                    for year, amount in releases.items()
-                    if cap.first_year <= year <= cap.last_year
-                    and self.scenario.is_history_year(year)
-                )
-                shift.caps.append((cap, others, max(cap.limit, past)))
+                shift.caps.append((cap, others, max(cap.limit, self.cap_past[cap.name])))
         return shift.caps
 
     def _stage_value(self, shift: _Shift, d: int, releases: dict[int, int]) -> int:
