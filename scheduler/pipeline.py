@@ -4,8 +4,11 @@ explanation when there is no plan. The one place that strings the stages togethe
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass
+from typing import Any
 
+from scheduler.analysis.indicators import indicators
 from scheduler.analysis.total_float import phase_floats
 from scheduler.analysis.window import entry_windows
 from scheduler.errors import PlanCheckError, Problem
@@ -131,6 +134,8 @@ def verify_plan(scenario: Scenario, plan_file: PlanFile, time_limit: float = 10.
     - the scenario's name, every rule and every reported figure (:func:`check_plan`), the award,
       go-live and finish each cluster states (:func:`claim_mismatches`);
     - every entry window, recomputed (:func:`entry_windows`) from the plan's decisions;
+    - the ``indicators`` per financial year, when the file has them, recomputed from the checked
+      plan and the scenario (:func:`indicator_mismatches`);
     - a plan without a schedule (``infeasible``, ``unknown``) by solving the scenario for up to
       ``time_limit`` seconds (deterministic): a plan found refutes it; infeasibility proven
       confirms it; neither leaves the claim unverified.
@@ -154,6 +159,8 @@ def verify_plan(scenario: Scenario, plan_file: PlanFile, time_limit: float = 10.
                     f"{cluster.id}: entry window reported as {window_text(cluster.entry_window)}, "
                     f"recomputed {window_text(want)}"
                 )
+    if plan_file.indicators is not None and plan.has_schedule and not violations:
+        violations += indicator_mismatches(scenario, plan, plan_file.indicators)
     if plan.status == "optimal" and not violations:
         notes.append(
             "optimality is the solver's proof: the bounds are consistent with the values, "
@@ -174,7 +181,46 @@ def verify_plan(scenario: Scenario, plan_file: PlanFile, time_limit: float = 10.
                 f"the plan claims {plan.status}: no plan was found in {time_limit:g} s, and "
                 "the scenario was not proven infeasible, so the claim was not verified"
             )
+    if plan_file.indicators and not plan.has_schedule:
+        violations.append(f"indicators: a plan with status {plan.status} has no indicators")
     return Verdict(tuple(violations), tuple(unverified), tuple(notes))
+
+
+def indicator_mismatches(scenario: Scenario, plan: Plan, given: dict[str, Any]) -> list[str]:
+    """Each figure of a plan file's ``indicators`` that differs from the indicators of its
+    (checked) plan and the scenario, by key path; a plan without a schedule has none. Keys the
+    recomputation does not have are ignored (as the plan reader ignores them), except in
+    ``not_given``: a figure claimed not given must be so."""
+    found = indicators(scenario, plan)
+    want: Any = {} if found is None else found.to_dict()
+    out: list[str] = []
+
+    def walk(got: Any, expected: Any, path: str) -> None:
+        if isinstance(expected, dict) and isinstance(got, dict):
+            if path.endswith(".not_given"):  # every key is a claim: none may be added
+                out.extend(
+                    f"{path}.{key}: reported as not given, but the scenario gives it"
+                    for key in got
+                    if key not in expected
+                )
+            for key in expected:  # other keys it does not know are ignored, as by the reader
+                if key not in got:
+                    out.append(f"{path}.{key}: missing, recomputed {json.dumps(expected[key])}")
+                else:
+                    walk(got[key], expected[key], f"{path}.{key}")
+        elif isinstance(expected, list) and isinstance(got, list) and len(got) == len(expected):
+            for index, (a, b) in enumerate(zip(got, expected, strict=True)):
+                walk(a, b, f"{path}[{index}]")
+        elif got != expected or type(got) is not type(expected):
+            shown = [_short(json.dumps(value, ensure_ascii=False)) for value in (got, expected)]
+            out.append(f"{path}: reported as {shown[0]}, recomputed {shown[1]}")
+
+    walk(given, want, "indicators")
+    return out
+
+
+def _short(text: str, limit: int = 100) -> str:
+    return text if len(text) <= limit else text[: limit - 4] + " ..."
 
 
 def _terms_text(plan: Plan) -> str:

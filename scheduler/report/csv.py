@@ -1,5 +1,6 @@
 """The plan as CSV for spreadsheets: ``plan.csv`` (one row per cluster phase, with its
-predecessors) and ``funding.csv`` (one row per cluster and financial year).
+predecessors), ``funding.csv`` (one row per cluster and financial year) and ``indicators.csv``
+(one row per financial year, :mod:`scheduler.analysis.indicators`).
 
 Both start with a UTF-8 byte-order mark, so Excel reads them as UTF-8 (without it Excel shows
 ``£`` as ``Â£``); money is integer pounds, months ``YYYY-MM``.
@@ -9,10 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from scheduler.analysis.graph import uses_text
+from scheduler.analysis.indicators import STAGES, Indicators
 from scheduler.plan import Plan
 from scheduler.report.atomic import write_atomic
 from scheduler.report.links import link_text, phase_links, predecessors
@@ -25,8 +27,11 @@ __all__ = [
     "FUNDING_COLUMNS",
     "columns",
     "funding_rows",
+    "indicator_columns",
+    "indicator_rows",
     "plan_rows",
     "write_funding_csv",
+    "write_indicators_csv",
     "write_plan_csv",
 ]
 
@@ -43,6 +48,28 @@ CSV_COLUMNS = (
     "predecessors",
 )
 FUNDING_COLUMNS = ("year", "cluster", "spend", "released", "caps")
+NOT_GIVEN = "not given"  # a figure the scenario does not give: never 0
+INDICATOR_COLUMNS = (
+    "year",
+    "end",
+    "history",
+    *STAGES,
+    "on_new_systems",
+    "departments",
+    "departments_total",
+    "departments_share",
+    "users",
+    "users_total",
+    "users_share",
+    "legacy_retired_in_year",
+    "legacy_due_in_year",
+    "legacy_retired",
+    "legacy_due",
+    "legacy_in_service",
+    "legacy_due_not_retired",
+    "spend",
+    "released",
+)
 
 
 def plan_rows(scenario: Scenario, plan: Plan) -> list[dict[str, str | int]]:
@@ -101,7 +128,73 @@ def funding_rows(plan: Plan) -> list[dict[str, str | int]]:
     return rows
 
 
-def _csv_text(columns: Sequence[str], rows: list[dict[str, str | int]]) -> str:
+def _given(value: object) -> str | int | float:
+    return NOT_GIVEN if value is None else value  # type: ignore[return-value]
+
+
+def _cap_names(found: Indicators) -> list[str]:
+    names: list[str] = []
+    for row in found.years:
+        names += [cap.name for cap in row.caps if cap.name not in names]
+    return names
+
+
+def indicator_columns(found: Indicators) -> tuple[str, ...]:
+    """:data:`INDICATOR_COLUMNS`, a ``<cap> released_to_date`` column per cap, the benefits and
+    the milestones."""
+    caps = tuple(f"{name}: released to date" for name in _cap_names(found))
+    return INDICATOR_COLUMNS + caps + ("benefits", "benefits_to_date", "milestones")
+
+
+def indicator_rows(found: Indicators) -> list[dict[str, str | int | float]]:
+    """One row per financial year: stage counts at the year's end, convergence, legacy, money
+    (pounds), each cap's releases to date in the years it covers (empty in the others), benefits
+    and the year's milestones (``2024-08 synergy award; ...``). A figure the scenario does not
+    give is ``not given``."""
+    rows: list[dict[str, str | int | float]] = []
+    for row in found.years:
+        released = {cap.name: cap.released for cap in row.caps}
+        values: dict[str, object] = {
+            "year": row.label,
+            "end": month_label(row.end),
+            "history": "yes" if row.history else "",
+            **{stage: len(row.stages[stage]) for stage in STAGES},
+            "on_new_systems": ";".join(row.on_new_systems),
+            "departments": _given(row.departments.value),
+            "departments_total": _given(row.departments.total),
+            "departments_share": _given(row.departments.share),
+            "users": _given(row.users.value),
+            "users_total": _given(row.users.total),
+            "users_share": _given(row.users.share),
+            "legacy_retired_in_year": row.legacy_retired_in_year,
+            "legacy_due_in_year": row.legacy_due_in_year,
+            "legacy_retired": row.legacy_retired,
+            "legacy_due": row.legacy_due,
+            "legacy_in_service": row.legacy_in_service,
+            "legacy_due_not_retired": row.legacy_due_not_retired,
+            "spend": row.spend,
+            "released": row.released,
+            **{f"{name}: released to date": released.get(name, "") for name in _cap_names(found)},
+            "benefits": _given(row.benefits),
+            "benefits_to_date": _given(row.benefits_to_date),
+            "milestones": "; ".join(
+                f"{month_label(i.month)} {i.cluster} {i.milestone}"
+                + (f" ({i.legacy})" if i.legacy else "")
+                + (" (history)" if i.actual else "")
+                for i in row.milestones
+            ),
+        }
+        rows.append(values)  # type: ignore[arg-type]
+    return rows
+
+
+def write_indicators_csv(found: Indicators, path: str | Path) -> Path:
+    """Write :func:`indicator_rows` with a header line, atomically."""
+    text = _csv_text(indicator_columns(found), indicator_rows(found))
+    return write_atomic(path, text, "utf-8-sig")
+
+
+def _csv_text(columns: Sequence[str], rows: Sequence[Mapping[str, object]]) -> str:
     buffer = io.StringIO(newline="")
     writer = csv.DictWriter(buffer, fieldnames=list(columns))
     writer.writeheader()

@@ -6,10 +6,11 @@ import json
 from pathlib import Path
 
 from scheduler.analysis.graph import build_graph, critical_chain
+from scheduler.analysis.indicators import indicators
 from scheduler.analysis.targets import target_results
 from scheduler.plan import Plan
 from scheduler.report.atomic import OutputDir, write_atomic, write_text
-from scheduler.report.csv import write_funding_csv, write_plan_csv
+from scheduler.report.csv import write_funding_csv, write_indicators_csv, write_plan_csv
 from scheduler.report.graph_files import write_dot, write_graphml, write_node_link
 from scheduler.report.html import plan_risk, render_report
 from scheduler.report.mermaid import write_mermaid
@@ -23,6 +24,7 @@ SOLVE_OUTPUTS = (
     "plan.json",
     "plan.csv",
     "funding.csv",
+    "indicators.csv",
     "plan.xlsx",
     "plan.xml",
     "plan.mmd",
@@ -37,12 +39,16 @@ SOLVE_OUTPUTS = (
 
 def plan_json(plan: Plan, scenario: Scenario | None = None) -> str:
     """The plan JSON; with its scenario, what the reports add from it: ``targets`` (met or missed,
-    when the scenario has any)."""
+    when the scenario has any) and, for a plan with a schedule, ``indicators`` per financial year
+    (:mod:`scheduler.analysis.indicators`)."""
     data = plan.to_dict()
     if scenario is not None:
         results = target_results(scenario, plan)
         if results:
             data["targets"] = [result.to_dict() for result in results]
+        found = indicators(scenario, plan)
+        if found is not None:
+            data["indicators"] = found.to_dict()
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -53,10 +59,11 @@ def write_json(plan: Plan, path: str | Path, scenario: Scenario | None = None) -
 
 def write_outputs(scenario: Scenario, plan: Plan, directory: str | Path) -> list[Path]:
     """Write plan.json, report.txt, report.html and, for a plan with a schedule, the files other
-    tools read (plan.csv, funding.csv, plan.xlsx, plan.xml for MS Project, plan.mmd for Mermaid)
-    and the dependency graph (graph.graphml, graph.dot, graph.json) into ``directory``, each
-    atomically; then remove the files of :data:`SOLVE_OUTPUTS` that this run did not write (an
-    infeasible run leaves no plan.csv of an earlier feasible one). Return the paths written."""
+    tools read (plan.csv, funding.csv, indicators.csv, plan.xlsx, plan.xml for MS Project,
+    plan.mmd for Mermaid) and the dependency graph (graph.graphml, graph.dot, graph.json) into
+    ``directory``, each atomically; then remove the files of :data:`SOLVE_OUTPUTS` that this run
+    did not write (an infeasible run leaves no plan.csv of an earlier feasible one). Return the
+    paths written."""
     out = OutputDir(directory, SOLVE_OUTPUTS)
     write_json(plan, out.path("plan.json"), scenario)
     graph = build_graph(scenario, plan)
@@ -67,6 +74,9 @@ def write_outputs(scenario: Scenario, plan: Plan, directory: str | Path) -> list
     if plan.has_schedule:
         write_plan_csv(scenario, plan, out.path("plan.csv"))
         write_funding_csv(plan, out.path("funding.csv"))
+        found = indicators(scenario, plan)
+        if found is not None:
+            write_indicators_csv(found, out.path("indicators.csv"))
         write_xlsx(scenario, plan, out.path("plan.xlsx"))
         write_mspdi(scenario, plan, out.path("plan.xml"))
         write_mermaid(scenario, plan, out.path("plan.mmd"), chain)

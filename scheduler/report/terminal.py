@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from scheduler.analysis.graph import ChainLink, critical_chain
+from scheduler.analysis.indicators import indicators
 from scheduler.analysis.targets import target_results
 from scheduler.plan import ClusterPlan, Plan
+from scheduler.report.indicators_text import indicator_tables
 from scheduler.report.table import format_table
 from scheduler.rules.schedule import option_label
 from scheduler.scenario.data import Scenario
@@ -48,6 +50,7 @@ def render_plan(scenario: Scenario, plan: Plan, chain: Sequence[ChainLink] | Non
         _funding(scenario, plan),
         _caps(scenario, plan),
         _targets(scenario, plan),
+        indicator_tables(indicators(scenario, plan), INDENT),
         _chain(plan, chain),
     ]
     return "\n\n".join(section for section in sections if section) + "\n"

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from scheduler.analysis.graph import uses_text
+from scheduler.analysis.indicators import STAGE_LABELS, STAGES, indicators
 from scheduler.plan import Plan
 from scheduler.report.atomic import write_atomic
 from scheduler.report.links import link_text, phase_links, predecessors
@@ -49,6 +50,7 @@ class _Sheets:
         self.month = book.add_format({"num_format": "yyyy-mm"})
         self.bold_money = book.add_format({"num_format": "£#,##0", "bold": True, "top": 1})
         self.bold = book.add_format({"bold": True, "top": 1})
+        self.percent = book.add_format({"num_format": "0.0%"})
 
     def sheet(self, name: str, headers: list[str], widths: list[int]) -> Any:
         sheet = self.book.add_worksheet(name)
@@ -63,6 +65,8 @@ class _Sheets:
             sheet.write_blank(row, col, None)
         elif kind == "money":
             sheet.write_number(row, col, value, self.money)
+        elif kind == "percent":
+            sheet.write_number(row, col, value, self.percent)
         elif kind == "month":
             assert isinstance(value, dt.date)
             sheet.write_datetime(row, col, dt.datetime.combine(value, dt.time()), self.month)
@@ -201,6 +205,50 @@ def _legacy(s: _Sheets, scenario: Scenario, plan: Plan) -> None:
             row += 1
 
 
+def _indicators(s: _Sheets, scenario: Scenario, plan: Plan) -> None:
+    """One row per financial year; a figure the scenario does not give reads ``not given``."""
+    found = indicators(scenario, plan)
+    if found is None:
+        return
+    caps: list[str] = []
+    for year in found.years:
+        caps += [cap.name for cap in year.caps if cap.name not in caps]
+    headers = ["year", "year end", "history", *(STAGE_LABELS[stage] for stage in STAGES)]
+    headers += ["departments on new systems", "departments share", "users on new systems"]
+    headers += ["users share", "legacy retired in year", "legacy due in year"]
+    headers += ["legacy retired to date", "legacy due to date", "legacy in service"]
+    headers += ["spend", "released", *(f"{name} released to date" for name in caps)]
+    headers += ["benefits", "benefits to date", "milestones"]
+    widths = [10, 10, 8] + [10] * len(STAGES) + [12] * 9 + [14] * (4 + len(caps)) + [70]
+    sheet = s.sheet("Indicators", headers, widths)
+    for row, year in enumerate(found.years, start=1):
+        released = {cap.name: cap.released for cap in year.caps}
+        values: list[tuple[object, str]] = [
+            (year.label, ""),
+            (last_day(year.end), "month"),
+            ("yes" if year.history else "", ""),
+            *((len(year.stages[stage]), "") for stage in STAGES),
+            (year.departments.value, ""),
+            (year.departments.share, "percent"),
+            (year.users.value, ""),
+            (year.users.share, "percent"),
+            (year.legacy_retired_in_year, ""),
+            (year.legacy_due_in_year, ""),
+            (year.legacy_retired, ""),
+            (year.legacy_due, ""),
+            (year.legacy_in_service, ""),
+            (year.spend, "money"),
+            (year.released, "money"),
+            *((released.get(name), "money") for name in caps),
+            (year.benefits, "money"),
+            (year.benefits_to_date, "money"),
+            ("; ".join(item.text() for item in year.milestones), ""),
+        ]
+        for col, (value, kind) in enumerate(values):
+            given = value is not None or headers[col].endswith("released to date")
+            s.cell(sheet, row, col, value if given else "not given", kind if given else "")
+
+
 def workbook_bytes(scenario: Scenario, plan: Plan) -> bytes:
     """The workbook as bytes (the same plan gives the same bytes)."""
     import xlsxwriter
@@ -214,6 +262,7 @@ def workbook_bytes(scenario: Scenario, plan: Plan) -> bytes:
     _funding(sheets, scenario, plan)
     _caps(sheets, scenario, plan)
     _legacy(sheets, scenario, plan)
+    _indicators(sheets, scenario, plan)
     book.close()
     return buffer.getvalue()
 

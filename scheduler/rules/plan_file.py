@@ -26,6 +26,7 @@ from scheduler.plan import (
     Plan,
     SolverInfo,
 )
+from scheduler.rules.plan_indicators import read_indicators
 from scheduler.scenario.limits import MAX_FILE_BYTES
 from scheduler.units import UnitError, parse_fy, parse_month
 
@@ -48,11 +49,13 @@ class Claim:
 
 @dataclass(frozen=True)
 class PlanFile:
-    """A plan as read from a file, with the derived figures it claims."""
+    """A plan as read from a file, with the derived figures it claims and its ``indicators``
+    per financial year as given (``None`` when the file has none)."""
 
     plan: Plan
     claims: tuple[Claim, ...] = ()
     source: str = ""
+    indicators: dict[str, Any] | None = None
 
 
 def read_plan_file(path: str | Path) -> PlanFile:
@@ -211,6 +214,10 @@ def plan_from_json(data: Any, source: str = "<plan>") -> PlanFile:
             r.items(r.field(top, "explanation", "", required=False), "explanation")
         )
     ]
+    given = r.field(top, "indicators", "", required=False)
+    indicators = None
+    if given is not _MISSING:
+        indicators = read_indicators(given, fy, r.fail, _shown)
     if r.problems:
         raise ScenarioError(r.problems)
     plan = Plan(
@@ -225,7 +232,7 @@ def plan_from_json(data: Any, source: str = "<plan>") -> PlanFile:
         fiscal_year_start=fy,
         status_date=status_date,
     )
-    return PlanFile(plan, tuple(claims), source)
+    return PlanFile(plan, tuple(claims), source, indicators)
 
 
 def _terms(r: _Reader, value: Any, path: str) -> dict[str, int]:

@@ -41,7 +41,7 @@ def test_workbook_is_byte_stable_and_holds_numbers_dates_and_formulas(scenario, 
     assert first == workbook_bytes(scenario, plan), "the same plan gives the same bytes"
     path = write_xlsx(scenario, plan, tmp_path / "plan.xlsx")
     book = openpyxl.load_workbook(path, data_only=True)  # the stored values of the formulas
-    assert book.sheetnames == ["Phases", "Milestones", "Funding", "Caps", "Legacy"]
+    assert book.sheetnames == ["Phases", "Milestones", "Funding", "Caps", "Legacy", "Indicators"]
     phases = list(book["Phases"].iter_rows(values_only=True))
     assert phases[0][:4] == ("cluster", "phase", "option", "start")
     implement = phases[2]

@@ -85,3 +85,107 @@ def _cheapest_per_cluster(sc: Scenario, stage) -> int:
 
 def test_lp_bound_not_for_completion() -> None:
     assert lp_bound(generated(3, 6, 1), (("completion", 1),), 5.0) is None
+
+
+def _capacity_rows_in_python(built) -> None:
+    """The capacity rows by their definition, one Python term at a time (the reference for the
+    numpy build): ``sum units[c,k,j,t-e] x[c,e,k] <= cap[j]`` for each supplier ``j`` and month
+    ``t`` where the clusters' most units at ``t``, summed, exceed ``cap[j]``."""
+    usage: dict = {}
+    for cid, cv in built.clusters.items():
+        phases = list(cv.phases.values())
+        for (e, k), literal in cv.assignment.literals.items():
+            for index, pv in enumerate(phases):
+                mode = pv.modes[cv.assignment.combos[k][index]]
+                start = e + cv.assignment.offsets[k][index]
+                for supplier_id, units in mode.uses:
+                    for t in range(start, start + mode.months):
+                        row = usage.setdefault((supplier_id, t), {}).setdefault(cid, {})
+                        row[literal] = row.get(literal, 0) + units
+    for (supplier_id, _), per_cluster in sorted(usage.items()):
+        capacity = built.scenario.supplier(supplier_id).capacity
+        if sum(max(row.values()) for row in per_cluster.values()) <= capacity:
+            continue
+        pairs = [(lit, units) for row in per_cluster.values() for lit, units in row.items()]
+        built.model.add(sum(units * lit for lit, units in pairs) <= capacity)
+
+
+@pytest.mark.parametrize("programme", [(3, 6, 1), (10, 10, 1), (40, 10, 4)], ids=str)
+def test_capacity_rows_as_defined(programme, monkeypatch) -> None:
+    """The numpy build of the capacity rows writes the same model as the definition, row for row
+    and term for term."""
+    from scheduler.solve.cpsat import model as cpsat_model
+
+    sc = generated(*programme)
+    fast = CpsatModel(sc)
+    monkeypatch.setattr(cpsat_model, "add_capacity_by_month", _capacity_rows_in_python)
+    reference = CpsatModel(sc)
+    monkeypatch.setattr(cpsat_model, "add_capacity_by_month", lambda built: None)
+    uncapped = CpsatModel(sc)
+    assert fast.time_indexed
+    # capacity binds somewhere in each of these programmes
+    assert len(fast.model.proto.constraints) > len(uncapped.model.proto.constraints)
+    assert str(fast.model.proto) == str(reference.model.proto)
+
+
+def _admissible_by_month(sc: Scenario, cluster, month: int, modes) -> bool:
+    """Each rule of the cluster alone, checked for one entry month."""
+    if cluster.earliest_entry is not None and month < cluster.earliest_entry:
+        return False
+    if cluster.latest_entry is not None and month > cluster.latest_entry:
+        return False
+    if cluster.fixed_entry is not None and month != cluster.fixed_entry:
+        return False
+    at, ends = month, {}
+    for phase_, mode in zip(cluster.phases, modes, strict=True):
+        for supplier_id, _ in mode.uses:
+            supplier = sc.supplier(supplier_id)
+            if supplier.available_from is not None and at < supplier.available_from:
+                return False
+            if supplier.available_to is not None and at + mode.months - 1 > supplier.available_to:
+                return False
+        ends[phase_.id] = at + mode.months - 1
+        at += mode.months
+    if sc.policy.deadline is not None and at - 1 > sc.policy.deadline:
+        return False
+    return all(
+        legacy.hard_deadline is None or ends[legacy.replaced_by] <= legacy.hard_deadline
+        for legacy in cluster.legacy
+    )
+
+
+def test_admissible_range_is_each_rule_month_by_month() -> None:
+    """The range of admissible entries is exactly the months that break no rule of the cluster
+    alone: entry bounds, a fixed entry, supplier windows, the programme deadline and hard legacy
+    deadlines, each on its own and together."""
+    import itertools
+
+    from builders import cluster, m, phase, scenario
+
+    from scheduler.scenario.data import Legacy, Policy, Supplier
+    from scheduler.solve.cpsat.assign import admissible_range
+
+    suppliers = (
+        Supplier("early", "early", 1, available_to=m("2025-09")),
+        Supplier("late", "late", 1, available_from=m("2024-10")),
+    )
+    options = [(3, 10, {"early": 1}), (5, 12, {"late": 1}), (2, 20, None)]
+    clusters = [
+        cluster("free", phase("a", 2), phase("b", options=options)),
+        cluster("bounded", phase("a", 2), phase("b", options=options),
+                earliest_entry="2024-07", latest_entry="2025-06"),
+        cluster("fixed", phase("a", 2), phase("b", options=options), fixed_entry="2024-11"),
+        cluster("too late", phase("a", 2), phase("b", options=options), fixed_entry="2025-11"),
+        cluster("legacy", phase("a", 2, uses={"late": 1}), phase("b", options=options),
+                legacy=(Legacy("old", m("2025-01"), "b", 1000, m("2025-08")),)),
+    ]  # fmt: skip
+    sc = scenario(*clusters, suppliers=suppliers, policy=Policy(deadline=m("2025-12")))
+    seen = set()
+    for c in sc.clusters:
+        for modes in itertools.product(*(p.modes for p in c.phases)):
+            lo, hi = admissible_range(sc, c, modes)
+            months = range(sc.horizon.start - 24, sc.horizon.end + 24)
+            expected = [t for t in months if _admissible_by_month(sc, c, t, modes)]
+            assert [t for t in months if lo <= t <= hi] == expected
+            seen.add(bool(expected))
+    assert seen == {True, False}  # some combinations admit entries, some none

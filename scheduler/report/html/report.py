@@ -7,12 +7,14 @@ from pathlib import Path
 import networkx as nx
 
 from scheduler.analysis.graph import ChainLink, build_graph, critical_chain
+from scheduler.analysis.indicators import indicators
 from scheduler.analysis.risk.simulate import RiskResult, simulate
 from scheduler.plan import Plan
 from scheduler.report.atomic import write_atomic
 from scheduler.report.html.funding import funding_section
 from scheduler.report.html.gantt import gantt_section
 from scheduler.report.html.headline import chain_section, headline_section
+from scheduler.report.html.indicators import indicators_section
 from scheduler.report.html.network import graph_section
 from scheduler.report.html.page import Section, page
 from scheduler.report.html.risk import risk_section
@@ -58,6 +60,11 @@ def render_report(
         sections += [
             Section("gantt", "Schedule", gantt_section(scenario, plan, chain)),
             Section("funding", "Funding per financial year", funding_section(scenario, plan)),
+            Section(
+                "indicators",
+                "Indicators per financial year",
+                indicators_section(indicators(scenario, plan)),
+            ),
             Section("suppliers", "Supplier and integrator use", supplier_section(scenario, plan)),
             Section("chain", "Critical chain", chain_section(plan, chain)),
         ]

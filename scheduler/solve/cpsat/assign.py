@@ -22,6 +22,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 
+import numpy as np
+
 from scheduler.scenario.data import Cluster, Legacy, Mode, Scenario
 from scheduler.solve.cpsat.variables import Assignment, ClusterVars, LinearExpr, ModelCore
 from scheduler.solve.history import phase_offsets
@@ -66,16 +68,14 @@ def new_assignment(built: ModelCore, cluster: Cluster, entry_lo: int) -> Assignm
         [phase.modes[choice] for phase, choice in zip(phases, combo, strict=True)]
         for combo in combos
     ]
-    literals = {
-        (e, k): model.new_bool_var(f"{cluster.id}.x{e}_{k}")
-        for k in range(len(combos))
-        for e in range(entry_lo, built.months)
-        if e + lengths[k] <= built.months
-        and (
-            not built.time_indexed
-            or admissible(built.scenario, cluster, built.origin + e, combo_modes[k])
-        )
-    }
+    literals = {}
+    for k, modes in enumerate(combo_modes):
+        first, last = entry_lo, built.months - lengths[k]
+        if built.time_indexed:
+            lo, hi = admissible_range(built.scenario, cluster, modes)
+            first, last = max(first, lo - built.origin), min(last, hi - built.origin)
+        for e in range(first, last + 1):
+            literals[(e, k)] = model.new_bool_var(f"{cluster.id}.x{e}_{k}")
     if not literals:  # nothing fits: the horizon rule alone makes the model infeasible
         model.add_bool_or([])
     model.add_exactly_one(literals.values())
@@ -83,35 +83,47 @@ def new_assignment(built: ModelCore, cluster: Cluster, entry_lo: int) -> Assignm
 
 
 def admissible(scenario: Scenario, cluster: Cluster, month: int, modes: Iterable[Mode]) -> bool:
-    """Whether entering in ``month`` (an ordinal) with one mode per phase breaks
-    no rule of the cluster alone: ``earliest <= e <= latest``, ``e = fixed``, each mode using
-    supplier ``j`` inside ``from[j] .. to[j]``, the last phase ending by the programme deadline and
-    each legacy system retired by its hard deadline (the horizon is the caller's range)."""
-    if cluster.earliest_entry is not None and month < cluster.earliest_entry:
-        return False
-    if cluster.latest_entry is not None and month > cluster.latest_entry:
-        return False
-    if cluster.fixed_entry is not None and month != cluster.fixed_entry:
-        return False
-    ends: dict[str, int] = {}
-    at = month
+    """Whether entering in ``month`` (an ordinal) with one mode per phase breaks no rule of the
+    cluster alone (:func:`admissible_range`)."""
+    lo, hi = admissible_range(scenario, cluster, modes)
+    return lo <= month <= hi
+
+
+def admissible_range(
+    scenario: Scenario, cluster: Cluster, modes: Iterable[Mode]
+) -> tuple[int, int]:
+    """The market entries ``lo .. hi`` (ordinals; none when ``lo > hi``) at which entering with one
+    mode per phase, back to back, breaks no rule of the cluster alone. Each rule bounds the entry
+    ``e`` on one side, so together they form one range: ``earliest <= e <= latest``,
+    ``e = fixed``; a mode using supplier ``j`` over ``e + a .. e + b`` inside
+    ``from[j] .. to[j]`` (``from[j] - a <= e <= to[j] - b``); the last phase ending by the
+    programme deadline; each legacy system retired by its hard deadline. The horizon is the
+    caller's range."""
+    lo, hi = -(2**62), 2**62
+    if cluster.earliest_entry is not None:
+        lo = max(lo, cluster.earliest_entry)
+    if cluster.latest_entry is not None:
+        hi = min(hi, cluster.latest_entry)
+    if cluster.fixed_entry is not None:
+        lo, hi = max(lo, cluster.fixed_entry), min(hi, cluster.fixed_entry)
+    ends: dict[str, int] = {}  # each phase's end, in months after the entry
+    at = 0
     for phase, mode in zip(cluster.phases, modes, strict=True):
-        start, end = at, at + mode.months - 1
+        end = at + mode.months - 1
         for supplier_id, _ in mode.uses:
             supplier = scenario.supplier(supplier_id)
-            if supplier.available_from is not None and start < supplier.available_from:
-                return False
-            if supplier.available_to is not None and end > supplier.available_to:
-                return False
+            if supplier.available_from is not None:
+                lo = max(lo, supplier.available_from - at)
+            if supplier.available_to is not None:
+                hi = min(hi, supplier.available_to - end)
         ends[phase.id] = end
         at = end + 1
-    deadline = scenario.policy.deadline
-    if deadline is not None and at - 1 > deadline:
-        return False
-    return all(
-        legacy.hard_deadline is None or ends[legacy.replaced_by] <= legacy.hard_deadline
-        for legacy in cluster.legacy
-    )
+    if scenario.policy.deadline is not None:
+        hi = min(hi, scenario.policy.deadline - (at - 1))
+    for legacy in cluster.legacy:
+        if legacy.hard_deadline is not None:
+            hi = min(hi, legacy.hard_deadline - ends[legacy.replaced_by])
+    return lo, hi
 
 
 def link_assignment(built: ModelCore, cv: ClusterVars) -> None:
@@ -139,69 +151,65 @@ def assigned_late(built: ModelCore, cv: ClusterVars, legacy: Legacy) -> LinearEx
     """``sum max(0, retire[e,k] - expires) x``: the exact late months of one legacy system."""
     assignment = cv.assignment
     assert assignment is not None  # only assigned clusters are asked
+    retired = _retired(cv, legacy)
+    return assignment.weighted_array(np.maximum(0, retired - (legacy.expires - built.origin)))
+
+
+def _retired(cv: ClusterVars, legacy: Legacy) -> np.ndarray:
+    """Per literal, the month (from the horizon start) the phase replacing ``legacy`` ends."""
+    assignment = cv.assignment
+    assert assignment is not None  # only assigned clusters are asked
     phase = cv.cluster.phase_index(legacy.replaced_by)
-    expires = legacy.expires - built.origin
-    phases = list(cv.phases.values())
-
-    def late(e: int, k: int) -> int:
-        mode = phases[phase].modes[assignment.combos[k][phase]]
-        retired = e + assignment.offsets[k][phase] + mode.months - 1
-        return max(0, retired - expires)
-
-    return assignment.weighted(late)
+    modes = cv.cluster.phases[phase].modes
+    months = np.array([modes[combo[phase]].months for combo in assignment.combos], dtype=np.int64)
+    return assignment.entries + assignment.offset_of[:, phase] + months[assignment.combo_of] - 1
 
 
-def assigned_spend(built: ModelCore, cv: ClusterVars) -> dict[int, dict[tuple[int, int], int]]:
-    """``spend[y][(e, k)]`` in £1k for every financial year ``y`` with some spend."""
+def assigned_spend(built: ModelCore, cv: ClusterVars) -> dict[int, np.ndarray]:
+    """``spend[y][i]`` in £1k for every financial year ``y`` with some spend, per literal ``i``
+    (in the literals' order), from prefix sums of each combination's monthly profile."""
     assignment = cv.assignment
     assert assignment is not None  # only assigned clusters are asked
     phases = list(cv.phases.values())
-    prefix_by_combo = []
+    spend: dict[int, np.ndarray] = {}
     for k, combo in enumerate(assignment.combos):
-        profile = [0] * assignment.lengths[k]
+        of_k = np.flatnonzero(assignment.combo_of == k)
+        if not len(of_k):
+            continue
+        length = assignment.lengths[k]
+        profile = np.zeros(length, dtype=np.int64)
         for pv, choice, at in zip(phases, combo, assignment.offsets[k], strict=True):
             mode = pv.modes[choice]
-            for offset, amount in enumerate(monthly_spread(mode.cost, mode.months)):
-                profile[at + offset] += amount
-        prefix = [0]
-        for amount in profile:
-            prefix.append(prefix[-1] + amount)
-        prefix_by_combo.append((prefix, assignment.lengths[k]))
-    bounds = {}
-    for year in built.years:
-        first, last = built.scenario.horizon.fy_months(year)
-        bounds[year] = (first - built.origin, last - built.origin)
-    spend: dict[int, dict[tuple[int, int], int]] = {}
-    for e, k in assignment.literals:
-        prefix, length = prefix_by_combo[k]
-        for year, (first, last) in bounds.items():
-            lo, hi = max(first - e, 0), min(last - e, length - 1)
-            if lo <= hi:
-                amount = prefix[hi + 1] - prefix[lo]
-                if amount:
-                    spend.setdefault(year, {})[(e, k)] = amount
+            profile[at : at + mode.months] += monthly_spread(mode.cost, mode.months)
+        prefix = np.concatenate([[0], np.cumsum(profile)])
+        entries = assignment.entries[of_k]
+        for year in built.years:
+            first, last = built.scenario.horizon.fy_months(year)
+            lo = np.maximum(first - built.origin - entries, 0)
+            hi = np.minimum(last - built.origin - entries, length - 1)
+            amount = np.where(
+                lo <= hi, prefix[np.maximum(hi, -1) + 1] - prefix[lo.clip(0, length)], 0
+            )
+            if amount.any():
+                spend.setdefault(year, np.zeros(len(assignment.entries), dtype=np.int64))[of_k] = (
+                    amount
+                )
     return spend
 
 
-def extension_spend(
-    built: ModelCore, cv: ClusterVars, legacy: Legacy
-) -> dict[int, dict[tuple[int, int], int]]:
-    """``extension[y][(e, k)]``: £1k of extension cost falling in year ``y`` (late months inside
-    the horizon times the monthly rate), for a budget that covers extensions."""
+def extension_spend(built: ModelCore, cv: ClusterVars, legacy: Legacy) -> dict[int, np.ndarray]:
+    """``extension[y][i]``: £1k of extension cost falling in year ``y`` per literal ``i`` (late
+    months inside the horizon times the monthly rate), for a budget that covers extensions."""
     rate = to_thousands(legacy.extension_cost)
-    assignment = cv.assignment
-    assert assignment is not None  # only assigned clusters are asked
-    phase = cv.cluster.phase_index(legacy.replaced_by)
-    phases = list(cv.phases.values())
-    expires = legacy.expires - built.origin
-    out: dict[int, dict[tuple[int, int], int]] = {}
+    out: dict[int, np.ndarray] = {}
     if rate == 0:
         return out
-    for e, k in assignment.literals:
-        mode = phases[phase].modes[assignment.combos[k][phase]]
-        retired = e + assignment.offsets[k][phase] + mode.months - 1
-        for t in range(max(0, expires + 1), min(retired, built.months - 1) + 1):
-            year = built.fy_of[t]
-            cell = out.setdefault(year, {})
-            cell[(e, k)] = cell.get((e, k), 0) + rate
+    retired = np.minimum(_retired(cv, legacy), built.months - 1)
+    late_from = max(0, legacy.expires - built.origin + 1)
+    for year in built.years:
+        first, last = built.scenario.horizon.fy_months(year)
+        lo = max(first - built.origin, late_from)
+        months = np.maximum(0, np.minimum(last - built.origin, retired) - lo + 1)
+        if months.any():
+            out[year] = rate * months
     return out

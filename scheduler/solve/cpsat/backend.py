@@ -242,17 +242,20 @@ def _time_indexed_parameters(solver: cp_model.CpSolver, options: SolveOptions) -
 
     - no presolve: on this model it only rewrites the linear rows (and on 10 clusters took longer
       than the whole search after it: 6.2 s to optimal with a light presolve, 1.4 s without);
-    - with two or more workers, the portfolio is the fully linearised LP worker (``max_lp``) and
-      the default LP worker, each a full search; measured on 100 clusters on two shared cores it
-      proved all three stages in 17.9 s against 23-24 s for the default portfolio plus max_lp and
-      18.4-25.6 s for max_lp with lb_tree_search or with the LNS workers (one worker gets
-      linearisation level 2, max_lp's setting, from the caller).
+    - with two or more workers, two of them are full searches, the fully linearised LP worker
+      (``max_lp``) and the default LP worker, and only the rest (none with two) run CP-SAT's
+      large-neighbourhood and first-solution subsolvers: by default two workers are one full
+      search and one thread for all of those, which on this model only takes CPU time from the
+      LP worker (measured on two shared cores, bench/README.md: 10 clusters' three stages 1.1 s
+      against 2.5-3.6 s, 100 clusters' 3.8-5.7 s against 6.5-11 s). One worker gets
+      linearisation level 2, max_lp's setting, from the caller.
     """
     params = solver.parameters
     params.cp_model_presolve = False
     if options.workers > 1:
         params.extra_subsolvers.clear()
         params.subsolvers.extend(["max_lp", "default_lp"])
+        params.num_full_subsolvers = 2
 
 
 def _hint_from_solution(built: CpsatModel, solver: cp_model.CpSolver) -> None:

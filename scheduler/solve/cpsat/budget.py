@@ -52,19 +52,13 @@ def _assigned_spend(built: ModelCore, cv: ClusterVars, covers_extensions: bool) 
     tables = assigned_spend(built, cv)
     if covers_extensions:
         for legacy in cv.cluster.legacy:
-            for year, cells in extension_spend(built, cv, legacy).items():
-                table = tables.setdefault(year, {})
-                for pair, amount in cells.items():
-                    table[pair] = table.get(pair, 0) + amount
+            for year, amounts in extension_spend(built, cv, legacy).items():
+                tables[year] = tables[year] + amounts if year in tables else amounts
     assignment = cv.assignment
     assert assignment is not None  # only assigned clusters are asked
     for year, table in sorted(tables.items()):
-
-        def spend_of(e: int, k: int, t: dict[tuple[int, int], int] = table) -> int:
-            return t.get((e, k), 0)
-
-        cv.spend[year] = assignment.weighted(spend_of)
-        cv.spend_max[year] = max(table.values())
+        cv.spend[year] = assignment.weighted_array(table)
+        cv.spend_max[year] = int(table.max())
     cv.spend_table = tables
 
 
@@ -142,12 +136,10 @@ def add_releases(built: ModelCore) -> None:
                 spent.append(spend)
                 continue
             if not carry and cv.assignment is not None:
-                table = cv.spend_table.get(year, {})
-
-                def tranches_of(e: int, k: int, t: dict[tuple[int, int], int] = table) -> int:
-                    return -(-t.get((e, k), 0) // tranche)
-
-                cv.tranches[year] = cv.assignment.weighted(tranches_of)
+                table = cv.spend_table.get(year)
+                cv.tranches[year] = (
+                    0 if table is None else cv.assignment.weighted_array(-(-table // tranche))
+                )
                 continue
             most = total_max if carry else cv.spend_max.get(year, 0)
             count = built.model.new_int_var(0, -(-most // tranche), f"{cid}.tranches{year}")

@@ -5,7 +5,7 @@ For models too large for the time-indexed form (:mod:`scheduler.solve.cpsat.time
 own linear worker does not solve its relaxation within a minute (1,000 generated clusters), so its
 bound stays at the presolve value. This module builds the same relaxation directly, with numpy:
 one column ``0 <= x[c,e,k] <= 1`` per admissible (cluster, entry, option combination)
-(:func:`scheduler.solve.cpsat.assign.admissible`), and the rows
+(:func:`scheduler.solve.cpsat.assign.admissible_range`), and the rows
 
 - ``sum_{e,k} x[c,e,k] = 1`` per cluster;
 - supplier capacity per supplier ``j`` and month ``t``: ``sum units[c,k,j,t-e] x <= cap[j]``;
@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 
 from scheduler.scenario.data import Cluster, Mode, Scenario
-from scheduler.solve.cpsat.assign import admissible, eligible
+from scheduler.solve.cpsat.assign import admissible_range, eligible
 from scheduler.units import monthly_spread, to_thousands
 
 MAX_NONZEROS = 20_000_000  # about 1.5 GB of coordinates; 1,000 generated clusters: 3.8 million
@@ -212,14 +212,8 @@ def _blocks(scenario: Scenario) -> list[_Block]:
             for mode in modes:
                 offsets.append(at)
                 at += mode.months
-            entries = np.array(
-                [
-                    e
-                    for e in range(months - at + 1)
-                    if admissible(scenario, cluster, origin + e, modes)
-                ],
-                dtype=np.int64,
-            )
+            lo, hi = admissible_range(scenario, cluster, modes)
+            entries = np.arange(max(0, lo - origin), min(months - at, hi - origin) + 1)
             blocks.append(_Block(cluster, tuple(modes), tuple(offsets), entries, first))
             first += len(entries)
     return blocks

@@ -26,9 +26,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 
+import numpy as np
 from ortools.sat.python import cp_model
 
-from scheduler.scenario.data import Cluster, Phase, Scenario
+from scheduler.scenario.data import Cluster, Scenario
 from scheduler.solve.cpsat.assign import new_assignment
 from scheduler.solve.cpsat.variables import ClusterVars, LinearExpr, ModelCore, PhaseVars
 
@@ -61,26 +62,22 @@ def time_indexed_cluster(built: ModelCore, cluster: Cluster, entry_lo: int) -> C
     ``s[c,p] = sum (e + offset[k,p]) x``, ``e[c,p] = sum (e + offset[k,p] + months[k,p] - 1) x``,
     ``x[c,p,m] = sum_{k: k_p = m} x``, with no variable of their own."""
     assignment = new_assignment(built, cluster, entry_lo)
+    combos = np.array(assignment.combos, dtype=np.int64).reshape(len(assignment.combos), -1)
     phases: dict[str, PhaseVars] = {}
     for index, phase in enumerate(cluster.phases):
-
-        def start(e: int, k: int, i: int = index) -> int:
-            return e + assignment.offsets[k][i]
-
-        def end(e: int, k: int, i: int = index, p: Phase = phase) -> int:
-            return e + assignment.offsets[k][i] + p.modes[assignment.combos[k][i]].months - 1
-
+        start = assignment.entries + assignment.offset_of[:, index]
+        mode_of = combos[assignment.combo_of, index]
+        months = np.array([mode.months for mode in phase.modes], dtype=np.int64)[mode_of]
         if len(phase.modes) == 1:
             chosen: tuple[LinearExpr, ...] = (built.model.new_constant(1),)
         else:
-
-            def picks(mode: int, i: int = index) -> Callable[[int, int], int]:
-                return lambda e, k: int(assignment.combos[k][i] == mode)
-
-            chosen = tuple(assignment.weighted(picks(m)) for m in range(len(phase.modes)))
+            chosen = tuple(
+                assignment.weighted_array((mode_of == m).astype(np.int64))
+                for m in range(len(phase.modes))
+            )
         phases[phase.id] = PhaseVars(
-            assignment.weighted(start),
-            assignment.weighted(end),
+            assignment.weighted_array(start),
+            assignment.weighted_array(start + months - 1),
             phase.modes,
             chosen,
             (),
@@ -91,26 +88,88 @@ def time_indexed_cluster(built: ModelCore, cluster: Cluster, entry_lo: int) -> C
 
 def add_capacity_by_month(built: ModelCore) -> None:
     """``sum_{c,e,k} units[c,k,j,t-e] x[c,e,k] <= cap[j]`` for every supplier ``j`` and month ``t``
-    where the clusters together could exceed the capacity."""
-    usage: dict[tuple[str, int], dict[str, dict]] = {}
-    for cid, cv in built.clusters.items():
-        phases = list(cv.phases.values())
-        assert cv.assignment is not None  # every cluster is assigned in this form
-        for (e, k), literal in cv.assignment.literals.items():
-            combo = cv.assignment.combos[k]
-            for index, pv in enumerate(phases):
-                mode = pv.modes[combo[index]]
-                start = e + cv.assignment.offsets[k][index]
-                for supplier_id, units in mode.uses:
-                    for t in range(start, start + mode.months):
-                        row = usage.setdefault((supplier_id, t), {}).setdefault(cid, {})
-                        row[literal] = row.get(literal, 0) + units
-    for (supplier_id, _), per_cluster in sorted(usage.items()):
-        capacity = built.scenario.supplier(supplier_id).capacity
-        if sum(max(row.values()) for row in per_cluster.values()) <= capacity:
+    where the clusters together could exceed the capacity (the sum over clusters of each one's
+    most units at ``t`` is above ``cap[j]``). Built with numpy, straight into the model's rows:
+    on 1,000 generated clusters these rows hold 3.5 million terms, which took 9 s as Python
+    expressions. Rows are in (supplier, month) order, each row's terms in variable order."""
+    suppliers = sorted(
+        {
+            sid
+            for c in built.scenario.clusters
+            for p in c.phases
+            for m in p.modes
+            for sid, _ in m.uses
+        }
+    )
+    terms = _capacity_terms(built, {sid: i for i, sid in enumerate(suppliers)})
+    if terms is None:
+        return
+    row, cluster, var, units = terms
+    # the most units each cluster can hold in a row, summed over the clusters
+    cell = np.lexsort((cluster, row))
+    cell_row, cell_cluster = row[cell], cluster[cell]
+    fresh = np.ones(len(cell), dtype=bool)
+    fresh[1:] = (cell_row[1:] != cell_row[:-1]) | (cell_cluster[1:] != cell_cluster[:-1])
+    starts = np.flatnonzero(fresh)
+    most = np.maximum.reduceat(units[cell], starts)
+    rows, first = np.unique(row, return_index=True)
+    demand = np.bincount(np.searchsorted(rows, cell_row[starts]), weights=most, minlength=len(rows))
+    bounds = np.append(first, len(var))
+    proto = built.model.proto
+    for r, key in enumerate(rows.tolist()):
+        capacity = built.scenario.supplier(suppliers[key // built.months]).capacity
+        if demand[r] <= capacity:
             continue
-        pairs = [(lit, units) for row in per_cluster.values() for lit, units in row.items()]
-        built.model.add(_weighted(pairs) <= capacity)
+        lo, hi = bounds[r], bounds[r + 1]
+        linear = proto.constraints.add().linear
+        linear.vars.extend(var[lo:hi].tolist())
+        linear.coeffs.extend(units[lo:hi].tolist())
+        linear.domain.extend([INT64_MIN, capacity])
+
+
+def _capacity_terms(
+    built: ModelCore, code: dict[str, int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """Every term of the capacity rows, one per (row, variable) with its units summed, sorted by
+    row (``supplier code * months + month``) then variable: the arrays row, cluster (its position),
+    variable index and units; ``None`` when no mode uses a supplier."""
+    parts: list[tuple[np.ndarray, ...]] = []
+    for position, cv in enumerate(built.clusters.values()):
+        assignment = cv.assignment
+        assert assignment is not None  # every cluster is assigned in this form
+        index = np.array([lit.index for lit in assignment.literals.values()], dtype=np.int64)
+        for k, combo in enumerate(assignment.combos):
+            of_k = assignment.combo_of == k
+            entries, variables = assignment.entries[of_k], index[of_k]
+            for i, pv in enumerate(cv.phases.values()):
+                mode = pv.modes[combo[i]]
+                if not mode.uses or not len(entries):
+                    continue
+                span = assignment.offsets[k][i] + np.arange(mode.months)
+                months = (entries[:, None] + span[None, :]).ravel()
+                repeated = np.repeat(variables, mode.months)
+                for supplier_id, count in mode.uses:
+                    size = len(months)
+                    parts.append(
+                        (
+                            code[supplier_id] * built.months + months,
+                            np.full(size, position),
+                            repeated,
+                            np.full(size, count),
+                        )
+                    )
+    if not parts:
+        return None
+    row, cluster, var, units = (np.concatenate([p[i] for p in parts]) for i in range(4))
+    order = np.lexsort((var, row))
+    row, cluster, var, units = row[order], cluster[order], var[order], units[order]
+    fresh = np.ones(len(var), dtype=bool)
+    fresh[1:] = (row[1:] != row[:-1]) | (var[1:] != var[:-1])
+    starts = np.flatnonzero(fresh)
+    return row[starts], cluster[starts], var[starts], np.add.reduceat(units, starts)
+
+
+INT64_MIN = -(2**63)  # the lower end of a ``<=`` row's domain, as CP-SAT's own ``add`` writes it
 
 
 def add_stagger_windows(built: ModelCore) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from scheduler.scenario.data import Cluster, Mode, Scenario
@@ -23,20 +24,45 @@ LinearExpr = cp_model.LinearExpr | int  # what sums of variables and constants a
 
 @dataclass
 class Assignment:
-    """The literals ``x[e, k]`` of one cluster and what each combination ``k`` implies."""
+    """The literals ``x[e, k]`` of one cluster and what each combination ``k`` implies.
+
+    ``entries``, ``combo_of`` and ``offset_of`` hold, in the literals' order, each literal's
+    entry ``e``, combination ``k`` and phase offsets (numpy arrays), so that a coefficient per
+    literal is one array expression (:meth:`weighted_array`) rather than a Python call each."""
 
     literals: dict[tuple[int, int], cp_model.IntVar]
     combos: list[tuple[int, ...]]
     offsets: list[list[int]]  # offsets[k][p]: start of phase p after the entry
     lengths: list[int]  # lengths[k]: months from entry to the end of the last phase
+    entries: np.ndarray = field(init=False)
+    combo_of: np.ndarray = field(init=False)
+    offset_of: np.ndarray = field(init=False)  # offset_of[i, p]: offsets[combo_of[i]][p]
+    _literals: np.ndarray = field(init=False)  # the literals, as an array of objects
+
+    def __post_init__(self) -> None:
+        pairs = np.array(list(self.literals), dtype=np.int64).reshape(-1, 2)
+        self.entries, self.combo_of = pairs[:, 0], pairs[:, 1]
+        self.offset_of = np.array(self.offsets, dtype=np.int64).reshape(len(self.combos), -1)[
+            self.combo_of
+        ]
+        self._literals = np.empty(len(self.literals), dtype=object)
+        self._literals[:] = list(self.literals.values())
 
     def weighted(self, coefficient: Callable[[int, int], int]) -> LinearExpr:
         """``sum coefficient(e, k) x[e, k]`` over the pairs with a non-zero coefficient."""
-        pairs = [(lit, coefficient(e, k)) for (e, k), lit in self.literals.items()]
-        pairs = [(lit, value) for lit, value in pairs if value]
-        if not pairs:
+        return self.weighted_array(
+            np.array([coefficient(e, k) for e, k in self.literals], dtype=np.int64)
+        )
+
+    def weighted_array(self, coefficients: np.ndarray) -> LinearExpr:
+        """``sum coefficients[i] x_i`` (one coefficient per literal, in their order) over the
+        non-zero coefficients."""
+        nonzero = np.flatnonzero(coefficients)
+        if not len(nonzero):
             return 0
-        return cp_model.LinearExpr.weighted_sum([p[0] for p in pairs], [p[1] for p in pairs])
+        return cp_model.LinearExpr.weighted_sum(
+            self._literals[nonzero].tolist(), coefficients[nonzero].tolist()
+        )
 
 
 @dataclass
@@ -63,7 +89,7 @@ class ClusterVars:
     spend: dict[int, LinearExpr] = field(default_factory=dict)  # £1k per financial year
     spend_max: dict[int, int] = field(default_factory=dict)
     tranches: dict[int, LinearExpr] = field(default_factory=dict)  # tranches released per year
-    spend_table: dict[int, dict[tuple[int, int], int]] = field(default_factory=dict)
+    spend_table: dict[int, np.ndarray] = field(default_factory=dict)  # £1k per year and literal
     assignment: Assignment | None = None
 
     @property

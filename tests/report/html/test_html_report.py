@@ -97,7 +97,7 @@ def test_the_page_needs_nothing_but_itself(html):
     assert set(re.findall(r"url\(([^)]*)\)", html)) <= {
         u for u in re.findall(r"url\((#[^)]*)\)", html)
     }, "CSS and SVG refer only to ids inside the page"
-    assert html.count("<svg") == 4  # Gantt, funding, suppliers, dependency graph
+    assert html.count("<svg") == 5  # Gantt, funding, indicators, suppliers, dependency graph
     assert '<section id="risk">' not in html, "no risk section without a risk run"
 
 
@@ -255,7 +255,7 @@ def test_base_report_has_the_risk_run_of_its_scenario(base_plan):
     html = (base_plan / "report.html").read_text(encoding="utf-8")
     scenario, plan = load_scenario(BASE), Plan.read(base_plan / "plan.json")
     result = simulate(scenario, plan)  # the scenario's own runs and seed
-    assert '<section id="risk">' in html and html.count("<svg") == 5
+    assert '<section id="risk">' in html and html.count("<svg") == 6
     go_live = tables_of(html)["Go-live at risk"][1]
     assert go_live[-1] == ["completion", month_label(result.completion_planned)] + [
         month_label(m) for m in result.completion

@@ -1,0 +1,124 @@
+"""The indicators per financial year as text tables (:mod:`scheduler.analysis.indicators`): the
+stages and convergence, the money against the caps, and the milestones of each year."""
+
+from __future__ import annotations
+
+from scheduler.analysis.indicators import STAGE_LABELS, STAGES, Indicators, YearIndicators
+from scheduler.report.table import format_table
+from scheduler.units import millions, month_label
+
+__all__ = ["indicator_tables", "year_label"]
+
+
+def year_label(row: YearIndicators) -> str:
+    """``2024-25 (history)`` for a year that ended before the status date."""
+    return row.label + (" (history)" if row.history else "")
+
+
+SHORT = {
+    "pre_market": "pre-mkt",
+    "in_competition": "comp",
+    "implementing": "impl",
+    "transitioning": "trans",
+    "live": "live",
+}
+
+
+def _share(value: int | None, share: float | None) -> str:
+    """``15,000 (3%)``; ``not given`` when the scenario lacks the figure."""
+    if value is None:
+        return "not given"
+    return f"{value:,}" + ("" if share is None else f" ({share:.0%})")
+
+
+def _progress(found: Indicators, indent: int) -> str:
+    headers = [
+        "year",
+        *(SHORT[stage] for stage in STAGES),
+        "departments",
+        "users",
+        "retired/due",
+        "to date",
+        "in service",
+    ]
+    rows = [
+        [
+            year_label(row),
+            *(len(row.stages[stage]) for stage in STAGES),
+            _share(row.departments.value, row.departments.share),
+            _share(row.users.value, row.users.share),
+            f"{row.legacy_retired_in_year}/{row.legacy_due_in_year}",
+            f"{row.legacy_retired}/{row.legacy_due}",
+            row.legacy_in_service,
+        ]
+        for row in found.years
+    ]
+    stages = ", ".join(
+        STAGE_LABELS[s] + ("" if STAGE_LABELS[s] in (SHORT[s], "pre-market") else f" ({SHORT[s]})")
+        for s in STAGES
+    )
+    total = lambda value: "not given" if value is None else f"{value:,}"  # noqa: E731
+    title = (
+        f"Indicators per financial year, at each year's end\n"
+        f"  clusters by stage (of {found.clusters}): {stages};\n"
+        f"  departments and users on the new systems (gone live; of {total(found.departments)} "
+        f"and {total(found.users)});\n"
+        f"  legacy systems (of {found.legacy}): retired/due (expiring) in the year and to date, "
+        "and still in service"
+    )
+    return title + "\n" + format_table(headers, rows, "lrrrrrrrrrr", indent=indent)
+
+
+def _money(found: Indicators, indent: int) -> str:
+    caps: list[tuple[str, int]] = []
+    for row in found.years:
+        caps += [(cap.name, cap.amount) for cap in row.caps if (cap.name, cap.amount) not in caps]
+    headers = ["year", "spend £m", "released £m", *(f"{name} £m" for name, _ in caps)]
+    benefits = "benefits" not in found.not_given
+    if benefits:
+        headers += ["benefits £m", "to date"]
+    rows = []
+    for row in found.years:
+        released = {cap.name: cap.released for cap in row.caps}
+        cells: list[object] = [year_label(row), millions(row.spend), millions(row.released)]
+        cells += [millions(released[name]) if name in released else "" for name, _ in caps]
+        if benefits:
+            cells += [millions(row.benefits or 0), millions(row.benefits_to_date or 0)]
+        rows.append(cells)
+    amounts = ", ".join(f"{name} {millions(amount)}" for name, amount in caps)
+    title = "Indicators per financial year: spend and releases"
+    if caps:
+        title += f";\n  under each cap, released in its years to date (of {amounts} £m)"
+    table = format_table(headers, rows, "l" + "r" * (len(headers) - 1), indent=indent)
+    return title + "\n" + table
+
+
+def _milestones(found: Indicators, indent: int) -> str:
+    rows: list[list[object]] = []
+    for row in found.years:
+        for index, item in enumerate(row.milestones):
+            what = f"{item.milestone}: {item.legacy}" if item.legacy else item.milestone
+            rows.append(
+                [
+                    year_label(row) if index == 0 else None,
+                    month_label(item.month),
+                    item.cluster,
+                    what,
+                    "history" if item.actual else "",
+                ]
+            )
+    if not rows:
+        return ""
+    headers = ["year", "month", "cluster", "milestone", ""]
+    return "Milestones per financial year\n" + format_table(headers, rows, indent=indent)
+
+
+def indicator_tables(found: Indicators | None, indent: int = 2) -> str:
+    """The three tables, and a line per indicator the scenario does not give."""
+    if found is None or not found.years:
+        return ""
+    parts = [_progress(found, indent), _money(found, indent), _milestones(found, indent)]
+    notes = [f"{' ' * indent}{name}: {why}" for name, why in sorted(found.not_given.items())]
+    if notes:
+        parts.append("Indicators the scenario does not give\n" + "\n".join(notes))
+    return "\n\n".join(part for part in parts if part)
