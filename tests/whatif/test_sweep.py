@@ -340,7 +340,7 @@ def test_cli_sweep_writes_table_csv_and_chart(small, tmp_path, capsys) -> None:
     assert "The price of the funding gap" in out and "SR needs at least" in out
     # one cap swept: the findings are the exact frontier's, each amount checked by a solve here
     assert "(exact, from the funding frontier)" in out
-    assert "a plan exists, and with it every hard deadline holds, down to £1m; below £1m" in out
+    assert "A plan exists, and with it every hard deadline holds, down to £1m; below £1m" in out
     base = load_scenario_text(SMALL)
     at = solve(base.with_overrides({CAP: "£1m"}), OPTIONS).plan
     assert at.has_schedule
