@@ -159,7 +159,9 @@ def compare(
     subject is a :class:`Scenario` (solved here with the options given), a :class:`Plan`, a
     ``(scenario, plan)`` pair (the plan judged with its scenario: binding rules, option labels)
     or a scenario or plan JSON file. ``.summary`` holds the stories of what changed and why
-    (``story.text``); ``.to_json()`` the machine-readable comparison."""
+    (``story.text``); ``.to_json()`` the machine-readable comparison. An attribution of a change
+    to a difference between two scenarios is checked by solving a counterfactual (deterministic,
+    at most ``min(time_limit, 10)`` seconds each)."""
     from scheduler.plan import Plan
     from scheduler.whatif.compare import Subject
     from scheduler.whatif.compare import compare as compare_subjects
@@ -195,7 +197,13 @@ def compare(
             plan = outcome.plan
             source = scenario.source or source
         items.append(Subject(str(label), source, kind, scenario, plan))
-    return compare_subjects(items)
+    limit = min(time_limit, 10.0)  # each counterfactual an attribution is checked by
+
+    def counterfactual(scenario: Scenario) -> Plan:
+        return solve(scenario, limit, solver, seed=seed, deterministic=True, workers=workers).plan
+
+    how = f"each solved deterministically in at most {limit:g} s"
+    return compare_subjects(items, counterfactual, how)
 
 
 def sweep(

@@ -16,6 +16,7 @@ from scheduler.plan import Plan, SolverInfo
 from scheduler.rules.check import check_plan, claim_mismatches
 from scheduler.rules.plan_file import PlanFile
 from scheduler.scenario.data import Scenario
+from scheduler.scenario.gcpause import gc_paused
 from scheduler.scenario.validate import infeasibilities, require_valid
 from scheduler.solve.common import empty_plan, with_history
 from scheduler.solve.explain import explain_infeasible
@@ -66,7 +67,22 @@ def solve(
 
     A scenario built or changed in Python is validated first (:mod:`scheduler.scenario.validate`):
     its problems raise :class:`ScenarioError` by key path, as the loader's do by file and line
-    (a scenario that is only infeasible is solved, and its plan explains why)."""
+    (a scenario that is only infeasible is solved, and its plan explains why).
+
+    Python's cyclic garbage collector is paused meanwhile (:mod:`scheduler.scenario.gcpause`):
+    with it, the greedy schedule, model build, windows and check of 5,000 clusters took about
+    twice as long."""
+    with gc_paused():
+        return _solve(scenario, options, solver, interrupt, build)
+
+
+def _solve(
+    scenario: Scenario,
+    options: SolveOptions,
+    solver: str,
+    interrupt: Interrupt | None,
+    build: BackendFactory | None,
+) -> Outcome:
     require_valid(scenario, static=False)
     impossible = infeasibilities(scenario)
     if impossible:
