@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from scheduler.errors import ScenarioError
 from scheduler.plan import Plan
 from scheduler.rules.evaluate import decisions_from_plan, evaluate
 from scheduler.scenario.data import Scenario
@@ -911,6 +912,22 @@ def _target(pair: Pair, match: re.Match) -> None:
 )
 def _plan_files(pair: Pair, match: re.Match) -> None:
     need(any(s.kind == "plan" or s.scenario is None for s in pair.sides.values()), "no plan file")
+
+
+@claim(
+    r"With (.+?), and «(A|B)» otherwise unchanged, the scenario is not valid \((.+)\): "
+    r"nothing is attributed to (.+)\."
+)
+def _invalid(pair: Pair, match: re.Match, solve: Callable[[Scenario], Plan] | None) -> None:
+    need(solve is not None, "a counterfactual needs a solve to check")
+    kept = match.group(2)
+    scenario = _undone(pair, match.group(1)) if kept == "B" else _applied(pair, match.group(1))
+    try:
+        solve(scenario)  # type: ignore[misc]
+    except ScenarioError as error:
+        need(any(p.message == match.group(3) for p in error.problems), "another problem")
+        return
+    raise AssertionError("the counterfactual is valid")
 
 
 @claim(

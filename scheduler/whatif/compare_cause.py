@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from scheduler.errors import ScenarioError
 from scheduler.plan import Plan
 from scheduler.scenario.data import Scenario
 from scheduler.terms import MONEY_TERMS, TERMS, term_text
@@ -278,7 +279,15 @@ def attribution(
             if _plain(counterfactual) == _plain(a):
                 plan_c, where = plan_a, f"{where} (which is {label_a}'s scenario)"
             else:
-                plan_c, solved = solve(counterfactual), True
+                try:
+                    plan_c, solved = solve(counterfactual), True
+                except ScenarioError as error:  # e.g. a fixed entry outside the other's bounds
+                    why = error.problems[0].message if error.problems else "not valid"
+                    out.append(
+                        f"{where}, the scenario is not valid ({why}): nothing is attributed to "
+                        f"{item.name}."
+                    )
+                    continue
             text, explained = _sentence(where, item, direction, plan_a, plan_b, plan_c, moved)
             out.append(text)
             attributed |= explained

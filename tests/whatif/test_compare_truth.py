@@ -177,6 +177,20 @@ def test_a_difference_of_another_kind_is_not_attributed() -> None:
     )
 
 
+def test_a_counterfactual_that_is_not_a_valid_scenario_attributes_nothing() -> None:
+    sc = programme(stagger=0)
+    latest = tuple(replace(c, latest_entry=m("2024-06")) if c.id == "c" else c for c in sc.clusters)
+    fixed = tuple(replace(c, fixed_entry=m("2024-09")) if c.id == "c" else c for c in sc.clusters)
+    a = subject("base", replace(sc, clusters=latest))
+    b = subject("v-late", replace(sc, clusters=fixed))
+    text = true(story_of(a, b), a, b)
+    assert (
+        "With the market entries of c fixed at 2024-09, as in v-late, and base otherwise "
+        "unchanged, the scenario is not valid (2024-09 is after latest_entry 2024-06): nothing is "
+        "attributed to the fixed entry of c." in text
+    )
+
+
 def test_without_a_solve_nothing_is_attributed() -> None:
     a = subject("base", programme())
     b = subject("v-cut", programme(cap=20_000_000))
