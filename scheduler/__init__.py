@@ -269,7 +269,7 @@ def funding(
     time_limit: float = 60.0,
     seed: int = 0,
     deterministic: bool = True,
-    workers: int = 2,
+    workers: int = 1,
 ) -> FundingResult:
     """The least amount of each cap in ``caps`` (or, with ``scale_caps``, the least factor
     scaling every cap) at which each promise holds, found exactly by optimisation, with the

@@ -147,3 +147,25 @@ def test_frontier_stops_at_the_upper_bound():
     part = funding_frontier(sc, Lever("early"), 0, cut, OPTIONS)
     assert [s.value for s in part.steps] == [s.value for s in full.steps[:2]]
     assert not part.reached
+
+
+def test_scaled_frontier_matches_brute_force():
+    sc = _tiny()
+    found = funding_frontier(sc, Lever(None), 0, 3 * SCALE, OPTIONS)
+    freed = with_cap(with_cap(sc, "early", None), "later", None)
+    needs = sorted(
+        (
+            max(
+                -(-SCALE * cap.released(ev.funding.values()) // cap.amount)
+                for cap in sc.budget.caps
+            ),
+            (ev.objective["extension_cost"], _late(ev)),
+        )
+        for _, ev in feasible_plans(freed)
+    )
+    want: list[tuple[int, tuple[int, int]]] = []
+    for factor, value in needs:  # by factor, then value: the first at a factor is its best
+        if not want or value < want[-1][1]:
+            want.append((factor, value))
+    assert found.complete
+    assert [(step.value, (step.stage, step.late)) for step in found.steps] == want
