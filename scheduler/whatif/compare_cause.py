@@ -210,11 +210,13 @@ def _change_text(term: str, change: int) -> str:
     """``its £17.4m rise``, ``its 10-month delay``."""
     if term == "completion":
         return f"its {abs(change)}-month {'delay' if change > 0 else 'advance'}"
+    if term == "late_months":
+        return f"its {abs(change)}-month {'rise' if change > 0 else 'fall'}"
     return f"its {_amount(term, abs(change))} {'rise' if change > 0 else 'fall'}"
 
 
 def _size(term: str, value: int) -> str:
-    return months_text(value) if term == "completion" else _amount(term, value)
+    return months_text(value) if term in ("completion", "late_months") else _amount(term, value)
 
 
 def _amount(term: str, value: int) -> str:
@@ -320,7 +322,8 @@ def _sentence(
         verdict = _verdict if direction == "undone" else _alone_verdict
         said, level = verdict(term, va, vb, vc)
         the = "" if term == "completion" else "the "
-        parts.append(f"{the}{name} is {term_text(term, vc)}, {said}")
+        verb = "are" if term == "late_months" else "is"
+        parts.append(f"{the}{name} {verb} {term_text(term, vc)}, {said}")
         if level:
             explained[level].append(name)
             terms.add(term)
