@@ -407,6 +407,20 @@ def _reason(pair: Pair, side: str, cid: str, text: str) -> None:
             "dependency",
         )
     elif found := re.fullmatch(
+        r"is held by at most (\d+) entries a year: (\d{4})-\d\d is full", text
+    ):
+        limit = int(found.group(1))
+        need(limit == scenario.policy.max_entries_per_year, "the limit")
+        year = int(found.group(2))
+        need(scenario.horizon.fiscal_year(entry) == year + 1, "not the next year")
+        need(scenario.horizon.fy_months(year + 1)[0] == entry, "not the year's first month")
+        earlier = [
+            c["id"]
+            for c in pair.data[side]["clusters"]  # type: ignore[index]
+            if scenario.horizon.fiscal_year(parse_month(c["entry"])) == year
+        ]
+        need(len(earlier) >= limit, f"{found.group(2)} is not full")
+    elif found := re.fullmatch(
         rf"is held there \(its entry window is ({MONTH}) only\): (.+)", text
     ):
         need(
@@ -680,6 +694,20 @@ def _binds(pair: Pair, side: str, item: str) -> bool:
     """Whether the rule ``item`` (``SR21 cap (...)``, ``x capacity (...)``, ``stagger a-b
     (...)``, ``dependency a on b (...)``) binds in ``side``'s plan, with the details right."""
     scenario = pair.sides[side].scenario
+    if found := re.fullmatch(r"entries per year (\d{4})-\d\d \((.+) \((\d+) allowed\)\)", item):
+        assert scenario is not None
+        year, limit = int(found.group(1)), int(found.group(3))
+        ids = [
+            c["id"]
+            for c in pair.data[side]["clusters"]  # type: ignore[index]
+            if scenario.horizon.fiscal_year(parse_month(c["entry"])) == year
+        ]
+        ordered = sorted(ids, key=lambda cid: pair.entry(side, cid))
+        return (
+            limit == scenario.policy.max_entries_per_year
+            and len(ids) >= limit
+            and (found.group(2).split(", ") == ordered)
+        )
     if found := re.fullmatch(
         rf"(.+) cap \(({MONEY}) of ({MONEY}) released(?: \(headroom .+\))?\)", item
     ):
@@ -1070,6 +1098,14 @@ def _applied(pair: Pair, text: str) -> Scenario:
             replace(c, amount=new.amount) if c.name == new.name else c for c in a.budget.caps
         )  # type: ignore[union-attr]
         return replace(a, budget=replace(a.budget, caps=caps))  # type: ignore[arg-type]
+    if found := re.fullmatch(r"«B»'s entries per year \((?:at most (\d+) a year|no limit)\)", text):
+        limit = int(found.group(1)) if found.group(1) else None
+        need(limit == b.policy.max_entries_per_year, "the limit")
+        return replace(a, policy=replace(a.policy, max_entries_per_year=limit))
+    if found := re.fullmatch(rf"«B»'s programme deadline \((?:by ({MONTH})|none)\)", text):
+        deadline = parse_month(found.group(1)) if found.group(1) else None
+        need(deadline == b.policy.deadline, "the deadline")
+        return replace(a, policy=replace(a.policy, deadline=deadline))
     raise AssertionError(f"unknown counterfactual {text!r}")
 
 
@@ -1114,6 +1150,14 @@ def _undone(pair: Pair, text: str) -> Scenario:
             replace(c, amount=old.amount) if c.name == old.name else c for c in b.budget.caps
         )  # type: ignore[union-attr]
         return replace(b, budget=replace(b.budget, caps=caps))  # type: ignore[arg-type]
+    if found := re.fullmatch(r"«A»'s entries per year \((?:at most (\d+) a year|no limit)\)", text):
+        limit = int(found.group(1)) if found.group(1) else None
+        need(limit == a.policy.max_entries_per_year, "the limit")
+        return replace(b, policy=replace(b.policy, max_entries_per_year=limit))
+    if found := re.fullmatch(rf"«A»'s programme deadline \((?:by ({MONTH})|none)\)", text):
+        deadline = parse_month(found.group(1)) if found.group(1) else None
+        need(deadline == a.policy.deadline, "the deadline")
+        return replace(b, policy=replace(b.policy, deadline=deadline))
     raise AssertionError(f"unknown counterfactual {text!r}")
 
 
@@ -1135,6 +1179,8 @@ def _checked_own(pair: Pair, match: re.Match) -> None:
     kinds = 0
     kinds += any(c.fixed_entry != a.cluster(c.id).fixed_entry for c in b.clusters)
     kinds += a.policy.stagger_months != b.policy.stagger_months
+    kinds += a.policy.max_entries_per_year != b.policy.max_entries_per_year
+    kinds += a.policy.deadline != b.policy.deadline
     caps = {c.name: c.amount for c in (a.budget.caps if a.budget else ())}
     kinds += sum(caps.get(c.name) != c.amount for c in (b.budget.caps if b.budget else ()))
     need(kinds == 1, f"{kinds} differences")
@@ -1149,7 +1195,7 @@ def _no_difference(pair: Pair, match: re.Match) -> None:
 
 
 @claim(
-    r"Not attributed: «B» differs from «A» in (no fixed entry, entry bound, stagger or cap "
+    r"Not attributed: «B» differs from «A» in (no fixed entry, entry bound, policy rule or cap "
     r"amount, so no counterfactual was solved|.+, but no counterfactual was solved)\."
 )
 def _not_solved(pair: Pair, match: re.Match, solve: Callable[[Scenario], Plan] | None) -> None:

@@ -3,7 +3,8 @@ which change between their plans, named only once a solve has checked it.
 
 The differences between the baseline's scenario ``A`` and the subject's ``B`` that the summary can
 name are its rules and fixed decisions: the fixed market entries, the entry bounds (earliest,
-latest), the stagger rule and each cap's amount (:func:`differences`). For each, the
+latest), the stagger rule, the limit on entries per year, the programme deadline and each cap's
+amount (:func:`differences`). For each, the
 counterfactual is ``B`` with that one difference set back to ``A``'s value (everything else of
 ``B`` kept), solved by the normal pipeline with the comparison's bounded solve. For each
 objective term that moved, from ``A``'s value ``a`` to ``B``'s ``b``, the counterfactual's value
@@ -40,7 +41,8 @@ FULL, PART = "full", "part"  # how much of a change a counterfactual accounts fo
 class Difference:
     """One rule or fixed decision in which ``B`` differs from ``A``.
 
-    ``kind`` is ``fixed_entry``, ``earliest_entry``, ``latest_entry``, ``stagger`` or ``cap``;
+    ``kind`` is ``fixed_entry``, ``earliest_entry``, ``latest_entry``, ``stagger``,
+    ``max_entries_per_year``, ``deadline`` or ``cap``;
     ``items`` the clusters (or the cap) it concerns; ``undone`` says, in words, what the
     counterfactual sets back (``"the market entries of synergy, matrix and unity free as in
     base"``); ``name`` what a change is attributed to (``"the fixed entries"``)."""
@@ -132,6 +134,34 @@ def differences(
                 f"{label_b}'s stagger ({rules[1]})",
             )
         )
+    if a.policy.max_entries_per_year != b.policy.max_entries_per_year:
+        limits = [
+            f"at most {n} a year" if n else "no limit"
+            for n in (a.policy.max_entries_per_year, b.policy.max_entries_per_year)
+        ]
+        found.append(
+            Difference(
+                "max_entries_per_year",
+                (),
+                f"{label_a}'s entries per year ({limits[0]})",
+                "the limit on entries per year",
+                f"{label_b}'s entries per year ({limits[1]})",
+            )
+        )
+    if a.policy.deadline != b.policy.deadline:
+        dates = [
+            f"by {month_label(d)}" if d is not None else "none"
+            for d in (a.policy.deadline, b.policy.deadline)
+        ]
+        found.append(
+            Difference(
+                "deadline",
+                (),
+                f"{label_a}'s programme deadline ({dates[0]})",
+                "the programme deadline",
+                f"{label_b}'s programme deadline ({dates[1]})",
+            )
+        )
     caps_a = {cap.name: cap for cap in (a.budget.caps if a.budget else ())}
     for cap in b.budget.caps if b.budget else ():
         was = caps_a.get(cap.name)
@@ -163,6 +193,10 @@ def undo(b: Scenario, a: Scenario, items: list[Difference]) -> Scenario:
             ]
         elif item.kind == "stagger":
             policy = replace(policy, stagger_months=a.policy.stagger_months)
+        elif item.kind == "max_entries_per_year":
+            policy = replace(policy, max_entries_per_year=a.policy.max_entries_per_year)
+        elif item.kind == "deadline":
+            policy = replace(policy, deadline=a.policy.deadline)
         elif item.kind == "cap" and budget is not None and a.budget is not None:
             amounts = {cap.name: cap.amount for cap in a.budget.caps}
             caps = tuple(
@@ -256,7 +290,7 @@ def attribution(
             ]
         return [
             f"Not attributed: {label_b} differs from {label_a} in no fixed entry, entry bound, "
-            "stagger or cap amount, so no counterfactual was solved."
+            "policy rule or cap amount, so no counterfactual was solved."
         ]
     if solve is None:
         return [

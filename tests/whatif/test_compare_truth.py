@@ -153,6 +153,16 @@ def test_late_months_and_total_cost_terms() -> None:
     assert "the late months rise by" in text or "the late months fall by" in text
 
 
+def test_a_limit_on_entries_per_year_holds_entries_and_is_checked() -> None:
+    sc = programme(stagger=0, cap=60_000_000)
+    a = subject("base", sc)
+    b = subject("v-one", replace(sc, policy=replace(sc.policy, max_entries_per_year=1)))
+    text = true(story_of(a, b), a, b)
+    assert "it is held by at most 1 entries a year: 2024-25 is full" in text
+    assert "entries per year 2024-25 (c (1 allowed))" in text
+    assert "is attributed to the limit on entries per year" in text
+
+
 def test_a_difference_of_another_kind_is_not_attributed() -> None:
     a = subject("base", programme())
     dearer = programme()
@@ -172,7 +182,7 @@ def test_a_difference_of_another_kind_is_not_attributed() -> None:
     story = story_of(a, b)
     text = true(story, a, b)
     assert (
-        "Not attributed: v-slower differs from base in no fixed entry, entry bound, stagger or cap amount"
+        "Not attributed: v-slower differs from base in no fixed entry, entry bound, policy rule or cap amount"
         in text
     )
 
