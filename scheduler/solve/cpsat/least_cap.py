@@ -112,6 +112,21 @@ class Lever:
         """The lever's value at the scenario's own amounts."""
         return SCALE if self.scale else self.caps(scenario)[0].limit_k
 
+    def floor(self, scenario: Scenario) -> int:
+        """The least value the lever can take: what history already released in the caps'
+        years (``ceil(H_c / £1k)``; for the scale, the least factor keeping every cap at or
+        above its history)."""
+        if not self.scale:
+            return -(-_history_k(scenario, self.caps(scenario)[0])[0] // 1000)
+        return max(
+            (
+                -(-SCALE * _history_k(scenario, cap)[0] // cap.amount)
+                for cap in self.caps(scenario)
+                if cap.amount > 0
+            ),
+            default=0,
+        )
+
     def amounts(self, scenario: Scenario, value: int) -> dict[str, int]:
         """Each cap's amount in pounds at lever value ``value``."""
         if self.scale:
