@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from scheduler.errors import ScenarioError
 from scheduler.plan import Plan
 from scheduler.rules.evaluate import decisions_from_plan, evaluate
 from scheduler.scenario.data import Scenario
@@ -211,12 +212,16 @@ def _effects(pair: Pair, text: str) -> None:
     moved = set()
     for part in re.split(r", (?=the |completion )| and (?=the |completion )", text):
         found = re.fullmatch(
-            rf"the ([a-z ]+) (rises|falls) by ({MONEY}|\d+)(?: \(net ([+-]£.+)\))?", part
+            rf"the ([a-z ]+) (rises|falls|rise|fall) by ({MONEY}|\d+)(?: \(net ([+-]£.+)\))?", part
         )
         if found:
             term = LABELS[found.group(1)]
             change = pair.objective("B", term) - pair.objective("A", term)
-            need((change > 0) == (found.group(2) == "rises") and change != 0, f"{term} direction")
+            need(
+                (change > 0) == found.group(2).startswith("rise") and change != 0,
+                f"{term} direction",
+            )
+            need(found.group(2).endswith("s") == (term != "late_months"), "agreement")
             amount = money_label(abs(change)) if "£" in found.group(3) else str(abs(change))
             need(amount == found.group(3), f"{term}: {amount} not {found.group(3)}")
             if found.group(4):
@@ -513,20 +518,22 @@ def _option(pair: Pair, match: re.Match) -> None:
 
 
 @claim(
-    rf"The ([a-z ]+) (rises|falls) by ({MONEY}|\d+) \(from ({MONEY}|\d+) to ({MONEY}|\d+)\)(?:: (.+))?\."
+    rf"The ([a-z ]+) (rises|falls|rise|fall) by ({MONEY}|\d+) \(from ({MONEY}|\d+) to "
+    rf"({MONEY}|\d+)\)(?:: (.+))?\."
 )
 def _term(pair: Pair, match: re.Match) -> None:
     term = LABELS[match.group(1)]
     va, vb = pair.objective("A", term), pair.objective("B", term)
     show = money_label if "£" in match.group(3) else str
     need([show(abs(vb - va)), show(va), show(vb)] == list(match.group(3, 4, 5)), "figures")
-    need((vb > va) == (match.group(2) == "rises"), "direction")
+    need((vb > va) == match.group(2).startswith("rise"), "direction")
     if not match.group(6):
         return
     if term == "extension_cost":
         _extension_reasons(pair, match.group(6), vb - va)
     else:
-        _cost_reasons(pair, match.group(6), vb - va)
+        need(term in ("delivery_cost", "total_cost"), f"no breakdown of {term} expected")
+        _cost_reasons(pair, match.group(6), vb - va, term == "total_cost")
 
 
 def _legacy(pair: Pair, side: str, cid: str, name: str) -> dict[str, Any] | None:
@@ -536,10 +543,19 @@ def _legacy(pair: Pair, side: str, cid: str, name: str) -> dict[str, Any] | None
 
 def _extension_reasons(pair: Pair, text: str, total: int) -> None:
     pattern = rf"([\w-]+) retires its (.+?) ({MONTH}), (\d+) months? (later|earlier) \((.*?); ([+-]£[^)]+)\)"
-    items = re.findall(pattern, text)
-    need("; ".join("" for _ in items) is not None and len(items) >= 1, "no items")
-    need(re.sub(pattern, "", text).replace("; ", "") == "", "text left over")
+    unmatched = r"([\w-]+)'s (.+?), not in «(A|B)» \(([+-]£[^)]+)\)"
+    matched = re.sub(unmatched, "", text)
+    items = re.findall(pattern, matched)
+    need(bool(items) or bool(re.findall(unmatched, text)), "no items")
+    need(re.sub(pattern, "", matched).replace("; ", "").strip(";") == "", "text left over")
     summed = 0
+    for cid, name, side, money in re.findall(unmatched, text):
+        here = "B" if side == "A" else "A"
+        item = _legacy(pair, here, cid, name)
+        need(item is not None and _legacy(pair, side, cid, name) is None, f"{name} in both")
+        cost = item["extension_cost"] * (1 if here == "B" else -1)  # type: ignore[index]
+        need(("+" if cost >= 0 else "-") + money_label(abs(cost)) == money, f"{name}'s cost")
+        summed += cost
     for cid, name, month, count, when, parts, money in items:
         old, new = _legacy(pair, "A", cid, name), _legacy(pair, "B", cid, name)
         need(old is not None and new is not None, f"{cid} {name} matched")
@@ -585,10 +601,24 @@ def _retire_parts(pair: Pair, cid: str, text: str, moved: int) -> None:
     need(total == moved, f"parts add to {total}, not {moved}")
 
 
-def _cost_reasons(pair: Pair, text: str, total: int) -> None:
+def _cluster_cost(cluster: dict[str, Any], with_extension: bool) -> int:
+    cost = sum(p["cost"] for p in cluster["phases"])
+    return cost + (sum(x["extension_cost"] for x in cluster["legacy"]) if with_extension else 0)
+
+
+def _cost_reasons(pair: Pair, text: str, total: int, with_extension: bool) -> None:
     summed = 0
+    for cid, side, money in re.findall(r"([\w-]+), not in «(A|B)» \(([+-]£[^)]+)\)", text):
+        here = "B" if side == "A" else "A"
+        need(pair.cluster(side, cid) is None, f"{cid} is in {side}")
+        cost = sum(p["cost"] for p in pair.cluster(here, cid)["phases"]) * (
+            1 if here == "B" else -1
+        )  # type: ignore[index]
+        need(("+" if cost >= 0 else "-") + money_label(abs(cost)) == money, f"{cid}'s cost")
+        summed += cost
+    text = re.sub(r"([\w-]+), not in «(A|B)» \(([+-]£[^)]+)\)", "", text)
     for cid, money in re.findall(r"([\w-]+) ([+-]£[\d.]+(?:bn|m|k)?)", text):
-        costs = [sum(p["cost"] for p in pair.cluster(s, cid)["phases"]) for s in "BA"]  # type: ignore[index]
+        costs = [_cluster_cost(pair.cluster(s, cid), with_extension) for s in "BA"]  # type: ignore[arg-type]
         delta = costs[0] - costs[1]
         need(("+" if delta >= 0 else "-") + money_label(abs(delta)) == money, cid)
         summed += delta
@@ -885,6 +915,22 @@ def _plan_files(pair: Pair, match: re.Match) -> None:
 
 
 @claim(
+    r"With (.+?), and «(A|B)» otherwise unchanged, the scenario is not valid \((.+)\): "
+    r"nothing is attributed to (.+)\."
+)
+def _invalid(pair: Pair, match: re.Match, solve: Callable[[Scenario], Plan] | None) -> None:
+    need(solve is not None, "a counterfactual needs a solve to check")
+    kept = match.group(2)
+    scenario = _undone(pair, match.group(1)) if kept == "B" else _applied(pair, match.group(1))
+    try:
+        solve(scenario)  # type: ignore[misc]
+    except ScenarioError as error:
+        need(any(p.message == match.group(3) for p in error.problems), "another problem")
+        return
+    raise AssertionError("the counterfactual is valid")
+
+
+@claim(
     r"With (.+?), and «(A|B)» otherwise unchanged( \(which is «A»'s scenario\))?(?: \(a \w+ "
     r"plan, not proven best\))?, (there is no plan \((\w+)\): nothing is attributed to (.+)|"
     r"(.+): (the change in (.+?) is attributed( in part)? to (.+?)(?:, and that in (.+) in part)?|"
@@ -906,7 +952,8 @@ def _counterfactual(pair: Pair, match: re.Match, solve: Callable[[Scenario], Pla
         match.group(7),
     ):
         found = re.fullmatch(
-            rf"(?:the )?([a-z ]+) is ({MONEY}|{MONTH}|\d+), which (removes|reduces|does not reduce|"
+            rf"(?:the )?([a-z ]+) (?:is|are) ({MONEY}|{MONTH}|\d+ months?), which "
+            rf"(removes|reduces|does not reduce|"
             rf"reproduces|does not reproduce) (?:(.+?) of )?its (.+?) (rise|fall|delay|advance)"
             rf"(?: and (.+) more| to (.+))?",
             piece,
@@ -919,11 +966,15 @@ def _counterfactual(pair: Pair, match: re.Match, solve: Callable[[Scenario], Pla
             if term == "completion"
             else money_label(vc)
             if "£" in found.group(2)
-            else str(vc)
+            else f"{vc} month{'s' if vc != 1 else ''}"
         )
         need(shown == found.group(2), f"{term} value")
         change = vb - va
-        size = f"{abs(change)}-month" if term == "completion" else money_label(abs(change))
+        size = (
+            f"{abs(change)}-month"
+            if term in ("completion", "late_months")
+            else money_label(abs(change))
+        )
         need(found.group(5) == size, "the size of the change")
         need((change > 0) == (found.group(6) in ("rise", "delay")), "direction")
         verdict, some = found.group(3), found.group(4)
@@ -931,7 +982,9 @@ def _counterfactual(pair: Pair, match: re.Match, solve: Callable[[Scenario], Pla
             (vc - va) / change
         )  # of the change, how much the counterfactual still has (B kept) or makes (A kept)
         show = (
-            (lambda x: f"{x} month{'s' if x != 1 else ''}") if term == "completion" else money_label
+            (lambda x: f"{x} month{'s' if x != 1 else ''}")
+            if term in ("completion", "late_months")
+            else money_label
         )
         if verdict == "removes":
             need(kept == "B" and share <= 0, "not removed")

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from scheduler.errors import ScenarioError
 from scheduler.plan import Plan
 from scheduler.scenario.data import Scenario
 from scheduler.terms import MONEY_TERMS, TERMS, term_text
@@ -210,11 +211,13 @@ def _change_text(term: str, change: int) -> str:
     """``its £17.4m rise``, ``its 10-month delay``."""
     if term == "completion":
         return f"its {abs(change)}-month {'delay' if change > 0 else 'advance'}"
+    if term == "late_months":
+        return f"its {abs(change)}-month {'rise' if change > 0 else 'fall'}"
     return f"its {_amount(term, abs(change))} {'rise' if change > 0 else 'fall'}"
 
 
 def _size(term: str, value: int) -> str:
-    return months_text(value) if term == "completion" else _amount(term, value)
+    return months_text(value) if term in ("completion", "late_months") else _amount(term, value)
 
 
 def _amount(term: str, value: int) -> str:
@@ -276,7 +279,15 @@ def attribution(
             if _plain(counterfactual) == _plain(a):
                 plan_c, where = plan_a, f"{where} (which is {label_a}'s scenario)"
             else:
-                plan_c, solved = solve(counterfactual), True
+                try:
+                    plan_c, solved = solve(counterfactual), True
+                except ScenarioError as error:  # e.g. a fixed entry outside the other's bounds
+                    why = error.problems[0].message if error.problems else "not valid"
+                    out.append(
+                        f"{where}, the scenario is not valid ({why}): nothing is attributed to "
+                        f"{item.name}."
+                    )
+                    continue
             text, explained = _sentence(where, item, direction, plan_a, plan_b, plan_c, moved)
             out.append(text)
             attributed |= explained
@@ -320,7 +331,8 @@ def _sentence(
         verdict = _verdict if direction == "undone" else _alone_verdict
         said, level = verdict(term, va, vb, vc)
         the = "" if term == "completion" else "the "
-        parts.append(f"{the}{name} is {term_text(term, vc)}, {said}")
+        verb = "are" if term == "late_months" else "is"
+        parts.append(f"{the}{name} {verb} {term_text(term, vc)}, {said}")
         if level:
             explained[level].append(name)
             terms.add(term)

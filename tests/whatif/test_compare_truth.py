@@ -32,7 +32,9 @@ def solved(sc: Scenario) -> Plan:
     return solve(sc, OPTIONS).plan
 
 
-def programme(stagger: int = 2, cap: int = 30_000_000, **fixed: str) -> Scenario:
+def programme(
+    stagger: int = 2, cap: int = 30_000_000, terms: tuple[str, ...] = (), **fixed: str
+) -> Scenario:
     """Three clusters on one ERP market of capacity 2, a cap over 2024-25, a stagger; each cluster
     retires a legacy system at the end of its implementation (£1m a month late)."""
     clusters = [
@@ -53,7 +55,7 @@ def programme(stagger: int = 2, cap: int = 30_000_000, **fixed: str) -> Scenario
         budget=Budget(tranche=1_000_000, caps=(Cap("SR", 2024, 2024, cap),)),
         suppliers=(Supplier("erp", "ERP market", 2),),
         policy=Policy(stagger_months=stagger),
-        objective=Objective(("extension_cost", "delivery_cost", "completion")),
+        objective=Objective(terms or ("extension_cost", "delivery_cost", "completion")),
     )
 
 
@@ -142,6 +144,15 @@ def test_a_cap_cut_is_checked_against_the_baselines_own_plan() -> None:
     assert "is attributed to the SR cap's amount" in text
 
 
+def test_late_months_and_total_cost_terms() -> None:
+    terms = ("late_months", "total_cost", "completion")
+    a = subject("base", programme(terms=terms))
+    b = subject("v-cut", programme(cap=20_000_000, terms=terms))
+    story = story_of(a, b)
+    text = true(story, a, b)
+    assert "the late months rise by" in text or "the late months fall by" in text
+
+
 def test_a_difference_of_another_kind_is_not_attributed() -> None:
     a = subject("base", programme())
     dearer = programme()
@@ -163,6 +174,20 @@ def test_a_difference_of_another_kind_is_not_attributed() -> None:
     assert (
         "Not attributed: v-slower differs from base in no fixed entry, entry bound, stagger or cap amount"
         in text
+    )
+
+
+def test_a_counterfactual_that_is_not_a_valid_scenario_attributes_nothing() -> None:
+    sc = programme(stagger=0)
+    latest = tuple(replace(c, latest_entry=m("2024-06")) if c.id == "c" else c for c in sc.clusters)
+    fixed = tuple(replace(c, fixed_entry=m("2024-09")) if c.id == "c" else c for c in sc.clusters)
+    a = subject("base", replace(sc, clusters=latest))
+    b = subject("v-late", replace(sc, clusters=fixed))
+    text = true(story_of(a, b), a, b)
+    assert (
+        "With the market entries of c fixed at 2024-09, as in v-late, and base otherwise "
+        "unchanged, the scenario is not valid (2024-09 is after latest_entry 2024-06): nothing is "
+        "attributed to the fixed entry of c." in text
     )
 
 
@@ -211,6 +236,29 @@ def test_plan_files_absent_clusters_and_renamed_legacy() -> None:
     assert "(Binding rules other than caps need the scenario of a plan JSON: --scenario.)" in text
     report = render_comparison(comparison)
     assert "0000-01" not in report and "- : the plan has no such cluster or legacy system" in report
+
+
+@pytest.mark.parametrize("as_files", [False, True])
+def test_a_cluster_and_a_legacy_system_only_one_plan_has(as_files: bool) -> None:
+    sc = programme(stagger=0)
+    renamed = tuple(
+        replace(c, legacy=tuple(replace(x, name="A ledger, v3") for x in c.legacy))
+        if c.id == "a"
+        else c
+        for c in sc.clusters
+        if c.id != "c"
+    )
+    smaller = replace(sc, clusters=renamed)
+    a, b = subject("base", sc), subject("v-smaller", smaller)
+    if as_files:
+        a = Subject("base (plan.json)", "one/plan.json", "plan", None, a.plan)
+        b = Subject("v-smaller (plan.json)", "two/plan.json", "plan", None, b.plan)
+    story = story_of(a, b)
+    text = true(story, a, b)
+    assert f"The cluster c is not in {b.label}." in text
+    assert f"a's legacy system A ledger, v2 is not in {b.label}." in text
+    assert f"a's legacy system A ledger, v3 is not in {a.label}." in text
+    assert f"c, not in {b.label} (-£9m)" in text or f"c, not in {b.label} (-£" in text
 
 
 def test_plan_files_are_labelled_by_scenario_name_and_file(tmp_path: Path, capsys) -> None:
