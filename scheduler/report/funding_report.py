@@ -18,7 +18,7 @@ from scheduler.report.table import format_table
 from scheduler.scenario.data import Scenario
 from scheduler.solve.cpsat.least_cap import SCALE, Frontier, Lever
 from scheduler.terms import MONEY_TERMS, MONTH_TERMS, from_model, term_text
-from scheduler.units import money_text, month_label, printable
+from scheduler.units import millions, money_text, month_label, printable
 from scheduler.whatif.funding import (
     FundingResult,
     LeverResult,
@@ -140,6 +140,39 @@ def promise_rows(
     return headers, rows
 
 
+def plans_lines(result: FundingResult, lever_result: LeverResult) -> list[str]:
+    """The plans at the least amounts side by side: each cluster's market entry and go-live,
+    and each cap's releases against its amount at that plan."""
+    answers = [
+        a for a in lever_result.promises if a.same_as is None and a.plan and a.plan.has_schedule
+    ]
+    if not answers:
+        return []
+    scenario, lever = result.scenario, lever_result.lever
+    headers = ["cluster"] + [
+        f"{a.label} ({lever_value_text(scenario, lever, a.value).split(' (')[0]})"
+        for a in answers
+        if a.value is not None
+    ]
+    rows: list[list[object]] = []
+    for cluster in scenario.clusters:
+        row: list[object] = [cluster.id]
+        for answer in answers:
+            assert answer.plan is not None
+            planned = answer.plan.cluster(cluster.id)
+            row.append(f"{month_label(planned.entry)} -> {month_label(planned.go_live)}")
+        rows.append(row)
+    for cap in scenario.budget.caps if scenario.budget else ():
+        row = [f"cap {cap.name}"]
+        for answer in answers:
+            assert answer.plan is not None
+            use = next((c for c in answer.plan.caps if c.name == cap.name), None)
+            row.append(f"{millions(use.released)} of {millions(use.amount)}" if use else "")
+        rows.append(row)
+    title = "The plans at those amounts: market entry -> go-live per cluster, £m released per cap"
+    return [title, format_table(headers, rows, "l" + "r" * len(answers), indent=2)]
+
+
 def _wrapped(text: str, indent: str = "  ", width: int = 100) -> list[str]:
     """A paragraph wrapped to ``width``, continuation lines indented two more."""
     import textwrap
@@ -163,6 +196,7 @@ def render_funding(result: FundingResult) -> str:
         headers, rows = promise_rows(result, lever_result)
         align = "lrr" + "r" * (len(headers) - 4) + "l"
         lines.append(format_table(headers, rows, align, indent=2))
+        lines += ["", *plans_lines(result, lever_result)]
         lines.append("")
         for note in _notes(result, lever_result):
             lines += _wrapped(note)
@@ -200,6 +234,15 @@ def _notes(result: FundingResult, lever_result: LeverResult) -> list[str]:
             text = str(best.least.best)
         proven = "" if best.least.best_proven else " (best found, not proven)"
         notes.append(f"The unlimited best of the first objective stage is {text}{proven}.")
+    lever = lever_result.lever
+    floor = lever.floor(scenario)
+    if floor > 0 and any(a.value == floor for a in lever_result.promises):
+        notes.append(
+            f"{lever_value_text(scenario, lever, floor)} had already been released before the "
+            f"status date ({month_label(scenario.status_date or 0)}) in the years capped: no "
+            "amount can be lower, so a least amount equal to it means the decisions need nothing "
+            "more there."
+        )
     return notes
 
 

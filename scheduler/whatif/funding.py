@@ -267,8 +267,9 @@ def best_in_plan_units(scenario: Scenario, best: int) -> int:
 def _why_never(
     scenario: Scenario, lever: Lever, promise: Promise, options: SolveOptions
 ) -> list[str]:
-    """Why no amount keeps the promise: the conflict among the scenario's rules and the
-    promise's (the lever unlimited), and the earliest retirement each broken system allows."""
+    """Why no amount keeps the promise: the earliest retirement each legacy system's lifecycle
+    allows where that alone is too late (certain, whatever the funding), else the minimal
+    conflict among the scenario's rules and the promise's with the lever unlimited."""
     freed = lever.freed(scenario)
     budget = max(5.0, min(30.0, options.time_limit))
     certain = [str(p) for p in infeasibilities(scenario) if "budget.caps" not in p.key]
@@ -278,13 +279,16 @@ def _why_never(
     def extra(built) -> None:
         add_promise(built, promise)
 
-    lines = explain_infeasible(
-        freed,
-        time_limit=budget,
-        seed=options.seed,
-        own_rules=None if promise.kind == "plan" else extra,
-    )
-    lines += _earliest_lines(freed, promise)
+    lines = _earliest_lines(freed, promise)
+    if lines:  # certain from the lifecycles alone, whatever the funding: the clearest reason
+        lines.insert(0, "Each of these cannot be retired by the month the promise needs:")
+    else:  # the conflict comes from rules together: the explanation names a minimal set
+        lines = explain_infeasible(
+            freed,
+            time_limit=budget,
+            seed=options.seed,
+            own_rules=None if promise.kind == "plan" else extra,
+        )
     if promise.kind == "expiries":
         status, least = unlimited_least_late(scenario, lever, options)
         if least is not None:
@@ -325,7 +329,7 @@ def _earliest_lines(scenario: Scenario, promise: Promise) -> list[str]:
                 f"{phase.id} {phase.shortest} months" for phase in cluster.phases[: index + 1]
             )
             lines.append(
-                f"{cluster.id}: {legacy.name} cannot be retired before {month_label(retire)}: "
+                f"  - {cluster.id}: {legacy.name} cannot be retired before {month_label(retire)}: "
                 f"market entry no earlier than {month_label(bounds.starts[0])}, then {chain} "
                 f"(needed by {month_label(by)}, {retire - by} months earlier)."
             )
