@@ -1163,7 +1163,8 @@ def _undone(pair: Pair, text: str) -> Scenario:
 
 @claim(
     r"Checked by solving «B» with each difference from «A» undone, and «A» with each alone, one "
-    r"at a time(?: \(.+?\))?(?:; the (.+) change is not attributed)?(; «B» also differs from «A» "
+    r"at a time(?: \(.+?\))?(?:; the (.+) change is not attributed)?"
+    r"(; .+ not checked \(at most \d+ solves a comparison\))?(; «B» also differs from «A» "
     r"in other ways, which are not checked)?\."
 )
 def _checked(pair: Pair, match: re.Match) -> None:

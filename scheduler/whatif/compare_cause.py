@@ -35,6 +35,7 @@ __all__ = ["Difference", "attribution", "differences", "undo"]
 
 Solve = Callable[[Scenario], Plan]
 FULL, PART = "full", "part"  # how much of a change a counterfactual accounts for
+MAX_COUNTERFACTUALS = 8  # solves per pair of plans, each bounded by the caller's time limit
 
 
 @dataclass(frozen=True)
@@ -299,7 +300,7 @@ def attribution(
         ]
     out: list[str] = []
     attributed: set[str] = set()
-    solved = False
+    solved, solves, skipped = False, 0, []
     for item in found:
         for direction in ("undone", "alone"):
             if direction == "undone":
@@ -312,7 +313,11 @@ def attribution(
                 continue  # the only difference: the comparison itself is this counterfactual
             if _plain(counterfactual) == _plain(a):
                 plan_c, where = plan_a, f"{where} (which is {label_a}'s scenario)"
+            elif solves >= MAX_COUNTERFACTUALS:
+                skipped.append(item.name)
+                continue
             else:
+                solves += 1
                 try:
                     plan_c, solved = solve(counterfactual), True
                 except ScenarioError as error:  # e.g. a fixed entry outside the other's bounds
@@ -334,6 +339,9 @@ def attribution(
         f"{found[0].name}"
     )
     tail = f"{checked}; the {join_names(rest)} change is not attributed" if rest else checked
+    if skipped:
+        names = join_names(list(dict.fromkeys(skipped)))
+        tail += f"; {names} not checked (at most {MAX_COUNTERFACTUALS} solves a comparison)"
     if not complete:
         tail += f"; {label_b} also differs from {label_a} in other ways, which are not checked"
     out.append(tail + ".")

@@ -128,6 +128,22 @@ def test_fixed_entries_bunched_and_counterfactuals_both_ways(pinned) -> None:
     assert "attributed to the stagger rule" in text
 
 
+def test_counterfactual_solves_are_bounded_per_comparison(monkeypatch) -> None:
+    monkeypatch.setattr("scheduler.whatif.compare_cause.MAX_COUNTERFACTUALS", 2)
+    calls = []
+
+    def counting(sc: Scenario) -> Plan:
+        calls.append(sc)
+        return solved(sc)
+
+    a = subject("base", programme())
+    b = subject("v-pinned", programme(stagger=0, b="2024-04", c="2024-05"))
+    (story,) = compare([a, b], counting, "test solves").summary
+    text = true(story, a, b)
+    assert len(calls) == 2
+    assert "the stagger rule not checked (at most 2 solves a comparison)" in text
+
+
 def test_a_cap_cut_is_checked_against_the_baselines_own_plan() -> None:
     a = subject("base", programme())
     b = subject("v-cut", programme(cap=20_000_000))
