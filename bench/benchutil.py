@@ -35,7 +35,10 @@ class Timed:
     gaps: tuple[float | None, ...]  # per objective stage: (value - bound) / value
     bound_by: str = ""  # what proved the first stage's bound, when not the solver (an LP bound)
     peak_rss_mb: float | None = None  # of the process that loaded and solved (see isolated)
-    cbc_rss_mb: float | None = None  # of the CBC process, for the MILP
+    cbc_rss_mb: float | None = None  # of the CBC process, for the MILP with CBC
+    generate: float | None = None  # seconds to generate the scenario's YAML (generated_solve)
+    load: float | None = None  # seconds to load and validate that YAML
+    fallback: bool = False  # the plan is the starting (greedy) schedule: no solver plan in time
 
     @property
     def first_gap(self) -> float | None:
@@ -48,20 +51,30 @@ def gap(value: int | None, bound: int | None) -> float | None:
     return 0.0 if value == bound else (value - bound) / max(1, abs(value))
 
 
-def timed_solve(scenario: Scenario, time_limit: float, solver: str = "cp-sat") -> Timed:
-    options = SolveOptions(time_limit=time_limit, workers=WORKERS, seed=0)
+def timed_solve(
+    scenario: Scenario, time_limit: float, solver: str = "cp-sat", engine: str = "cbc"
+) -> Timed:
+    """Solve through the pipeline; ``engine`` is the MILP's (``milp_engine``)."""
+    options = SolveOptions(time_limit=time_limit, workers=WORKERS, seed=0, milp_engine=engine)
     started = time.perf_counter()
     outcome = solve(scenario, options, solver=solver)
     wall = time.perf_counter() - started
     stats = outcome.stats
+    gaps = tuple(gap(stage.value, stage.bound) for stage in stats.stages)
+    bound_by = stats.stages[0].bound_by if stats.stages else ""
+    if stats.fallback:  # the starting schedule, with the trivial bound (solve/trivial.py)
+        bounds, objective = outcome.plan.bounds, outcome.plan.objective
+        gaps = tuple(gap(objective.get(name), bound) for name, bound in bounds.items())
+        bound_by = "trivial bound" if bounds else ""
     return Timed(
         status=outcome.plan.status,
         objective=dict(outcome.plan.objective),
         build=stats.build_seconds,
         solve=stats.solve_seconds,
         wall=wall,
-        gaps=tuple(gap(stage.value, stage.bound) for stage in stats.stages),
-        bound_by=stats.stages[0].bound_by if stats.stages else "",
+        gaps=gaps,
+        bound_by=bound_by,
+        fallback=stats.fallback,
     )
 
 
@@ -84,14 +97,29 @@ def peak_rss_mb() -> tuple[float, float]:
 
 
 def generated_solve(
-    clusters: int, years: int, seed: int, time_limit: float, solver: str = "cp-sat"
+    clusters: int,
+    years: int,
+    seed: int,
+    time_limit: float,
+    solver: str = "cp-sat",
+    engine: str = "cbc",
 ) -> Timed:
-    """Generate, load and solve a programme, with this process's peak RSS (run it isolated)."""
-    scenario = load_scenario_text(generate_yaml(clusters, years, seed), f"generated-{clusters}")
-    timed = timed_solve(scenario, time_limit, solver)
+    """Generate, load and solve a programme, each step timed, with this process's peak RSS (run
+    it isolated)."""
+    started = time.perf_counter()
+    text = generate_yaml(clusters, years, seed)
+    generated = time.perf_counter()
+    scenario = load_scenario_text(text, f"generated-{clusters}")
+    loaded = time.perf_counter()
+    timed = timed_solve(scenario, time_limit, solver, engine)
     own, children = peak_rss_mb()
+    cbc = solver == "milp" and engine == "cbc"
     return dataclasses.replace(
-        timed, peak_rss_mb=round(own), cbc_rss_mb=round(children) if solver == "milp" else None
+        timed,
+        peak_rss_mb=round(own),
+        cbc_rss_mb=round(children) if cbc else None,
+        generate=generated - started,
+        load=loaded - generated,
     )
 
 

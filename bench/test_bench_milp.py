@@ -2,7 +2,9 @@
 
 Skipped while :mod:`scheduler.solve.milp.backend` does not exist. A small generated programme runs in the
 fast subset (equal objectives asserted when both prove optimality); 10 and 100 clusters in full
-mode. Each solve runs in a fresh process, whose peak RSS is reported (CBC's own process apart).
+mode. Each case runs once per MILP engine (``engine``: CBC, and HiGHS as ``--milp-engine highs``).
+Each solve runs in a fresh process, whose peak RSS is reported (CBC's own process apart; HiGHS
+runs inside the solving process).
 """
 
 from __future__ import annotations
@@ -24,12 +26,18 @@ CASES = {
 }
 
 
-def _compare(benchmark, record, case: str) -> None:
+ENGINES = ("cbc", "highs")
+_CPSAT: dict[str, object] = {}  # one CP-SAT solve per case, shared by both engines' rows
+
+
+def _compare(benchmark, record, case: str, engine: str = "cbc") -> None:
     clusters, years, seed, limit = CASES[case]
-    cpsat = isolated(generated_solve, clusters, years, seed, limit, "cp-sat")
-    args = (generated_solve, clusters, years, seed, limit, "milp")
+    if case not in _CPSAT:
+        _CPSAT[case] = isolated(generated_solve, clusters, years, seed, limit, "cp-sat")
+    cpsat = _CPSAT[case]
+    args = (generated_solve, clusters, years, seed, limit, "milp", engine)
     milp = benchmark.pedantic(isolated, args=args, rounds=1, iterations=1)
-    info = dict(case=f"{case}: {clusters} clusters, {years} years", limit_s=limit,
+    info = dict(case=f"{case}: {clusters} clusters, {years} years", engine=engine, limit_s=limit,
                 cpsat_status=cpsat.status, milp_status=milp.status,
                 cpsat_s=round(cpsat.wall, 3), milp_s=round(milp.wall, 3),
                 ratio_milp_to_cpsat=round(milp.wall / max(cpsat.wall, 1e-9), 2),
@@ -42,11 +50,13 @@ def _compare(benchmark, record, case: str) -> None:
         assert cpsat.objective == milp.objective
 
 
-def test_milp_small(benchmark, record) -> None:
-    _compare(benchmark, record, "small")
+@pytest.mark.parametrize("engine", ENGINES)
+def test_milp_small(benchmark, record, engine: str) -> None:
+    _compare(benchmark, record, "small", engine)
 
 
 @pytest.mark.full
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("case", ["medium", "large"])
-def test_milp_full(benchmark, record, case: str) -> None:
-    _compare(benchmark, record, case)
+def test_milp_full(benchmark, record, case: str, engine: str) -> None:
+    _compare(benchmark, record, case, engine)

@@ -33,6 +33,10 @@ def _row(record, table: str, name: str, limit: float, timed, benchmark) -> None:
         "bound_by": timed.bound_by or "solver",
         "stage_gaps": " / ".join(pct(g) for g in timed.gaps),
         "peak_rss_mb": timed.peak_rss_mb,
+        "generate_s": None if timed.generate is None else round(timed.generate, 3),
+        "load_s": None if timed.load is None else round(timed.load, 3),
+        "windows_check_s": round(max(0.0, timed.wall - timed.build - timed.solve), 3),
+        "greedy_fallback": timed.fallback,
     }
     benchmark.extra_info.update(info)
     record.row(table, **info)

@@ -29,6 +29,7 @@ from scheduler.units import Month
 __version__ = "0.2.0"  # the one source of the version (pyproject.toml reads it)
 
 if TYPE_CHECKING:
+    from scheduler.analysis.indicators import Indicators
     from scheduler.pipeline import Outcome
     from scheduler.plan import Plan
     from scheduler.scenario.data import Scenario
@@ -49,6 +50,7 @@ __all__ = [
     "check",
     "compare",
     "funding",
+    "indicators",
     "load",
     "solve",
     "sweep",
@@ -146,6 +148,16 @@ def check(scenario: Scenario | str | Path, plan: Plan | str | Path) -> list[str]
     return check_plan(scenario, _plan(plan))
 
 
+def indicators(scenario: Scenario | str | Path, plan: Plan | str | Path) -> Indicators | None:
+    """The plan's indicators per financial year (clusters by stage at each year's end, departments
+    and users on the new systems, legacy retired against due, spend and releases against the caps,
+    benefits, milestones), from the plan and the scenario; ``None`` for a plan without a schedule.
+    ``.to_dict()`` is the plan JSON's ``indicators``."""
+    from scheduler.analysis.indicators import indicators as plan_indicators
+
+    return plan_indicators(_scenario(scenario), _plan(plan))
+
+
 def compare(
     subjects: Mapping[str, Any],
     *,
@@ -159,7 +171,9 @@ def compare(
     subject is a :class:`Scenario` (solved here with the options given), a :class:`Plan`, a
     ``(scenario, plan)`` pair (the plan judged with its scenario: binding rules, option labels)
     or a scenario or plan JSON file. ``.summary`` holds the stories of what changed and why
-    (``story.text``); ``.to_json()`` the machine-readable comparison."""
+    (``story.text``); ``.to_json()`` the machine-readable comparison. An attribution of a change
+    to a difference between two scenarios is checked by solving a counterfactual (deterministic,
+    at most ``min(time_limit, 10)`` seconds each)."""
     from scheduler.plan import Plan
     from scheduler.whatif.compare import Subject
     from scheduler.whatif.compare import compare as compare_subjects
@@ -195,7 +209,13 @@ def compare(
             plan = outcome.plan
             source = scenario.source or source
         items.append(Subject(str(label), source, kind, scenario, plan))
-    return compare_subjects(items)
+    limit = min(time_limit, 10.0)  # each counterfactual an attribution is checked by
+
+    def counterfactual(scenario: Scenario) -> Plan:
+        return solve(scenario, limit, solver, seed=seed, deterministic=True, workers=workers).plan
+
+    how = f"each solved deterministically in at most {limit:g} s"
+    return compare_subjects(items, counterfactual, how)
 
 
 def sweep(
@@ -249,7 +269,7 @@ def funding(
     time_limit: float = 60.0,
     seed: int = 0,
     deterministic: bool = True,
-    workers: int = 2,
+    workers: int = 1,
 ) -> FundingResult:
     """The least amount of each cap in ``caps`` (or, with ``scale_caps``, the least factor
     scaling every cap) at which each promise holds, found exactly by optimisation, with the

@@ -16,6 +16,7 @@ from scheduler.plan import Plan, SolverInfo
 from scheduler.rules.check import check_plan, claim_mismatches
 from scheduler.rules.plan_file import PlanFile
 from scheduler.scenario.data import Scenario
+from scheduler.scenario.gcpause import gc_paused
 from scheduler.scenario.validate import infeasibilities, require_valid
 from scheduler.solve.common import empty_plan, with_history
 from scheduler.solve.explain import explain_infeasible
@@ -66,7 +67,22 @@ def solve(
 
     A scenario built or changed in Python is validated first (:mod:`scheduler.scenario.validate`):
     its problems raise :class:`ScenarioError` by key path, as the loader's do by file and line
-    (a scenario that is only infeasible is solved, and its plan explains why)."""
+    (a scenario that is only infeasible is solved, and its plan explains why).
+
+    Python's cyclic garbage collector is paused meanwhile (:mod:`scheduler.scenario.gcpause`):
+    with it, the greedy schedule, model build, windows and check of 5,000 clusters took about
+    twice as long."""
+    with gc_paused():
+        return _solve(scenario, options, solver, interrupt, build)
+
+
+def _solve(
+    scenario: Scenario,
+    options: SolveOptions,
+    solver: str,
+    interrupt: Interrupt | None,
+    build: BackendFactory | None,
+) -> Outcome:
     require_valid(scenario, static=False)
     impossible = infeasibilities(scenario)
     if impossible:
@@ -188,29 +204,39 @@ def verify_plan(scenario: Scenario, plan_file: PlanFile, time_limit: float = 10.
 
 def indicator_mismatches(scenario: Scenario, plan: Plan, given: dict[str, Any]) -> list[str]:
     """Each figure of a plan file's ``indicators`` that differs from the indicators of its
-    (checked) plan and the scenario, by key path; a plan without a schedule has none."""
+    (checked) plan and the scenario, by key path; a plan without a schedule has none. Keys the
+    recomputation does not have are ignored (as the plan reader ignores them), except in
+    ``not_given``: a figure claimed not given must be so."""
     found = indicators(scenario, plan)
     want: Any = {} if found is None else found.to_dict()
     out: list[str] = []
 
     def walk(got: Any, expected: Any, path: str) -> None:
         if isinstance(expected, dict) and isinstance(got, dict):
-            for key in sorted(set(expected) | set(got)):
+            if path.endswith(".not_given"):  # every key is a claim: none may be added
+                out.extend(
+                    f"{path}.{key}: reported as not given, but the scenario gives it"
+                    for key in got
+                    if key not in expected
+                )
+            for key in expected:  # other keys it does not know are ignored, as by the reader
                 if key not in got:
                     out.append(f"{path}.{key}: missing, recomputed {json.dumps(expected[key])}")
-                elif key not in expected:
-                    out.append(f"{path}.{key}: reported, but there is no such figure")
                 else:
                     walk(got[key], expected[key], f"{path}.{key}")
         elif isinstance(expected, list) and isinstance(got, list) and len(got) == len(expected):
             for index, (a, b) in enumerate(zip(got, expected, strict=True)):
                 walk(a, b, f"{path}[{index}]")
         elif got != expected or type(got) is not type(expected):
-            shown = [json.dumps(value, ensure_ascii=False)[:80] for value in (got, expected)]
+            shown = [_short(json.dumps(value, ensure_ascii=False)) for value in (got, expected)]
             out.append(f"{path}: reported as {shown[0]}, recomputed {shown[1]}")
 
     walk(given, want, "indicators")
     return out
+
+
+def _short(text: str, limit: int = 100) -> str:
+    return text if len(text) <= limit else text[: limit - 4] + " ..."
 
 
 def _terms_text(plan: Plan) -> str:

@@ -19,7 +19,6 @@ window is its entry. The result equals calling :func:`evaluate.evaluate` for eve
 from __future__ import annotations
 
 import bisect
-import functools
 from collections import Counter
 from dataclasses import dataclass
 
@@ -39,7 +38,7 @@ from scheduler.rules.evaluate import (
 from scheduler.scenario.data import Budget, Cap, Scenario
 from scheduler.units import monthly_spread, to_thousands
 
-__all__ = ["entry_windows", "why_not_earlier"]
+__all__ = ["entry_windows", "why_not_earlier", "why_not_shifted"]
 
 
 def entry_windows(scenario: Scenario, plan: Plan) -> dict[str, tuple[int, int]]:
@@ -112,6 +111,15 @@ class _Windows:
                 other = milestone_value(runs[dep.cluster], dep.milestone)
                 self.dependants.setdefault(dep.cluster, []).append((this, dep.offset, other))
         self.cap_released = {cap.name: cap.released for cap in self.ev.caps}
+        self.cap_past = {  # history releases alone may exceed the cap (see evaluate._caps)
+            cap.name: sum(
+                amount
+                for releases in self.ev.funding.values()
+                for year, amount in releases.items()
+                if cap.first_year <= year <= cap.last_year and scenario.is_history_year(year)
+            )
+            for cap in self.budget.caps
+        }
 
     # -- per cluster ------------------------------------------------------------------------
 
@@ -285,19 +293,8 @@ class _Windows:
             for cap in self.budget.caps:
                 own = cap.released([shift.base_releases])
                 others = self.cap_released[cap.name] - own
-                shift.caps.append((cap, others, max(cap.limit, self._past_releases(cap))))
+                shift.caps.append((cap, others, max(cap.limit, self.cap_past[cap.name])))
         return shift.caps
-
-    @functools.cache  # noqa: B019 - one analysis object per plan, dropped with it
-    def _past_releases(self, cap: Cap) -> int:
-        """Releases in the cap's years before the status date: history alone may exceed the cap
-        (see evaluate._caps). The same for every shift, so computed once per cap."""
-        return sum(
-            amount
-            for releases in self.ev.funding.values()
-            for year, amount in releases.items()
-            if cap.first_year <= year <= cap.last_year and self.scenario.is_history_year(year)
-        )
 
     def _stage_value(self, shift: _Shift, d: int, releases: dict[int, int]) -> int:
         """The first stage's weighted sum with only the shifted cluster's terms changed."""
@@ -330,6 +327,13 @@ def why_not_earlier(scenario: Scenario, plan: Plan, cluster_id: str) -> str | No
     Returns the first rule broken, or the first objective stage made worse, in the scenario's own
     words; ``None`` if nothing would (the entry is then simply one of several equal choices).
     """
+    return why_not_shifted(scenario, plan, cluster_id, -1)
+
+
+def why_not_shifted(scenario: Scenario, plan: Plan, cluster_id: str, months: int) -> str | None:
+    """What shifting the whole cluster by ``months`` (its options and waits unchanged) would
+    break, everything else held, as for windows: ``"a month earlier would break: ..."``, ``"2
+    months later would make extension_cost worse"``, or ``None`` if nothing would."""
     decisions = decisions_from_plan(plan)
     budget = scenario.budget
     releases = releases_from_plan(plan) if budget is not None and budget.carry_forward else None
@@ -337,12 +341,15 @@ def why_not_earlier(scenario: Scenario, plan: Plan, cluster_id: str) -> str | No
     if releases is not None:
         releases = {cid: amounts for cid, amounts in releases.items() if cid != cluster_id}
     moved = dict(decisions)
-    moved[cluster_id] = decisions[cluster_id].shifted(-1)
-    earlier = evaluate(scenario, moved, releases)
-    if earlier.violations:
-        return f"a month earlier would break: {earlier.violations[0]}"
+    moved[cluster_id] = decisions[cluster_id].shifted(months)
+    shifted = evaluate(scenario, moved, releases)
+    count = abs(months)
+    when = f"{'a' if count == 1 else count} month{'s' if count != 1 else ''}"
+    when += " earlier" if months < 0 else " later"
+    if shifted.violations:
+        return f"{when} would break: {shifted.violations[0]}"
     stage = scenario.objective.stages[0]
-    if stage_value(stage, earlier.objective) > stage_value(stage, held.objective):
+    if stage_value(stage, shifted.objective) > stage_value(stage, held.objective):
         names = " + ".join(name for name, _ in stage)
-        return f"a month earlier would make {names} worse"
+        return f"{when} would make {names} worse"
     return None

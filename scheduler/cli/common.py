@@ -10,11 +10,11 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from scheduler.errors import Problem, ScenarioError
+from scheduler.errors import OptionError, Problem, ScenarioError
 from scheduler.scenario.data import Scenario
 from scheduler.scenario.keypath import split_assignment
 from scheduler.scenario.load import load_scenario
-from scheduler.solve.options import SolveOptions
+from scheduler.solve.options import MILP_ENGINES, SolveOptions
 from scheduler.units import printable
 
 EXIT_OK = 0
@@ -141,18 +141,31 @@ def add_solve_options(parser: argparse.ArgumentParser, seed_flag: str = "--seed"
         "--solver",
         choices=("cp-sat", "milp"),
         default="cp-sat",
-        help="cp-sat (default) or milp (PuLP/CBC, for cross-checking small scenarios)",
+        help="cp-sat (default) or milp (PuLP with CBC or HiGHS, for cross-checking)",
+    )
+    group.add_argument(
+        "--milp-engine",
+        choices=MILP_ENGINES,
+        default=None,
+        help="the MILP solver with --solver milp: cbc (default, a child process) or highs "
+        "(HiGHS through highspy, in this process)",
     )
     group.add_argument("--log", action="store_true", help="print the solver's search log")
 
 
 def solve_options(args: argparse.Namespace) -> SolveOptions:
+    """The options of the command line; ``--milp-engine`` without ``--solver milp`` is refused
+    (``OptionError``: it would be silently ignored)."""
+    engine = getattr(args, "milp_engine", None)
+    if engine is not None and getattr(args, "solver", "milp") != "milp":
+        raise OptionError("--milp-engine", f"applies only with --solver milp, not {args.solver}")
     return SolveOptions(
         time_limit=args.time_limit,
         workers=args.workers,
         seed=args.seed,
         deterministic=args.deterministic,
         log=args.log,
+        milp_engine=engine or "cbc",
     )
 
 

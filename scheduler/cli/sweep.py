@@ -16,11 +16,12 @@ from scheduler.cli.common import (
     check_outputs,
     check_solve_args,
     parse_overrides,
+    solve_options,
 )
 from scheduler.errors import Problem, ScenarioError
 from scheduler.report.html.sweep_page import render_sweep_html, write_sweep_html
 from scheduler.report.sweep_report import render_sweep, write_chart, write_csv, write_sweep
-from scheduler.solve.options import SolveOptions
+from scheduler.solve.options import MILP_ENGINES
 from scheduler.whatif.executors import cpu_count, dask_runner, local_runner, start_method
 from scheduler.whatif.sweep import SweepSpec, grid_spec, parse_vary, run_sweep, variants_spec
 
@@ -125,6 +126,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="count the time limit in wall-clock seconds; rows may then depend on machine load",
     )
     solver.add_argument("--solver", choices=("cp-sat", "milp"), default="cp-sat")
+    solver.add_argument(
+        "--milp-engine",
+        choices=MILP_ENGINES,
+        default=None,
+        help="the MILP solver with --solver milp: cbc (default) or highs",
+    )
     parser.set_defaults(run=run, deterministic=True, log=False)
 
 
@@ -186,12 +193,7 @@ def run(args: argparse.Namespace) -> int:
                 "(rows are unaffected when solving deterministically)",
                 file=sys.stderr,
             )
-    options = SolveOptions(
-        time_limit=args.time_limit,
-        workers=args.workers,
-        seed=args.seed,
-        deterministic=args.deterministic,
-    )
+    options = solve_options(args)  # log is off (set_defaults): workers share stderr
     _note(args, f"solving the base scenario, then {len(spec.variants)} variant(s) on {where}")
     from tqdm import tqdm
 

@@ -206,8 +206,9 @@ def scenario_yaml(instance: RcpspInstance, source: str = "") -> str:
         f"# {instance.contracted} zero-duration activities (dummy source/sink) contracted; "
         "precedences through them kept.\n"
     )
-    body = yaml.safe_dump(
+    body = yaml.dump(  # libyaml's emitter: the same text as PyYAML's own, several times faster
         scenario_dict(instance, source),
+        Dumper=yaml.CSafeDumper,
         sort_keys=False,
         allow_unicode=True,
         width=100,

@@ -69,16 +69,18 @@ def _cluster_rows(comparison: Comparison, cid: str) -> list[list[str]]:
     facts = [comparison.facts(index, cid) for index in range(count)]
     base = facts[0]
 
-    def month_row(item: str, get: Callable[[ClusterFacts], int]) -> list[str]:
+    def month_row(item: str, get: Callable[[ClusterFacts], int | None]) -> list[str]:
         cells = []
+        first = get(base) if base is not None else None
         for index, fact in enumerate(facts):
-            if fact is None:
-                cells.append("-")
+            value = get(fact) if fact is not None else None
+            if value is None:  # the plan has no such cluster or legacy system
+                cells.append(_marked("-", "", bool(index and first is not None)))
                 continue
-            value, diff = get(fact), ""
-            if index and base is not None and value != get(base):
-                diff = months_text(value - get(base), signed=True)
-            cells.append(_marked(month_label(value), diff, bool(diff)))
+            diff = ""
+            if index and first is not None and value != first:
+                diff = months_text(value - first, signed=True)
+            cells.append(_marked(month_label(value), diff, bool(index and value != first)))
         return [item, *cells]
 
     rows = [
@@ -102,8 +104,10 @@ def _short(name: str, width: int = 28) -> str:
     return name if len(name) <= width else name[: width - 3] + "..."
 
 
-def _retired(facts: ClusterFacts, name: str) -> int:
-    return next((month for item, month, _ in facts.retired if item == name), 0)
+def _retired(facts: ClusterFacts, name: str) -> int | None:
+    """The month ``name`` is retired (legacy systems are matched by name, their id within the
+    cluster); ``None`` when the plan has no legacy system of that name."""
+    return next((month for item, month, _ in facts.retired if item == name), None)
 
 
 def _clusters(comparison: Comparison) -> Table:
@@ -112,6 +116,19 @@ def _clusters(comparison: Comparison) -> Table:
         rows.extend(_cluster_rows(comparison, cid))
     headers = ["cluster", "", *(s.label for s in comparison.subjects)]
     return ("Clusters (* differs from the first; months against it in brackets)", headers, rows, "")
+
+
+def _clusters_note(comparison: Comparison) -> str:
+    """Says what a ``-`` in the clusters table means, when there is one."""
+    for cid in comparison.cluster_ids:
+        facts = [comparison.facts(i, cid) for i in range(len(comparison.subjects))]
+        names = [{name for name, _, _ in f.retired} if f else None for f in facts]
+        union = set().union(*(n for n in names if n is not None))
+        if any(n is None or n != union for n in names):
+            return (
+                "- : the plan has no such cluster or legacy system (matched by cluster id and name)"
+            )
+    return ""
 
 
 def _funding(comparison: Comparison) -> tuple[Table, str]:
@@ -223,7 +240,7 @@ def sections(comparison: Comparison) -> list[tuple[Table, str]]:
     found = [
         (_inputs(comparison), ""),
         (_objective(comparison), ""),
-        (_clusters(comparison), ""),
+        (_clusters(comparison), _clusters_note(comparison)),
         _funding(comparison),
         (_bindings(comparison), ""),
     ]
@@ -258,6 +275,8 @@ def _wrap(text: str, indent: int, width: int = 100, bullet: str = "") -> str:
         width=width,
         initial_indent=first,
         subsequent_indent=" " * (len(first) + 2 * (not bullet)),
+        break_on_hyphens=False,  # never "erp-" / "market": names and months stay whole to paste
+        break_long_words=False,
     )
 
 

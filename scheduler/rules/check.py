@@ -8,6 +8,7 @@ shares no code with the solver, so a wrong constraint in the model shows up here
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from scheduler.plan import STATUSES, CapUse, ClusterPlan, LegacyPlan, Plan
@@ -71,7 +72,7 @@ def _shape(scenario: Scenario, plan: Plan) -> list[str]:
         out.append(f"cluster {cid} is missing from the plan")
     for cid in sorted(set(listed) - set(wanted)):
         out.append(f"the plan lists cluster {cid}, which the scenario lacks")
-    for cid in sorted({c for c in listed if listed.count(c) > 1}):
+    for cid in sorted(cid for cid, count in Counter(listed).items() if count > 1):
         out.append(f"the plan lists cluster {cid} more than once")
     for cp in plan.clusters:
         if cp.id not in wanted:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal, Protocol
 
 from scheduler.errors import Problem, ScenarioError
@@ -388,6 +389,8 @@ class Scenario:
 
     def is_history_year(self, year: int) -> bool:
         """A financial year that ended before the status date: its releases are facts."""
+        if self.status_date is None:
+            return False
         first = self.decision_year
         return first is not None and year < first
 
@@ -422,13 +425,17 @@ class Scenario:
         return self.origin.with_overrides(self, overrides)
 
     def cluster(self, cluster_id: str) -> Cluster:
-        for cluster in self.clusters:
-            if cluster.id == cluster_id:
-                return cluster
-        raise KeyError(cluster_id)
+        """The cluster of that id (the first, if a scenario not yet validated repeats it)."""
+        return self._clusters_by_id[cluster_id]
 
     def supplier(self, supplier_id: str) -> Supplier:
-        for supplier in self.suppliers:
-            if supplier.id == supplier_id:
-                return supplier
-        raise KeyError(supplier_id)
+        return self._suppliers_by_id[supplier_id]
+
+    @cached_property
+    def _clusters_by_id(self) -> dict[str, Cluster]:
+        """By id, built on first use (a lookup by scanning made 10,000 clusters quadratic)."""
+        return {cluster.id: cluster for cluster in reversed(self.clusters)}
+
+    @cached_property
+    def _suppliers_by_id(self) -> dict[str, Supplier]:
+        return {supplier.id: supplier for supplier in reversed(self.suppliers)}

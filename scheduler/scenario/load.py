@@ -30,6 +30,7 @@ from scheduler.scenario.data import (
 )
 from scheduler.scenario.dump import scenario_yaml
 from scheduler.scenario.fields import Fields, Reader
+from scheduler.scenario.gcpause import gc_paused
 from scheduler.scenario.history import (
     history_warnings,
     read_released,
@@ -102,7 +103,8 @@ class ParsedScenario:
 def _guarded(source: str, work: Callable[[], T]) -> T:
     """``work()``, with any error of ours reaching the planner as a :class:`ScenarioError`."""
     try:
-        return work()
+        with gc_paused():  # millions of objects that stay alive (see scenario.gcpause)
+            return work()
     except ScenarioError:
         raise
     except Exception as exc:  # a bug of ours must still reach the planner as a ScenarioError

@@ -16,6 +16,7 @@ of the years before the status date left (:mod:`scheduler.solve.history`).
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections import defaultdict
 
@@ -71,7 +72,7 @@ class _Placer:
         self.horizon = scenario.horizon
         self.decisions: dict[str, ClusterDecision] = {}
         self.usage: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-        self.entries: list[int] = []
+        self.entries: list[int] = []  # sorted
         self.per_year: dict[int, int] = defaultdict(int)
         budget = scenario.budget
         self.tranche = budget.tranche_k if budget else 1
@@ -79,6 +80,11 @@ class _Placer:
         history = history_funding(scenario)  # releases before the status date: facts
         self.cap_room = [cap_room(scenario, cap, history) for cap in self.caps]
         self.cap_used = [0] * len(self.caps)  # by decisions, in £1k
+        fiscal_year, past = self.horizon.fiscal_year, scenario.is_history_year
+        self.decision_years: list[int | None] = [  # per month of the horizon; None: history
+            None if past(fiscal_year(t)) else fiscal_year(t)
+            for t in range(self.horizon.start, self.horizon.end + 1)
+        ]
 
     def place(self, cluster: Cluster) -> ClusterDecision | None:
         option_sets = [
@@ -113,10 +119,11 @@ class _Placer:
 
     def _policy_allows(self, entry: int) -> bool:
         policy = self.scenario.policy
-        if policy.stagger_months and any(
-            abs(entry - other) < policy.stagger_months for other in self.entries
+        gap = policy.stagger_months
+        if gap and bisect.bisect_left(self.entries, entry + gap) > bisect.bisect_right(
+            self.entries, entry - gap
         ):
-            return False
+            return False  # another entry within ``gap`` months (entries are kept sorted)
         limit = policy.max_entries_per_year
         return limit is None or self.per_year[self.horizon.fiscal_year(entry)] < limit
 
@@ -174,15 +181,24 @@ class _Placer:
         if not self.caps:
             return {}
         spend: dict[int, int] = defaultdict(int)
+        year_of = self._year_of
         for start, mode in zip(decision.phase_starts, modes, strict=True):
             for offset, amount in enumerate(monthly_spread(mode.cost, mode.months)):
-                year = self.horizon.fiscal_year(start + offset)
-                if not self.scenario.is_history_year(year):  # history's are facts
+                year = year_of(start + offset)
+                if year is not None:  # history's are facts
                     spend[year] += amount
         budget = self.scenario.budget
         if budget is not None and budget.covers_extensions:
             return {}  # extension spend depends on retirement; leave caps to the full check
         return {y: -(-amount // self.tranche) * self.tranche for y, amount in spend.items()}
+
+    def _year_of(self, month: int) -> int | None:
+        """The financial year of ``month`` (``None`` for a history year), from a table."""
+        at = month - self.horizon.start
+        if 0 <= at < len(self.decision_years):
+            return self.decision_years[at]
+        year = self.horizon.fiscal_year(month)
+        return None if self.scenario.is_history_year(year) else year
 
     def _within_caps(self, releases: dict[int, int]) -> bool:
         for index, cap in enumerate(self.caps):
@@ -198,7 +214,7 @@ class _Placer:
         releases: dict[int, int],
     ) -> None:
         self.decisions[cluster.id] = decision
-        self.entries.append(decision.entry)
+        bisect.insort(self.entries, decision.entry)
         self.per_year[self.horizon.fiscal_year(decision.entry)] += 1
         for start, mode in zip(decision.phase_starts, modes, strict=True):
             for supplier_id, units in mode.uses:

@@ -42,6 +42,7 @@ from scheduler.solve.common import BuildStopped, Values, empty_plan, plan_from_v
 from scheduler.solve.greedy import greedy_schedule
 from scheduler.solve.interrupt import Interrupt
 from scheduler.solve.options import SolveOptions
+from scheduler.solve.trivial import TRIVIAL_BOUND, trivial_bounds
 from scheduler.terms import from_model
 
 Stage = tuple[tuple[str, int], ...]
@@ -309,14 +310,16 @@ class _Driver:
         info: SolverInfo,
         stats: SolveStats,
     ) -> tuple[Plan, SolveStats]:
-        """The starting schedule as a ``feasible`` plan saying why (``unknown`` without one)."""
+        """The starting schedule as a ``feasible`` plan saying why (``unknown`` without one),
+        with the trivial bound on the first stage where it applies (:mod:`.trivial`)."""
         if start is None:
             return empty_plan(self.scenario, "unknown", info), stats
-        note = (
-            f"{what}; this is the starting schedule (greedy or warm start), feasible but not optimised.",
-        )
+        note = f"{what}; this is the starting schedule (greedy or warm start), feasible but not optimised."
+        bounds = trivial_bounds(self.scenario)
+        if bounds:
+            note += f" Its bound is the trivial one: {TRIVIAL_BOUND}."
         plan = evaluate(self.scenario, start).to_plan(
-            self.scenario, "feasible", info, explanation=note
+            self.scenario, "feasible", info, bounds=bounds, explanation=(note,)
         )
         return plan, dataclasses.replace(stats, fallback=True)
 

@@ -107,7 +107,7 @@ def _read_one(
                 text = "; ".join(violations[:3]) + (" ..." if len(violations) > 3 else "")
                 message = f"does not fit the scenario {plan_scenario.source} (--scenario): {text}"
                 raise ScenarioError([Problem(str(path), None, "", message)])
-        return [Subject(path.stem, str(path), "plan", plan_scenario, plan)]
+        return [Subject(f"{plan.scenario} ({path.name})", str(path), "plan", plan_scenario, plan)]
     if path.is_file() and is_variants_file(path):
         variants = load_variants(path)
         if overrides:
@@ -125,14 +125,18 @@ def _read_one(
 
 
 def _unique_labels(subjects: list[Subject]) -> list[Subject]:
-    """Labels made unique: a repeated label gets its file (then a number) added."""
+    """Labels made unique: a repeated label gets its file added (a plan file, labelled by its
+    scenario name and file name, gets its whole path), then, for the same file given twice, a
+    number."""
     counts: dict[str, int] = {}
     for subject in subjects:
         counts[subject.label] = counts.get(subject.label, 0) + 1
     result, seen = [], set()
     for subject in subjects:
         label = subject.label
-        if counts[label] > 1:
+        if counts[label] > 1 and subject.kind == "plan" and subject.plan is not None:
+            label = f"{subject.plan.scenario} ({subject.source})"
+        elif counts[label] > 1:
             label = f"{label} ({Path(subject.source).name})"
         base, number = label, 2
         while label in seen:
@@ -153,8 +157,13 @@ def solve_inputs(subjects: Sequence[Subject], solve: Callable[[Scenario], Plan])
 # -- the comparison ------------------------------------------------------------------------------
 
 
-def compare(subjects: Sequence[Subject]) -> Comparison:
-    """Compare solved subjects (the first is the baseline); see :mod:`scheduler.whatif.compare_summary`."""
+def compare(
+    subjects: Sequence[Subject], solve: Callable[[Scenario], Plan] | None = None, how: str = ""
+) -> Comparison:
+    """Compare solved subjects (the first is the baseline); see :mod:`scheduler.whatif.compare_summary`.
+    ``solve`` (bounded in time) solves the counterfactuals that check each attribution; without
+    it the summary attributes nothing (:mod:`scheduler.whatif.compare_cause`); ``how`` says how
+    it solves (``"deterministic, at most 10 s each"``), for the summary to say what was checked."""
     subjects = tuple(subjects)
     terms: list[str] = []
     for subject in subjects:
@@ -186,7 +195,7 @@ def compare(subjects: Sequence[Subject]) -> Comparison:
     comparison = Comparison(
         subjects, tuple(terms), tuple(cluster_ids), tuple(years), bindings, risk=risk
     )
-    return replace(comparison, summary=tuple(summarise(comparison)))
+    return replace(comparison, summary=tuple(summarise(comparison, solve, how)))
 
 
 def _risk(subject: Subject) -> dict[str, Any] | None:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import networkx as nx
 
 from scheduler.analysis.graph import KINDS, node_id
+from scheduler.analysis.window import entry_windows, why_not_shifted
 from scheduler.plan import Plan
 from scheduler.rules.kinds import DEPENDENCY, LIFECYCLE, STAGGER, SUPPLIER_CAPACITY
 from scheduler.scenario.data import Scenario
@@ -100,7 +101,27 @@ def entry_reason(
         return f"is at its earliest entry {month_label(cp.entry)} (readiness)"
     if cp.entry == scenario.horizon.start:
         return "starts at the horizon start"
-    return "is chosen by the optimiser (no rule holds it there)"
+    return _window_reason(scenario, plan, cluster_id)
+
+
+def _window_reason(scenario: Scenario, plan: Plan, cluster_id: str) -> str:
+    """What the entry window says when no tight rule of the milestone graph holds the entry: the
+    rule broken (or the first objective stage made worse) a month earlier and a month later, at
+    an end of the window; the window itself when the entry could move at no cost."""
+    entry = plan.cluster(cluster_id).entry
+    low, high = entry_windows(scenario, plan).get(cluster_id, (entry, entry))
+    window = month_label(low) if low == high else f"{month_label(low)}..{month_label(high)}"
+    held = [
+        why
+        for side, end in ((-1, low), (1, high))
+        if end == entry and (why := why_not_shifted(scenario, plan, cluster_id, side))
+    ]
+    if low == high and held:
+        return f"is held there (its entry window is {window} only): {'; '.join(held)}"
+    stage = " + ".join(name for name, _ in scenario.objective.stages[0])
+    free = f"could enter in any month of its entry window {window} with no rule broken"
+    free += f" and {stage} no worse"
+    return "; ".join([free, *held])
 
 
 def _users(plan: Plan, supplier: str, month: int) -> list[str]:
@@ -179,7 +200,8 @@ def entry_points(comparison: Comparison, a: Subject, b: Subject, graphs: dict) -
         gaps = _gaps(pb, group)
         stagger_a = a.scenario.policy.stagger_months if a.scenario else 0
         how_a = "staggers them" if stagger_a else "has them at"
-        gaps_text = join_names([str(g) for g in gaps]) + " months apart"
+        plural = "" if gaps == [1] else "s"
+        gaps_text = join_names([str(g) for g in gaps]) + f" month{plural} apart"
         decided = all(cid in fixed_b for cid in group)
         if decided:
             verb = "fixes the market entries of" if len(group) > 1 else "fixes the entry of"

@@ -17,6 +17,7 @@ from scheduler.rules.kinds import EARLIEST_ENTRY, FIXED_ENTRY, SUPPLIER_CAPACITY
 from scheduler.scenario.data import Scenario
 from scheduler.terms import MONEY_TERMS, TERMS
 from scheduler.units import money_label, month_label
+from scheduler.whatif.compare_cause import Solve, attribution
 from scheduler.whatif.compare_entries import (
     entry_list,
     entry_points,
@@ -30,16 +31,20 @@ from scheduler.whatif.compare_entries import (
 )
 from scheduler.whatif.compare_types import Comparison, Story, Subject
 
-__all__ = ["Story", "summarise"]
+__all__ = ["Story", "same_schedule", "summarise"]
+
+NET_TERMS = ("extension_cost", "delivery_cost")  # their sum is the total cost
 
 
-def summarise(comparison: Comparison) -> list[Story]:
-    """One story per input after the first, comparing it with the first."""
+def summarise(comparison: Comparison, solve: Solve | None = None, how: str = "") -> list[Story]:
+    """One story per input after the first, comparing it with the first. ``solve`` (bounded)
+    solves the counterfactuals that check an attribution (:mod:`.compare_cause`); without it
+    nothing is attributed; ``how`` says how it solves, for the summary to say what was checked."""
     subjects = comparison.subjects
-    return [_pair(comparison, subjects[0], subject) for subject in subjects[1:]]
+    return [_pair(comparison, subjects[0], s, solve, how) for s in subjects[1:]]
 
 
-def _pair(comparison: Comparison, a: Subject, b: Subject) -> Story:
+def _pair(comparison: Comparison, a: Subject, b: Subject, solve: Solve | None, how: str) -> Story:
     plan_a, plan_b = a.plan, b.plan
     if plan_a is None or plan_b is None or not plan_a.has_schedule or not plan_b.has_schedule:
         missing = [s for s in (a, b) if s.plan is None or not s.plan.has_schedule]
@@ -50,17 +55,83 @@ def _pair(comparison: Comparison, a: Subject, b: Subject) -> Story:
             why = " ".join(line.strip() for line in lines[:8])
             texts.append(f"{subject.label} has no plan ({status})" + (f": {why}" if why else "."))
         return Story(b.label, a.label, "cannot be compared.", tuple(texts))
+    if same_schedule(plan_a, plan_b) and plan_a.objective == plan_b.objective:
+        points = _caps(plan_a, plan_b, a.label, b.label)
+        what = "market entries, phases, options, funding, legacy retirements and objective terms"
+        return Story(b.label, a.label, f"the same plan (identical {what}).", tuple(points))
     graphs = {id(s): build_graph(s.scenario, s.plan) for s in (a, b) if s.scenario and s.plan}
-    points = entry_points(comparison, a, b, graphs)
+    points = _absent(a, b)
+    points += entry_points(comparison, a, b, graphs)
     points += _options(comparison, a, b)
     points += _terms(comparison, a, b)
     points += _caps(plan_a, plan_b, a.label, b.label)
     points += _milestones(a, b)
     points += _targets(a, b)
     points += _bindings(comparison, a, b)
-    if not points:
-        return Story(b.label, a.label, "the same plan (same entries, options and objective).")
+    points += _attribution(comparison, a, b, solve, how)
     return Story(b.label, a.label, _headline(comparison, a, b), tuple(points))
+
+
+def _attribution(
+    comparison: Comparison, a: Subject, b: Subject, solve: Solve | None, how: str
+) -> list[str]:
+    """What the counterfactuals attribute (two scenarios only: a plan file's making is unknown)."""
+    if a.plan is None or b.plan is None:
+        return []
+    if a.scenario is None or b.scenario is None or "plan" in (a.kind, b.kind):
+        return [
+            "Not attributed: a plan file says what was planned, not how, so no counterfactual "
+            "can be solved (compare the scenario files to have the changes attributed)."
+        ]
+    terms = comparison.terms
+    labels = (a.label, b.label)
+    return attribution(a.scenario, b.scenario, a.plan, b.plan, labels, solve, terms, how)
+
+
+def _absent(a: Subject, b: Subject) -> list[str]:
+    """Clusters and legacy systems (matched by cluster id and legacy name) one plan lacks."""
+    pa, pb = a.plan, b.plan
+    assert pa is not None and pb is not None
+    out = []
+    for plan, other, label in ((pa, pb, b.label), (pb, pa, a.label)):
+        missing = [cp.id for cp in plan.clusters if not has_cluster(other, cp.id)]
+        if missing:
+            noun = "clusters" if len(missing) > 1 else "cluster"
+            out.append(
+                f"The {noun} {join_names(missing)} {'are' if len(missing) > 1 else 'is'} "
+                f"not in {label}."
+            )
+        for cp in plan.clusters:
+            if not has_cluster(other, cp.id):
+                continue
+            names = {item.name for item in other.cluster(cp.id).legacy}
+            for item in cp.legacy:
+                if item.name not in names:
+                    out.append(f"{cp.id}'s legacy system {item.name} is not in {label}.")
+    return out
+
+
+def same_schedule(pa: Plan, pb: Plan) -> bool:
+    """Whether two plans schedule the same: the same clusters with the same entries, phases
+    (months, options, suppliers, costs), legacy retirements and funding; the plans' names, solver
+    details, entry windows and floats are not compared."""
+
+    def content(plan: Plan) -> list[object]:
+        return [
+            (
+                cp.id,
+                cp.entry,
+                [
+                    (p.id, p.start, p.end, p.option, sorted(p.uses.items()), p.cost)
+                    for p in cp.phases
+                ],
+                sorted((item.name, item.retired, item.extension_cost) for item in cp.legacy),
+                sorted((y, v) for y, v in cp.funding.items() if v),
+            )
+            for cp in sorted(plan.clusters, key=lambda cp: cp.id)
+        ]
+
+    return content(pa) == content(pb)
 
 
 def _headline(comparison: Comparison, a: Subject, b: Subject) -> str:
@@ -76,7 +147,8 @@ def _headline(comparison: Comparison, a: Subject, b: Subject) -> str:
         stagger = a.scenario.policy.stagger_months if a.scenario else 0
         how = "staggers them over" if span_b < span_a and stagger else "has them over"
         parts.append(
-            f"{b.label} {verb} the market entries of {join_names(group)} into "
+            f"{b.label} {verb} the market entries of {join_names(group)} "
+            f"{'within' if span_b < span_a else 'over'} "
             f"{months_text(span_b)} ({first}..{last}) where {a.label} {how} "
             f"{months_text(span_a)} ({entry_list(pa, group)})"
         )
@@ -86,7 +158,10 @@ def _headline(comparison: Comparison, a: Subject, b: Subject) -> str:
             for cid in changed
         ]
         parts.append(f"{b.label} moves the market entry of {join_names(moves)}")
-    effects = []
+    else:
+        parts.append(f"{b.label} enters every cluster in the same month as {a.label}")
+    effects: list[str] = []
+    last_cost = 0
     for term in comparison.terms:
         va, vb = pa.objective.get(term), pb.objective.get(term)
         if va is None or vb is None or va == vb:
@@ -97,38 +172,33 @@ def _headline(comparison: Comparison, a: Subject, b: Subject) -> str:
             effects.append(f"completion is {months_text(abs(vb - va))} {when} ({month_label(vb)})")
             continue
         amount = money_label(abs(vb - va)) if term in MONEY_TERMS else str(abs(vb - va))
-        effects.append(f"the {name} {'rises' if vb > va else 'falls'} by {amount}")
+        effects.append(f"the {name} {_verb(term, vb > va)} by {amount}")
+        if term in NET_TERMS:
+            last_cost = len(effects) - 1
+    net = _net(pa, pb)
+    if net is not None:
+        effects[last_cost] += f" (net {signed_money(net)})"
     text = "; ".join(parts)
     if effects:
-        text += (": " if text else "") + join_names(effects)
-        because = _main_causes(
-            a, b, pa.objective.get("extension_cost"), pb.objective.get("extension_cost")
-        )
-        if because:
-            text += f", mostly because {because}"
-    return (text or "the same objective with a different schedule") + "."
+        text += "; " + join_names(effects)
+    else:
+        text += "; every objective term is the same"
+    return text + "."
 
 
-def _main_causes(a: Subject, b: Subject, va: int | None, vb: int | None) -> str:
-    """The largest contributions to the extension cost's change, in the same direction."""
-    if va is None or vb is None or va == vb:
-        return ""
-    items = []
-    assert a.plan is not None and b.plan is not None
-    for cb in b.plan.clusters:
-        if not has_cluster(a.plan, cb.id):
-            continue
-        old = {item.name: item for item in a.plan.cluster(cb.id).legacy}
-        for item in cb.legacy:
-            if item.name in old and item.extension_cost != old[item.name].extension_cost:
-                delta = item.extension_cost - old[item.name].extension_cost
-                moved = item.retired - old[item.name].retired
-                if (delta > 0) == (vb > va):
-                    when = "later" if moved > 0 else "earlier"
-                    text = f"{cb.id} retires its legacy {months_text(abs(moved))} {when}"
-                    items.append((abs(delta), f"{text} ({signed_money(delta)})"))
-    items.sort(key=lambda item: -item[0])
-    return join_names([text for _, text in items[:2]])
+def _verb(term: str, up: bool) -> str:
+    """``rises``/``falls`` (``rise``/``fall`` for the plural ``late months``)."""
+    verb = "rise" if up else "fall"
+    return verb if term == "late_months" else verb + "s"
+
+
+def _net(pa: Plan, pb: Plan) -> int | None:
+    """The net change of the cost terms when both the extension and the delivery cost move
+    (their sum, the total cost; ``None`` otherwise)."""
+    if not all(t in pa.objective and t in pb.objective for t in NET_TERMS):
+        return None
+    deltas = [pb.objective[t] - pa.objective[t] for t in NET_TERMS]
+    return sum(deltas) if all(deltas) else None
 
 
 # -- options, terms, caps, bindings --------------------------------------------------------------
@@ -155,7 +225,8 @@ def _options(comparison: Comparison, a: Subject, b: Subject) -> list[str]:
                 )
                 full = _full_caps_over(b, pb.start, pb.end) if pb.cost < pa.cost else []
                 if full:
-                    text += f", with the {join_names(full)} cap full in {b.label} over those years"
+                    caps = f"{join_names(full)} cap{'s are' if len(full) > 1 else ' is'}"
+                    text += f"; in {b.label} the {caps} full over those years"
                 out.append(text + ".")
     return out
 
@@ -247,13 +318,21 @@ def _terms(comparison: Comparison, a: Subject, b: Subject) -> list[str]:
                 f"({months_text(vb - va, signed=True)}), set by the end of {last.id}'s last phase."
             )
             continue
-        verb = "rises" if vb > va else "falls"
+        verb = _verb(term, vb > va)
         delta = signed_money(vb - va)[1:] if term in MONEY_TERMS else str(abs(vb - va))
         text = f"The {name} {verb} by {delta} (from {_term_value(term, va)} to {_term_value(term, vb)})"
         reasons = _extension_reasons(a, b) if term == "extension_cost" else []
-        if term in ("delivery_cost", "total_cost", "net_cost"):
-            reasons = _cost_reasons(a, b)
+        if term in ("delivery_cost", "total_cost"):  # net cost: benefits are not per phase
+            reasons = _cost_reasons(a, b, with_extension=term == "total_cost")
         out.append(text + (": " + "; ".join(reasons) if reasons else "") + ".")
+    net = _net(pa, pb)
+    if net is not None:
+        total_a = sum(pa.objective[t] for t in NET_TERMS)
+        total_b = sum(pb.objective[t] for t in NET_TERMS)
+        out.append(
+            f"Net, the extension and delivery costs together {'rise' if net > 0 else 'fall'} by "
+            f"{money_label(abs(net))} (from {money_label(total_a)} to {money_label(total_b)})."
+        )
     return out
 
 
@@ -283,6 +362,34 @@ def _extension_reasons(a: Subject, b: Subject) -> list[str]:
                 f"{months_text(abs(moved))} {when} ({parts}; "
                 f"{signed_money(item.extension_cost - old.extension_cost)})"
             )
+    return out + _unmatched(a, b, "extension")
+
+
+def _unmatched(a: Subject, b: Subject, what: str) -> list[str]:
+    """The part of a cost change from clusters (or, for ``extension``, legacy systems) that one
+    plan lacks: each with its whole cost, so the items add up to the change."""
+    pa, pb = a.plan, b.plan
+    assert pa is not None and pb is not None
+    out = []
+    for plan, other, sign, label in ((pb, pa, 1, a.label), (pa, pb, -1, b.label)):
+        for cp in plan.clusters:
+            if not has_cluster(other, cp.id):
+                if what == "extension":
+                    cost = sum(x.extension_cost for x in cp.legacy)
+                else:
+                    cost = _cluster_cost(cp, what == "total")
+                if cost:
+                    out.append(f"{cp.id}, not in {label} ({signed_money(sign * cost)})")
+                continue
+            if what != "extension":
+                continue
+            names = {x.name for x in other.cluster(cp.id).legacy}
+            for item in cp.legacy:
+                if item.name not in names and item.extension_cost:
+                    out.append(
+                        f"{cp.id}'s {item.name}, not in {label} "
+                        f"({signed_money(sign * item.extension_cost)})"
+                    )
     return out
 
 
@@ -296,13 +403,20 @@ def _replaced_by(scenario: Scenario | None, cid: str, name: str) -> str | None:
     return next((item.replaced_by for item in cluster.legacy if item.name == name), None)
 
 
-def _cost_reasons(a: Subject, b: Subject) -> list[str]:
+def _cost_reasons(a: Subject, b: Subject, with_extension: bool = False) -> list[str]:
+    """Each cluster's part of the change in the delivery cost (with its legacy systems'
+    extension cost too, for the total cost)."""
     out = []
     for ca, cb in _paired(a, b):
-        delta = sum(p.cost for p in cb.phases) - sum(p.cost for p in ca.phases)
+        delta = _cluster_cost(cb, with_extension) - _cluster_cost(ca, with_extension)
         if delta:
             out.append(f"{cb.id} {signed_money(delta)}")
-    return out
+    return out + _unmatched(a, b, "total" if with_extension else "delivery")
+
+
+def _cluster_cost(cp: ClusterPlan, with_extension: bool) -> int:
+    cost = sum(p.cost for p in cp.phases)
+    return cost + (sum(x.extension_cost for x in cp.legacy) if with_extension else 0)
 
 
 def _caps(pa: Plan, pb: Plan, la: str, lb: str) -> list[str]:
@@ -310,7 +424,14 @@ def _caps(pa: Plan, pb: Plan, la: str, lb: str) -> list[str]:
     out = []
     for cap in pb.caps:
         old = caps_a.get(cap.name)
-        if old is None or old.released == cap.released:
+        if old is None:
+            continue
+        if old.released == cap.released:
+            if old.amount != cap.amount:
+                out.append(
+                    f"The {cap.name} cap is {money_label(cap.amount)} in {lb} against "
+                    f"{money_label(old.amount)} in {la}; both release {money_label(cap.released)}."
+                )
             continue
         out.append(
             f"The {cap.name} cap releases {money_label(cap.released)} of {money_label(cap.amount)} "

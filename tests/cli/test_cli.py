@@ -156,6 +156,17 @@ def test_out_of_range_solve_options_are_one_line_of_bad_input(capsys, option, va
     assert "internal error" not in err
 
 
+def test_milp_engine_highs_solves_and_is_refused_without_the_milp(tmp_path, capsys):
+    plan = tmp_path / "plan.json"
+    assert main([str(BASE), "--solver", "milp", "--milp-engine", "highs", "--quiet",
+                 "--json", str(plan)]) == 0  # fmt: skip
+    assert json.loads(plan.read_text())["solver"]["name"] == "milp-highs"
+    assert capsys.readouterr().out.endswith(": optimal\n")
+    assert main([str(BASE), "--milp-engine", "highs", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err == "error: --milp-engine: applies only with --solver milp, not cp-sat\n"
+
+
 def test_infeasible_scenario_exits_3_and_names_the_conflicting_rules(tmp_path, capsys):
     # One market slot, six-month tenders: both clusters cannot enter by 2024-03.
     scenario = TINY.replace("HARD", "2025-12").replace(

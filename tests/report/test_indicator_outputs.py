@@ -173,3 +173,13 @@ def test_indicators_follow_the_plan_not_typed_in():
     first = json.loads(plan_json(plan, sc))["indicators"]["years"][0]
     later = json.loads(plan_json(moved, sc))["indicators"]["years"][0]
     assert first["stages"]["implementing"] == [] and later["stages"]["implementing"] == ["a"]
+
+
+def test_a_figure_claimed_not_given_must_be_so():
+    sc, plan = _tiny()
+    given = json.loads(plan_json(plan, sc))["indicators"]
+    given["not_given"]["users"] = "not given for b"  # b gives its users
+    given["years"][0]["remark"] = "a later version's field"  # unknown keys are ignored
+    assert indicator_mismatches(sc, plan, given) == [
+        "indicators.not_given.users: reported as not given, but the scenario gives it"
+    ]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from builders import Budget, Cap, Policy, Supplier, cluster, m, phase, plan_of, scenario
+from compare_truth import contradictions
 
 from scheduler.analysis.bindings import binding_rules, month_ranges
 from scheduler.cli.main import main
@@ -113,6 +114,7 @@ def test_comparison_differences_and_summary() -> None:
     assert facts is not None and facts.entry == m("2025-01")
     story = comparison.summary[0]
     assert story.subject == "second" and story.baseline == "first"
+    assert contradictions(story, *subjects()) == []  # every sentence recomputed from the plans
     text = story.text
     assert "second moves the market entry of c from 2024-08 to 2025-01" in story.headline
     assert (
@@ -160,7 +162,7 @@ def test_cli_compare_base_vs_actual(tmp_path: Path, capsys: pytest.CaptureFixtur
     )
     text = " ".join(capsys.readouterr().out.split())
     assert code == 0
-    assert "bunches the market entries of synergy, matrix and unity into 6 months" in text
+    assert "bunches the market entries of synergy, matrix and unity within 6 months" in text
     assert "(2023-06..2023-12) where base staggers them over 16 months" in text
     assert "extension cost rises by £17.4m" in text
     assert "defence enters 2024-08 instead of 2023-10" in text

@@ -3,6 +3,7 @@ actuals did and what the re-optimisation chose; an overrun is never "an option n
 
 from __future__ import annotations
 
+from compare_truth import contradictions
 from loading import write
 
 from scheduler.pipeline import solve
@@ -51,6 +52,7 @@ def test_an_overrun_is_the_actuals_and_a_moved_entry_is_the_reoptimisation(tmp_p
     assert a_base.phase("implement").option == 1  # fast: 18 months planned
     assert now.plan.cluster("a").phase("implement").months == 30  # 2024-06 .. 2026-11
     (story,) = compare([base, now]).summary
+    assert contradictions(story, base, now) == []  # every sentence recomputed from the plans
     text = story.text
     moved = next(point for point in story.points if point.startswith("Milestones moved"))
     assert (

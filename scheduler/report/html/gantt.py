@@ -3,6 +3,10 @@
 A month ``m`` is the span ``[m, m + 1)`` on the axis, so a phase ``start .. end`` is a bar from
 ``start`` to ``end + 1``; an event "at the end of month m" (award, go-live, an expiry, a deadline)
 is drawn at ``m + 1`` and a market entry (the first month of the tender) at ``m``.
+
+With a status date ``D`` the plan is drawn apart from history: a vertical line at ``D`` (the start
+of the status month), and every month before it that a phase ran (a finished phase, or the past
+part of a running one) washed out and dotted, so what happened reads apart from what is planned.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scheduler.analysis.graph import ChainLink, uses_text
-from scheduler.plan import ClusterPlan, Plan
+from scheduler.plan import ClusterPlan, PhasePlan, Plan
 from scheduler.report.html.charts import PALETTE, chart_svg, fy_axis, new_figure
 from scheduler.report.html.page import figure, table
 from scheduler.rules.schedule import option_label
@@ -22,6 +26,8 @@ from scheduler.units import fy_months, millions, month_label, window_text
 __all__ = ["GanttMarks", "draw_gantt", "gantt_section", "month_span", "phase_colours"]
 
 BAR = 0.56  # bar height, in rows
+HISTORY = dict(facecolors=(1.0, 1.0, 1.0, 0.55), edgecolors="#444444", hatch="..", linewidth=0)
+STATUS_COLOUR = "#6a1b9a"
 MARKERS: dict[str, dict[str, Any]] = {
     "entry": dict(marker="^", color="#1b1b1b", markersize=7, linestyle="none"),
     "award": dict(marker="D", color="#1b1b1b", markersize=5, linestyle="none"),
@@ -103,6 +109,20 @@ def draw_gantt(
     for cluster_plan in plan.clusters:
         row = rows[cluster_plan.id]
         _draw_cluster(ax, scenario, cluster_plan, row, span, colours, marks, name)
+        if plan.status_date is not None:
+            _draw_history(ax, cluster_plan, row, plan.status_date, name)
+    if plan.status_date is not None and span[0] <= plan.status_date <= span[1] + 1:
+        ax.axvline(plan.status_date, color=STATUS_COLOUR, linewidth=1.5, zorder=5)
+        ax.annotate(
+            f"status date {month_label(plan.status_date)}",
+            (plan.status_date, -0.5),
+            fontsize=7,
+            color=STATUS_COLOUR,
+            ha="left",
+            va="bottom",
+            xytext=(3, 0),
+            textcoords="offset points",
+        )
     if scenario.policy.deadline is not None:
         ax.axvline(scenario.policy.deadline + 1, color="#b00020", linestyle="--", linewidth=1)
         ax.annotate(
@@ -187,7 +207,21 @@ def _draw_cluster(
             ax.plot([system.hard_deadline + 1], [row], **MARKERS["hard_deadline"])
 
 
-def legend_handles(colours: dict[str, str], marks: GanttMarks, scenario: Scenario) -> list[Any]:
+def _draw_history(ax: Any, cluster_plan: ClusterPlan, row: int, status: int, name: str) -> None:
+    """Wash out and dot the months ``start .. min(end, status - 1)`` of each phase that ran
+    before the status date (history); its SVG id is ``history_<bar id>``."""
+    for phase in cluster_plan.phases:
+        if not phase.actual or phase.start >= status:
+            continue
+        months = min(phase.end + 1, status) - phase.start
+        overlay = ax.broken_barh([(phase.start, months)], (row - BAR / 2, BAR), **HISTORY)
+        span = f"{month_label(phase.start)}_{month_label(phase.end)}"
+        overlay.set_gid(f"history_{name}_{_safe(cluster_plan.id)}_{_safe(phase.id)}_{span}")
+
+
+def legend_handles(
+    colours: dict[str, str], marks: GanttMarks, scenario: Scenario, status: int | None = None
+) -> list[Any]:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -204,6 +238,19 @@ def legend_handles(colours: dict[str, str], marks: GanttMarks, scenario: Scenari
         )
     if marks.moved:
         handles.append(Patch(facecolor="white", edgecolor="#1b1b1b", hatch="///", label="moved"))
+    if status is not None:
+        handles.append(
+            Patch(facecolor="#bbbbbb", edgecolor="#444444", hatch="..", label="history (actual)")
+        )
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color=STATUS_COLOUR,
+                linewidth=1.5,
+                label=f"status date {month_label(status)}",
+            )
+        )
     return handles
 
 
@@ -216,7 +263,7 @@ def gantt_svg(scenario: Scenario, plan: Plan, chain: Sequence[ChainLink]) -> str
         ax = fig.subplots()
         draw_gantt(ax, scenario, plan, span, colours, marks)
         fig.legend(
-            handles=legend_handles(colours, marks, scenario),
+            handles=legend_handles(colours, marks, scenario, plan.status_date),
             loc="outside lower center",
             ncols=6,
             fontsize=8,
@@ -241,7 +288,20 @@ def phase_table(scenario: Scenario, plan: Plan) -> str:
         for p in c.phases
     ]
     headers = ["cluster", "phase", "option", "start", "end", "months", "cost £m", "suppliers"]
+    if plan.status_date is not None:
+        states = [_state(p, plan.status_date) for c in plan.clusters for p in c.phases]
+        rows = [[*row, state] for row, state in zip(rows, states, strict=True)]
+        headers.append("as at " + month_label(plan.status_date))
     return table(headers, rows, numeric=(5, 6), caption="Phases")
+
+
+def _state(phase: PhasePlan, status: int) -> str:
+    """``history (finished)``, ``history, running: 41 months to go`` or ``plan``."""
+    if not phase.actual:
+        return "plan"
+    if phase.end < status:
+        return "history (finished)"
+    return f"history, running: {phase.end - status + 1} months to go"
 
 
 def milestone_table(scenario: Scenario, plan: Plan) -> str:
@@ -286,5 +346,10 @@ def gantt_section(scenario: Scenario, plan: Plan, chain: Sequence[ChainLink]) ->
         "Bars are phases (label: phase and chosen option, where it fits); outlined bars are on the "
         "critical chain. Gridlines mark the start of each financial year."
     )
+    if plan.status_date is not None:
+        note += (
+            f" The line marks the status date {month_label(plan.status_date)}: the washed-out, "
+            "dotted months before it are history (actuals, fixed); the rest is the plan."
+        )
     tables = milestone_table(scenario, plan) + legacy_table(scenario, plan)
     return figure(gantt_svg(scenario, plan, chain), tables, note) + phase_table(scenario, plan)

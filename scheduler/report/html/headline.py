@@ -1,5 +1,5 @@
-"""The report's headline: status, the objective terms with their proven bounds, what binds, and
-the critical chain."""
+"""The report's headline: status, the objective terms with their proven bounds, the targets (met
+or missed, by how many months), what binds, and the critical chain."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from collections.abc import Sequence
 
 from scheduler.analysis.bindings import binding_rules
 from scheduler.analysis.graph import ChainLink
+from scheduler.analysis.targets import TargetResult, target_results
 from scheduler.plan import Plan
 from scheduler.report.html.page import esc, table
 from scheduler.scenario.data import Scenario
 from scheduler.terms import TERMS, term_gap, term_text
+from scheduler.units import month_label
 
 __all__ = ["chain_section", "headline_section", "objective_rows"]
 
@@ -51,13 +53,23 @@ def headline_section(scenario: Scenario, plan: Plan) -> str:
         )
         items = "".join(f"<li>{esc(line.strip())}</li>" for line in plan.explanation)
         return "".join(parts) + f"<p>{esc(title)}</p><ul class=plain>{items}</ul>"
-    kpis = [(row[0], row[1]) for row in objective_rows(scenario, plan)]
-    kpis += [("clusters", str(len(plan.clusters)))]
+    if plan.status_date is not None:
+        parts.append(
+            f"<p>Status date: {esc(month_label(plan.status_date))} (the plan is made as at its "
+            "start; what happened before it is history, fixed).</p>"
+        )
+    kpis = [(row[0], row[1], "") for row in objective_rows(scenario, plan)]
+    kpis += [("clusters", str(len(plan.clusters)), "")]
+    targets = target_results(scenario, plan)
+    kpis += [
+        (f"target: {r.target.name}", _verdict(r), "met" if r.met else "missed") for r in targets
+    ]
     parts.append(
         '<ul class="kpis">'
         + "".join(
-            f'<li><span class="value">{esc(v)}</span><span class="label">{esc(k)}</span></li>'
-            for k, v in kpis
+            f'<li{f" class={css}" if css else ""}><span class="value">{esc(v)}</span>'
+            f'<span class="label">{esc(k)}</span></li>'
+            for k, v, css in kpis
         )
         + "</ul>"
     )
@@ -68,6 +80,9 @@ def headline_section(scenario: Scenario, plan: Plan) -> str:
             caption="Objective",
         )
     )
+    if targets:
+        rows = [[r.target.name, month_label(r.target.month), r.text()] for r in targets]
+        parts.append(table(["target", "by", "result"], rows, caption="Targets"))
     bindings = binding_rules(plan, scenario)
     if bindings:
         rows = [[b.title, b.detail] for b in bindings]
@@ -75,6 +90,13 @@ def headline_section(scenario: Scenario, plan: Plan) -> str:
     else:
         parts.append('<p class="note">No rule is at its limit.</p>')
     return "".join(parts)
+
+
+def _verdict(result: TargetResult) -> str:
+    """``met, 3 months to spare`` / ``missed by 36 months``."""
+    months = abs(result.margin)
+    unit = "month" if months == 1 else "months"
+    return f"met, {months} {unit} to spare" if result.met else f"missed by {months} {unit}"
 
 
 def chain_section(plan: Plan, chain: Sequence[ChainLink]) -> str:

@@ -124,6 +124,8 @@ nav a { color: var(--accent); }
            min-width: 10rem; }
 .kpis .value { display: block; font-size: 1.3rem; font-weight: bold; }
 .kpis .label { font-size: .8rem; color: var(--muted); }
+.kpis li.met { border-color: var(--good); } .kpis li.met .value { color: var(--good); }
+.kpis li.missed { border-color: var(--bad); } .kpis li.missed .value { color: var(--bad); }
 table.data { border-collapse: collapse; font-size: .85rem; margin: .3rem 0 .8rem; }
 table.data caption { text-align: left; font-weight: bold; padding-bottom: .2rem; }
 table.data th, table.data td { border-bottom: 1px solid var(--rule); padding: .15rem .5rem;

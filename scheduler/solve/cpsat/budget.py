@@ -78,6 +78,8 @@ def _lookup(
 def _phase_spend(
     built: ModelCore, name: str, pv: PhaseVars, per_year: dict, maxima: dict[int, int]
 ) -> None:
+    if not any(mode.cost for mode in pv.modes):
+        return  # no spend in any year (a PSPLIB activity): nothing to look up
     lo = pv.start_lo
     _, hi = domain_bounds(pv.start)
     tables: dict[int, list[int]] = {}
@@ -119,7 +121,9 @@ def add_releases(built: ModelCore) -> None:
 
     The releases of years ended before the status date are facts (``built.history_funding``,
     :func:`scheduler.solve.history.history_funding`): no variable, no cover rule for those
-    years; with carry-forward they count in the cumulative cover of later years."""
+    years; with carry-forward they count in the cumulative cover of later years. A year in which
+    the cluster can spend nothing releases nothing: ``n[c,y] = 0``, a constant, with no rule (a
+    PSPLIB activity, which costs nothing, gets no release variable at all)."""
     budget = built.scenario.budget
     tranche = budget.tranche_k if budget else 1
     carry = budget is not None and budget.carry_forward
@@ -142,6 +146,11 @@ def add_releases(built: ModelCore) -> None:
                 )
                 continue
             most = total_max if carry else cv.spend_max.get(year, 0)
+            if most == 0:  # nothing to cover (no cost, or none that can fall in this year)
+                cv.tranches[year] = 0
+                released.append(0)
+                spent.append(spend)
+                continue
             count = built.model.new_int_var(0, -(-most // tranche), f"{cid}.tranches{year}")
             cv.tranches[year] = count
             if carry:

@@ -28,17 +28,14 @@ from __future__ import annotations
 
 import itertools
 import math
-import os
-import sys
 import time
 from dataclasses import dataclass, field
-from types import ModuleType
-from typing import Any
 
 import numpy as np
 
 from scheduler.scenario.data import Cluster, Mode, Scenario
 from scheduler.solve.cpsat.assign import admissible_range, eligible
+from scheduler.solve.highs import quiet_highs
 from scheduler.units import monthly_spread, to_thousands
 
 MAX_NONZEROS = 20_000_000  # about 1.5 GB of coordinates; 1,000 generated clusters: 3.8 million
@@ -141,7 +138,7 @@ def lp_bound(
     row, col, val = row[order], col[order], val[order]
     lower, upper = np.array(rows.lower), np.array(rows.upper)
     starts = np.concatenate([[0], np.cumsum(np.bincount(row, minlength=len(lower)))])
-    highs = _quiet_highs(highspy)
+    highs = quiet_highs()
     highs.setOptionValue("threads", 1)
     highs.setOptionValue("time_limit", max(0.1, time_limit - (time.monotonic() - started)))
     lp = highspy.HighsLp()
@@ -173,23 +170,6 @@ def _capacity_nonzeros(blocks: list[_Block]) -> int:
         len(block.entries) * sum(mode.months for mode in block.modes if mode.uses)
         for block in blocks
     )
-
-
-def _quiet_highs(highspy: ModuleType) -> Any:
-    """A ``Highs`` with output off. HiGHS writes its banner to file descriptor 1 when the first
-    one is made, before any option can be set, so that descriptor is pointed at /dev/null
-    meanwhile (the terminal report and ``--json -`` own stdout)."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "wb") as null:
-            os.dup2(null.fileno(), 1)
-            highs = highspy.Highs()
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-    highs.setOptionValue("output_flag", False)
-    return highs
 
 
 def _safe_bound(cost, row, col, val, lower, upper, duals) -> float:

@@ -1,4 +1,4 @@
-"""Solving a scenario as a MILP with PuLP and CBC: the cross-check of the CP-SAT backend.
+"""Solving a scenario as a MILP with PuLP and CBC or HiGHS: the cross-check of the CP-SAT backend.
 
 The model is :class:`~scheduler.solve.milp.model.MilpModel` (time-indexed, one binary per cluster,
 entry month and option/wait pattern). Objective stages are solved by the same driver as CP-SAT's
@@ -16,11 +16,19 @@ without the option. The serial code is also reproducible for a given seed; CBC h
 deterministic time, so the wall-clock limit still applies. A warm-start plan (``options.hint``) is
 not used by this backend (``SolveStats.hint == "none"``). CBC runs as a child process; ``stop``
 (a first Ctrl-C or SIGTERM) sends it SIGINT, on which CBC stops with its best solution.
+
+HiGHS (``options.milp_engine == "highs"``, ``--milp-engine highs``) is the same model through
+PuLP's ``HiGHS`` interface, solved in this process by ``highspy``: one thread, ``random_seed``
+the seed, the same zero relative and half-unit absolute gap. It starts each later stage from the
+last solution (``setSolution``), reports its dual bound for a stage it did not prove, and ``stop``
+cancels its solve (``cancelSolve``). PuLP's ``HiGHS_CMD`` needs a ``highs`` executable, which the
+``highspy`` wheel does not ship, so it is not used.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib.metadata
 import math
 import os
 import signal
@@ -33,20 +41,20 @@ import pulp
 from scheduler.rules.evaluate import ClusterDecision
 from scheduler.scenario.data import Scenario
 from scheduler.solve.common import ClusterValues, Values
+from scheduler.solve.highs import quiet_highs
 from scheduler.solve.lexico import Stage, StageResult
 from scheduler.solve.milp.model import Candidate, MilpModel
 from scheduler.solve.options import SolveOptions
 from scheduler.terms import OBJECTIVE_TERMS, from_model
 
+ENGINE_LABELS = {"cbc": "CBC", "highs": "HiGHS"}
 _STATUS = {pulp.LpSolutionOptimal: "OPTIMAL", pulp.LpSolutionIntegerFeasible: "FEASIBLE"}
 
 
 class MilpBackend:
-    """One scenario's MILP, driven stage by stage by :mod:`scheduler.solve.lexico`."""
+    """One scenario's MILP, driven stage by stage by :mod:`scheduler.solve.lexico`, solved by CBC
+    or HiGHS (``options.milp_engine``)."""
 
-    name = "milp-cbc"
-    label = "The MILP solver (CBC)"
-    version = f"pulp {pulp.__version__}"
     workers = 1
     least_seconds = 1.0
     counts_work = False
@@ -56,6 +64,12 @@ class MilpBackend:
     ) -> None:
         self.scenario = scenario
         self.options = options
+        self.engine = options.milp_engine
+        self.name = f"milp-{self.engine}"
+        self.label = f"The MILP solver ({ENGINE_LABELS[self.engine]})"
+        self.version = f"pulp {pulp.__version__}"
+        if self.engine == "highs":
+            self.version += f", highspy {importlib.metadata.version('highspy')}"
         self.built = MilpModel(scenario, should_stop=should_stop)
         self.stages_solved = 0
         self.terms: dict[str, int] = {}
@@ -74,14 +88,30 @@ class MilpBackend:
             # file, which CBC then refuses; a zero objective over a real column avoids it.
             expression = pulp.LpAffineExpression({built.problem.variables()[0]: 0})
         built.problem.setObjective(expression)
-        built.problem.solve(_cbc(self.options, seconds, warm=self.stages_solved > 0))
+        warm = self.stages_solved > 0
+        if self.engine == "highs":
+            built.problem.solve(_Highs(self.options, seconds, warm))
+        else:
+            built.problem.solve(_cbc(self.options, seconds, warm))
         self.stages_solved += 1
         status = _status(built.problem)
         if status not in ("OPTIMAL", "FEASIBLE"):
             return StageResult(status)
         self.terms = _term_values(built)
         value = sum(weight * self.terms[name] for name, weight in stage)
-        return StageResult(status, value, value if status == "OPTIMAL" else None)
+        return StageResult(status, value, value if status == "OPTIMAL" else self._bound(stage))
+
+    def _bound(self, stage: Stage) -> int | None:
+        """HiGHS's dual bound on a stage it did not prove, in model units (CBC's is not read).
+        The scaled objective is integral, so the bound is rounded up less a tolerance."""
+        highs = getattr(self.built.problem, "solverModel", None)
+        if self.engine != "highs" or highs is None:
+            return None
+        dual = highs.getInfo().mip_dual_bound
+        if not math.isfinite(dual):
+            return None
+        _, scale, constant = _scaled(self.built.stage(stage))
+        return math.ceil(dual - 1e-6 * max(1.0, abs(dual))) * scale + constant
 
     def hold(self, stage: Stage, value: int) -> None:
         expression, scale, constant = _scaled(self.built.stage(stage))
@@ -95,8 +125,14 @@ class MilpBackend:
         self.built.completion.setInitialValue(self.terms["completion"])  # exact, for the warm start
 
     def stop(self) -> None:
-        """CBC runs as a child process that PuLP does not expose: find it (Linux ``/proc``; a
-        no-op elsewhere, where CBC gets a terminal's Ctrl-C itself) and send it SIGINT."""
+        """HiGHS: cancel its solve. CBC runs as a child process that PuLP does not expose: find
+        it (Linux ``/proc``; a no-op elsewhere, where CBC gets a terminal's Ctrl-C itself) and
+        send it SIGINT."""
+        if self.engine == "highs":
+            highs = getattr(self.built.problem, "solverModel", None)
+            if highs is not None:
+                highs.cancelSolve()
+            return
         for pid in _cbc_children():
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGINT)
@@ -158,6 +194,53 @@ def _cbc(options: SolveOptions, seconds: float, warm: bool) -> pulp.PULP_CBC_CMD
             warmStart=warm,
             options=[f"randomCbcSeed {seed}", f"randomSeed {seed}"],
         )
+
+
+class _Highs(pulp.HiGHS):
+    """PuLP's HiGHS interface (``highspy``, in this process), made quiet, seeded, serial and
+    solving to an absolute gap below one unit of the scaled objective; with ``warm`` it starts
+    from the variables' values (the last stage's solution, :meth:`MilpBackend.hint_last`)."""
+
+    def __init__(self, options: SolveOptions, seconds: float, warm: bool) -> None:
+        super().__init__(
+            msg=False,
+            gapRel=0,
+            gapAbs=0.5,
+            threads=1,
+            timeLimit=seconds,
+            random_seed=options.seed,
+            log_to_console=options.log,
+            output_flag=options.log,
+        )
+        self.warm = warm
+
+    def createAndConfigureSolver(self, lp: pulp.LpProblem) -> None:
+        """PuLP's own makes a ``Highs`` that prints its banner; this one is made quietly."""
+        lp.solverModel = quiet_highs()
+        for key, value in _highs_options(self).items():
+            lp.solverModel.setOptionValue(key, value)
+
+    def callSolver(self, lp: pulp.LpProblem) -> None:
+        if self.warm:
+            import highspy
+
+            solution = highspy.HighsSolution()
+            solution.col_value = [var.varValue or 0.0 for var in lp.variables()]
+            solution.value_valid = True
+            lp.solverModel.setSolution(solution)
+        super().callSolver(lp)
+
+
+def _highs_options(solver: _Highs) -> dict[str, object]:
+    """The HiGHS options PuLP would set (gaps, threads, time limit) and the engine's own."""
+    options: dict[str, object] = {
+        "mip_rel_gap": solver.gapRel,
+        "mip_abs_gap": solver.gapAbs,
+        "threads": solver.threads,
+        "time_limit": float(solver.timeLimit),
+    }
+    options.update(solver.optionsDict)
+    return options
 
 
 def _cbc_children() -> list[int]:

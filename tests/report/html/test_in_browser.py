@@ -154,3 +154,36 @@ def test_compare_and_sweep_pages_in_a_browser(browser, tmp_path):
     _open(browser, compare_page)
     moved = browser.find_elements(By.CSS_SELECTOR, "svg [id^='compare-plan1_synergy_']")
     assert len(moved) == 3, "actual-2023's synergy phases are drawn in the second panel"
+
+
+def test_status_date_line_and_history_stand_at_their_months(browser, tmp_path):
+    """status-2025: each phase's history overlay covers exactly its months before the status date
+    (a finished phase whole, a running one up to the status date), on the bar's own scale."""
+    from selenium.webdriver.common.by import By
+
+    scenario = ROOT / "scenarios" / "status-2025.yaml"
+    command = [sys.executable, "-m", "scheduler", str(scenario), "--deterministic", "--quiet"]
+    subprocess.run([*command, "--out", str(tmp_path)], check=True, cwd=ROOT, capture_output=True)
+    page = tmp_path / "report.html"
+    console, urls = _open(browser, page)
+    _assert_clean(console, urls, page)
+    plan = Plan.read(tmp_path / "plan.json")
+    assert plan.status_date is not None
+    bars = {}
+    for bar in browser.find_elements(By.CSS_SELECTOR, "svg [id^='gantt-bar_']"):
+        _, cluster, phase, start, end = bar.get_attribute("id").split("_")
+        bars[(cluster, phase)] = (parse_month(start), parse_month(end), bar.rect)
+    overlays = {}
+    for overlay in browser.find_elements(By.CSS_SELECTOR, "svg [id^='gantt-history_bar_']"):
+        _, _, cluster, phase, _, _ = overlay.get_attribute("id").split("_")
+        overlays[(cluster, phase)] = overlay.rect
+    expected = {
+        (c.id, p.id) for c in plan.clusters for p in c.phases if p.actual
+    }  # every phase with actuals started before the status date
+    assert set(overlays) == expected and expected
+    for key, rect in overlays.items():
+        start, end, bar = bars[key]
+        per_month = bar["width"] / (end - start + 1)
+        months = min(end + 1, plan.status_date) - start
+        assert abs(rect["x"] - bar["x"]) < 1.5, key
+        assert abs(rect["width"] - months * per_month) < 2, key
