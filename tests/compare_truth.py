@@ -1054,6 +1054,44 @@ def _words(field: str, value: int | None) -> str:
     return "none" if value is None else month_label(value)
 
 
+@claim(r"One at a time \(«B» otherwise unchanged\): (.+)\.")
+def _one_at_a_time(pair: Pair, match: re.Match, solve: Callable[[Scenario], Plan] | None) -> None:
+    need(solve is not None, "a counterfactual needs a solve to check")
+    a, b = pair.scenario("A"), pair.scenario("B")
+    field = {"entry": "fixed_entry", "earliest entry": "earliest_entry"}
+    field["latest entry"] = "latest_entry"
+    for part in match.group(1).split("; with "):
+        found = re.fullmatch(
+            rf"(?:with )?([\w-]+)'s (entry|earliest entry|latest entry) (.+?) as in «A», "
+            rf"(?:the )?([a-z ]+) (?:is|are) ({MONEY}|{MONTH}|\d+ months?), which (removes|reduces|"
+            rf"does not reduce) its (.+?) (rise|fall|delay|advance)(?: and (.+) more| to (.+))?",
+            part,
+        )
+        need(found is not None, f"unknown {part!r}")
+        cid, name = found.group(1), field[found.group(2)]
+        need(_words(name, getattr(a.cluster(cid), name)) == found.group(3), f"{cid} in A")
+        need(getattr(a.cluster(cid), name) != getattr(b.cluster(cid), name), f"{cid} alike")
+        clusters = tuple(
+            replace(c, **{name: getattr(a.cluster(cid), name)}) if c.id == cid else c
+            for c in b.clusters
+        )
+        plan = solve(replace(b, clusters=clusters))  # type: ignore[misc]
+        term = LABELS[found.group(4)]
+        va, vb, vc = (pair.objective("A", term), pair.objective("B", term), plan.objective[term])
+        shown = month_label(vc) if term == "completion" else money_label(vc)
+        need(term == "late_months" or shown == found.group(5), f"{cid}: {term} value")
+        left, change = vc - va, vb - va
+        verdict = found.group(6)
+        if verdict == "removes":
+            need(left * change <= 0, "not removed")
+        elif verdict == "reduces":
+            need(0 < left / change < 1, "not reduced")
+            show = money_label if "£" in found.group(5) else (lambda x: f"{x} months")
+            need(found.group(10) == show(abs(left)) or term != "extension_cost", "reduced to")
+        else:
+            need(left / change >= 1, "it does reduce")
+
+
 def _plain(scenario: Scenario) -> Scenario:
     return replace(scenario, name="", description="", source="", warnings=(), risk=None)
 
