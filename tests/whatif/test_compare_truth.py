@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -454,3 +455,8 @@ def test_no_sentence_of_the_shipped_comparisons_is_contradicted(
         assert "(net -£14.6m)" in text
         assert "attributed to the fixed entries of synergy, matrix and unity" in text
         assert "nothing is attributed to the stagger rule" in text
+        assert "One at a time (actual-2023 otherwise unchanged): with synergy's entry free" in text
+        point = next(p for p in story.points if p.startswith("One at a time"))
+        figure = re.search(r"is (£[\d.]+m), which reduces", point).group(1)  # type: ignore[union-attr]
+        wrong = replace(story, points=tuple(p.replace(figure, "£1m") for p in story.points))
+        assert contradictions(wrong, subjects[0], subjects[1], solved)
