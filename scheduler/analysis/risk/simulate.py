@@ -98,6 +98,9 @@ class RiskResult:
     criticality: tuple[tuple[str, float], ...]  # (cluster phase, index), in plan order
     events: tuple[tuple[str, float], ...]  # (event, share of runs it happened in)
     detail: Runs | None = field(default=None, compare=False, repr=False)
+    # at a status date: the month, and the phases with actuals (finished, running) it holds fixed
+    status_date: int | None = None
+    history: tuple[int, int] = (0, 0)
 
     def standard_error(self, p: float) -> float:
         return standard_error(p, self.runs)
@@ -275,4 +278,6 @@ def simulate(
         criticality=criticality,
         events=events,
         detail=done,
+        status_date=scenario.status_date,
+        history=(sum(job.finished for job in jobs), sum(job.running for job in jobs)),
     )
