@@ -35,6 +35,7 @@ __all__ = ["Difference", "attribution", "differences", "undo"]
 
 Solve = Callable[[Scenario], Plan]
 FULL, PART = "full", "part"  # how much of a change a counterfactual accounts for
+MAX_COUNTERFACTUALS = 8  # solves per pair of plans, each bounded by the caller's time limit
 
 
 @dataclass(frozen=True)
@@ -299,7 +300,8 @@ def attribution(
         ]
     out: list[str] = []
     attributed: set[str] = set()
-    solved = False
+    solved, solves, skipped = False, 0, []
+    refine: list[Difference] = []
     for item in found:
         for direction in ("undone", "alone"):
             if direction == "undone":
@@ -312,7 +314,11 @@ def attribution(
                 continue  # the only difference: the comparison itself is this counterfactual
             if _plain(counterfactual) == _plain(a):
                 plan_c, where = plan_a, f"{where} (which is {label_a}'s scenario)"
+            elif solves >= MAX_COUNTERFACTUALS:
+                skipped.append(item.name)
+                continue
             else:
+                solves += 1
                 try:
                     plan_c, solved = solve(counterfactual), True
                 except ScenarioError as error:  # e.g. a fixed entry outside the other's bounds
@@ -325,6 +331,15 @@ def attribution(
             text, explained = _sentence(where, item, direction, plan_a, plan_b, plan_c, moved)
             out.append(text)
             attributed |= explained
+            if direction == "undone" and explained and len(item.items) > 1:
+                refine.append(item)
+    for item in refine:  # which of a group's clusters it is, when solves are left for it
+        if solves + len(item.items) > MAX_COUNTERFACTUALS:
+            skipped.append(f"{item.name} one at a time")
+            continue
+        solves += len(item.items)
+        labels2 = (label_a, label_b)
+        out.append(_one_at_a_time(a, b, plan_a, plan_b, item, labels2, moved[0], solve))
     rest = [TERMS[t].label if t in TERMS else t for t in moved if t not in attributed]
     checked = (
         f"Checked by solving {label_b} with each difference from {label_a} undone, and "
@@ -334,10 +349,50 @@ def attribution(
         f"{found[0].name}"
     )
     tail = f"{checked}; the {join_names(rest)} change is not attributed" if rest else checked
+    if skipped:
+        names = join_names(list(dict.fromkeys(skipped)))
+        tail += f"; {names} not checked (at most {MAX_COUNTERFACTUALS} solves a comparison)"
     if not complete:
         tail += f"; {label_b} also differs from {label_a} in other ways, which are not checked"
     out.append(tail + ".")
     return out
+
+
+def _one_at_a_time(
+    a: Scenario,
+    b: Scenario,
+    plan_a: Plan,
+    plan_b: Plan,
+    item: Difference,
+    labels: tuple[str, str],
+    term: str,
+    solve: Solve,
+) -> str:
+    """Each cluster of a group difference undone alone, judged on the first term that moved."""
+    label_a, label_b = labels
+    noun = {"fixed_entry": "entry", "earliest_entry": "earliest entry"}
+    noun["latest_entry"] = "latest entry"
+    name = TERMS[term].label if term in TERMS else term
+    the = "" if term == "completion" else "the "
+    verb = "are" if term == "late_months" else "is"
+    parts = []
+    for cid in item.items:
+        single = replace(item, items=(cid,))
+        value = _bound(item.kind, getattr(a.cluster(cid), item.kind))
+        where = f"with {cid}'s {noun[item.kind]} {value} as in {label_a}"
+        try:
+            plan_c = solve(undo(b, a, [single]))
+        except ScenarioError as error:
+            why = error.problems[0].message if error.problems else "not valid"
+            parts.append(f"{where}, the scenario is not valid ({why})")
+            continue
+        if not plan_c.has_schedule or term not in plan_c.objective:
+            parts.append(f"{where}, there is no plan ({plan_c.status})")
+            continue
+        vc = plan_c.objective[term]
+        said, _ = _verdict(term, plan_a.objective[term], plan_b.objective[term], vc)
+        parts.append(f"{where}, {the}{name} {verb} {term_text(term, vc)}, {said}")
+    return f"One at a time ({label_b} otherwise unchanged): " + "; ".join(parts) + "."
 
 
 def _sentence(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -126,6 +127,22 @@ def test_fixed_entries_bunched_and_counterfactuals_both_ways(pinned) -> None:
         "£0, which reproduces its £2m fall" in text
     )
     assert "attributed to the stagger rule" in text
+
+
+def test_counterfactual_solves_are_bounded_per_comparison(monkeypatch) -> None:
+    monkeypatch.setattr("scheduler.whatif.compare_cause.MAX_COUNTERFACTUALS", 2)
+    calls = []
+
+    def counting(sc: Scenario) -> Plan:
+        calls.append(sc)
+        return solved(sc)
+
+    a = subject("base", programme())
+    b = subject("v-pinned", programme(stagger=0, b="2024-04", c="2024-05"))
+    (story,) = compare([a, b], counting, "test solves").summary
+    text = true(story, a, b)
+    assert len(calls) == 2
+    assert "the stagger rule not checked (at most 2 solves a comparison)" in text
 
 
 def test_a_cap_cut_is_checked_against_the_baselines_own_plan() -> None:
@@ -438,3 +455,8 @@ def test_no_sentence_of_the_shipped_comparisons_is_contradicted(
         assert "(net -£14.6m)" in text
         assert "attributed to the fixed entries of synergy, matrix and unity" in text
         assert "nothing is attributed to the stagger rule" in text
+        assert "One at a time (actual-2023 otherwise unchanged): with synergy's entry free" in text
+        point = next(p for p in story.points if p.startswith("One at a time"))
+        figure = re.search(r"is (£[\d.]+m), which reduces", point).group(1)  # type: ignore[union-attr]
+        wrong = replace(story, points=tuple(p.replace(figure, "£1m") for p in story.points))
+        assert contradictions(wrong, subjects[0], subjects[1], solved)
