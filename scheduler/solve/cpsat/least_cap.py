@@ -50,7 +50,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from scheduler.scenario.data import Cap, Scenario, Target
-from scheduler.solve.cpsat.backend import CpsatBackend, _solve
+from scheduler.solve.cpsat.backend import CpsatBackend, solve_model
 from scheduler.solve.cpsat.model import CpsatModel
 from scheduler.solve.cpsat.variables import LinearExpr
 from scheduler.solve.greedy import greedy_schedule
@@ -348,7 +348,7 @@ class _Question:
             solver.parameters.max_deterministic_time = max(0.01, seconds)
         else:
             solver.parameters.max_time_in_seconds = max(0.01, seconds)
-        status = _solve(solver, model)
+        status = solve_model(solver, model)
         if status == cp_model.MODEL_INVALID:
             raise RuntimeError(f"internal error: invalid CP-SAT model: {model.validate()}")
         if status not in _SOLVED:
