@@ -69,7 +69,9 @@ def _too_early_deadline(cid: str, system: str):
 
 
 def test_a_conflict_of_one_rule_is_said_as_one_rule():
-    lines = explain_infeasible(scenario(_too_early_deadline("alpha", "Old ledger"), start="2024-01"))
+    lines = explain_infeasible(
+        scenario(_too_early_deadline("alpha", "Old ledger"), start="2024-01")
+    )
     assert lines[0].startswith("No plan satisfies every rule. This rule cannot hold, even with")
     assert lines[1:] == [
         "  - alpha: Old ledger retired by its hard deadline 2024-03",
