@@ -114,7 +114,7 @@ class CpsatBackend:
             # too short for CP-SAT even to load this model: the hinted plan is the stage's
             status, solved = cp_model.UNKNOWN, False
         else:
-            status = _solve(solver, built.model)
+            status = solve_model(solver, built.model)
         if self.stages_solved == 0 and self.options.hint is not None:
             solver.log_callback = None
             solver.parameters.log_search_progress = self.options.log
@@ -184,7 +184,7 @@ class CpsatBackend:
         _set_limit(solver, options, max(seconds, 0.05))
         outcome: list[cp_model.CpSolverStatus] = []
         thread = threading.Thread(
-            target=lambda: outcome.append(_solve(solver, self.built.model)), name="cp-sat"
+            target=lambda: outcome.append(solve_model(solver, self.built.model)), name="cp-sat"
         )
         thread.start()
 
@@ -361,7 +361,7 @@ def _term_value(built: CpsatModel, solver: cp_model.CpSolver | _Solution, name: 
     return int(solver.value(built.term(name)))
 
 
-def _solve(solver: cp_model.CpSolver, model: cp_model.CpModel) -> cp_model.CpSolverStatus:
+def solve_model(solver: cp_model.CpSolver, model: cp_model.CpModel) -> cp_model.CpSolverStatus:
     """One solve. In a helper thread (the driver's, while the main thread handles signals) CP-SAT
     must not install its own SIGINT handler; in the main thread it may, and Python's is put back
     after."""
@@ -451,7 +451,7 @@ def _complete_hint(
         solver.parameters.max_deterministic_time = seconds
     else:
         solver.parameters.max_time_in_seconds = seconds
-    status = _solve(solver, built.model)
+    status = solve_model(solver, built.model)
     if status in _SOLVED:
         _hint_from_solution(built, solver)
     return solver.deterministic_time
