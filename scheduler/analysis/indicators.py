@@ -155,6 +155,13 @@ class YearIndicators:
     def on_new_systems(self) -> tuple[str, ...]:
         return self.stages["transitioning"] + self.stages["live"]
 
+    def platforms_text(self) -> str:
+        """``2: Oracle Cloud, Workday``; ``0: none yet``; ``not given`` when no cluster names a
+        platform."""
+        if self.platforms is None:
+            return "not given"
+        return f"{len(self.platforms)}: {', '.join(self.platforms) or 'none yet'}"
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "year": self.label,

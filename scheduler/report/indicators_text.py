@@ -69,6 +69,30 @@ def _progress(found: Indicators, indent: int) -> str:
     return title + "\n" + format_table(headers, rows, "lrrrrrrrrrr", indent=indent)
 
 
+def _convergence(found: Indicators, indent: int) -> str:
+    """ERP platforms in use among the clusters gone live, and legacy instances retired."""
+    headers = ["year", "platforms in use", "live, no platform", "instances retired", "to date"]
+    headers.append("in service")
+    rows = [
+        [
+            year_label(row),
+            row.platforms_text(),
+            row.live_without_platform,
+            row.instances_retired_in_year,
+            f"{row.instances_retired}/{found.legacy_instances}",
+            row.instances_in_service,
+        ]
+        for row in found.years
+    ]
+    named = "not given" if found.platforms is None else ", ".join(found.platforms)
+    title = (
+        "Convergence per financial year: distinct ERP platforms in use among the clusters gone "
+        f"live (named: {named});\n  legacy instances (of {found.legacy_instances}) retired in "
+        "the year and to date, and still in service"
+    )
+    return title + "\n" + format_table(headers, rows, "llrrrr", indent=indent)
+
+
 def _money(found: Indicators, indent: int) -> str:
     caps: list[tuple[str, int]] = []
     for row in found.years:
@@ -114,10 +138,11 @@ def _milestones(found: Indicators, indent: int) -> str:
 
 
 def indicator_tables(found: Indicators | None, indent: int = 2) -> str:
-    """The three tables, and a line per indicator the scenario does not give."""
+    """The four tables, and a line per indicator the scenario does not give."""
     if found is None or not found.years:
         return ""
-    parts = [_progress(found, indent), _money(found, indent), _milestones(found, indent)]
+    parts = [_progress(found, indent), _convergence(found, indent)]
+    parts += [_money(found, indent), _milestones(found, indent)]
     notes = [f"{' ' * indent}{name}: {why}" for name, why in sorted(found.not_given.items())]
     if notes:
         parts.append("Indicators the scenario does not give\n" + "\n".join(notes))

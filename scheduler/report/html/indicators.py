@@ -107,6 +107,28 @@ def _progress_table(found: Indicators) -> str:
     return table(headers, rows, numeric=range(1, len(headers)), caption=caption)
 
 
+def _convergence_table(found: Indicators) -> str:
+    headers = ["year", "ERP platforms in use", "gone live without a platform"]
+    headers += ["legacy instances retired in year", "to date", "in service"]
+    rows = [
+        [
+            _label(row),
+            row.platforms_text(),
+            row.live_without_platform,
+            row.instances_retired_in_year,
+            f"{row.instances_retired} / {found.legacy_instances}",
+            row.instances_in_service,
+        ]
+        for row in found.years
+    ]
+    named = "not given" if found.platforms is None else ", ".join(found.platforms)
+    caption = (
+        f"Distinct ERP platforms in use among the clusters gone live (named: {named}); legacy "
+        f"instances (of {found.legacy_instances}) retired and still in service"
+    )
+    return table(headers, rows, numeric=range(2, len(headers)), caption=caption)
+
+
 def _money_table(found: Indicators) -> str:
     caps: list[tuple[str, int]] = []
     for row in found.years:
@@ -159,7 +181,7 @@ def indicators_section(found: Indicators | None) -> str:
     if any(row.history for row in found.years):
         note += " Dotted years ended before the status date: history."
     parts = [figure(_chart(found), _progress_table(found), note)]
-    parts += [_money_table(found), _milestone_table(found)]
+    parts += [_convergence_table(found), _money_table(found), _milestone_table(found)]
     if found.not_given:
         items = "".join(
             f"<li>{esc(name)}: {esc(why)}</li>" for name, why in sorted(found.not_given.items())
