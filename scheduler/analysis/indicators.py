@@ -145,7 +145,9 @@ class YearIndicators:
     benefits: int | None
     benefits_to_date: int | None
     milestones: tuple[YearMilestone, ...]
-    platforms: tuple[str, ...] | None = None  # distinct, of the clusters gone live (None: not given)
+    platforms: tuple[str, ...] | None = (
+        None  # distinct, of the clusters gone live (None: not given)
+    )
     live_without_platform: int = 0  # clusters gone live that name no platform
     instances_retired_in_year: int = 0
     instances_retired: int = 0  # by the year's end
@@ -330,7 +332,9 @@ def _year(
     status = scenario.status_date
     platforms = None
     if any(c.platform is not None for c in scenario.clusters):
-        platforms = tuple(sorted({p for cid in live if (p := cluster_of[cid].platform) is not None}))
+        platforms = tuple(
+            sorted({p for cid in live if (p := cluster_of[cid].platform) is not None})
+        )
     return YearIndicators(
         year=year,
         label=scenario.horizon.fy_label(year),

@@ -87,8 +87,8 @@ def _convergence(found: Indicators, indent: int) -> str:
     named = "not given" if found.platforms is None else ", ".join(found.platforms)
     title = (
         "Convergence per financial year: distinct ERP platforms in use among the clusters gone "
-        f"live (named: {named});\n  legacy instances (of {found.legacy_instances}) retired in "
-        "the year and to date, and still in service"
+        f"live\n  (the scenario names: {named}); legacy instances (of {found.legacy_instances}) "
+        "retired in the year\n  and to date, and still in service"
     )
     return title + "\n" + format_table(headers, rows, "llrrrr", indent=indent)
 

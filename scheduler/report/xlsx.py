@@ -222,7 +222,9 @@ def _indicators(s: _Sheets, scenario: Scenario, plan: Plan) -> None:
     headers += ["gone live without a platform"]
     headers += ["spend", "released", *(f"{name} released to date" for name in caps)]
     headers += ["benefits", "benefits to date", "milestones"]
-    widths = [10, 10, 8] + [10] * len(STAGES) + [12] * 12 + [24, 10, 12] + [14] * (4 + len(caps)) + [70]
+    widths = (
+        [10, 10, 8] + [10] * len(STAGES) + [12] * 12 + [24, 10, 12] + [14] * (4 + len(caps)) + [70]
+    )
     sheet = s.sheet("Indicators", headers, widths)
     for row, year in enumerate(found.years, start=1):
         released = {cap.name: cap.released for cap in year.caps}

@@ -19,7 +19,13 @@ from scheduler.scenario.limits import MAX_INSTANCES, MAX_NAME
 from scheduler.scenario.phases import Suppliers, build_phases
 from scheduler.scenario.yamlnodes import Node
 
-__all__ = ["EMPTY_PLATFORM", "ClusterDraft", "parse_milestone", "read_clusters", "resolve_dependencies"]
+__all__ = [
+    "EMPTY_PLATFORM",
+    "ClusterDraft",
+    "parse_milestone",
+    "read_clusters",
+    "resolve_dependencies",
+]
 
 CLUSTER_ID = re.compile(r"[a-z0-9-]+")
 CLUSTER_KEYS = (
