@@ -264,7 +264,7 @@ def test_terminal_csv_xlsx_and_html_show_platforms_and_instances(status_out):
     assert values["legacy instances retired in year"] == 15
     html = (status_out / "report.html").read_text(encoding="utf-8")
     assert "Distinct ERP platforms in use among the clusters gone live" in html
-    assert "3: Oracle Cloud, SAP, Workday" in html
+    assert "3: Oracle Cloud, SAP, Workday" in html and "16/19" in html
 
 
 def test_platforms_not_given_on_every_surface():

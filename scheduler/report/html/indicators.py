@@ -7,7 +7,14 @@ from __future__ import annotations
 from scheduler.analysis.indicators import STAGE_LABELS, STAGES, Indicators
 from scheduler.report.html.charts import chart_svg, new_figure
 from scheduler.report.html.page import esc, figure, table
-from scheduler.report.indicators_text import cap_columns, money_cells, with_share, year_label
+from scheduler.report.indicators_text import (
+    cap_columns,
+    convergence_cells,
+    money_cells,
+    named_platforms,
+    with_share,
+    year_label,
+)
 from scheduler.units import millions, month_label
 
 __all__ = ["indicators_section"]
@@ -101,20 +108,10 @@ def _progress_table(found: Indicators) -> str:
 def _convergence_table(found: Indicators) -> str:
     headers = ["year", "ERP platforms in use", "gone live without a platform"]
     headers += ["legacy instances retired in year", "to date", "in service"]
-    rows = [
-        [
-            _label(row),
-            row.platforms_text(),
-            row.live_without_platform,
-            row.instances_retired_in_year,
-            f"{row.instances_retired} / {found.legacy_instances}",
-            row.instances_in_service,
-        ]
-        for row in found.years
-    ]
-    named = "not given" if found.platforms is None else ", ".join(found.platforms)
+    rows = [convergence_cells(found, row) for row in found.years]
     caption = (
-        f"Distinct ERP platforms in use among the clusters gone live (named: {named}); legacy "
+        "Distinct ERP platforms in use among the clusters gone live (named: "
+        f"{named_platforms(found)}); legacy "
         f"instances (of {found.legacy_instances}) retired and still in service"
     )
     return table(headers, rows, numeric=range(2, len(headers)), caption=caption)
