@@ -29,6 +29,7 @@ from scheduler.units import Month
 __version__ = "0.2.0"  # the one source of the version (pyproject.toml reads it)
 
 if TYPE_CHECKING:
+    from scheduler.analysis.indicators import Indicators
     from scheduler.pipeline import Outcome
     from scheduler.plan import Plan
     from scheduler.scenario.data import Scenario
@@ -49,6 +50,7 @@ __all__ = [
     "check",
     "compare",
     "funding",
+    "indicators",
     "load",
     "solve",
     "sweep",
@@ -144,6 +146,16 @@ def check(scenario: Scenario | str | Path, plan: Plan | str | Path) -> list[str]
     scenario = _scenario(scenario)
     require_valid(scenario, static=False)
     return check_plan(scenario, _plan(plan))
+
+
+def indicators(scenario: Scenario | str | Path, plan: Plan | str | Path) -> Indicators | None:
+    """The plan's indicators per financial year (clusters by stage at each year's end, departments
+    and users on the new systems, legacy retired against due, spend and releases against the caps,
+    benefits, milestones), from the plan and the scenario; ``None`` for a plan without a schedule.
+    ``.to_dict()`` is the plan JSON's ``indicators``."""
+    from scheduler.analysis.indicators import indicators as plan_indicators
+
+    return plan_indicators(_scenario(scenario), _plan(plan))
 
 
 def compare(
@@ -257,7 +269,7 @@ def funding(
     time_limit: float = 60.0,
     seed: int = 0,
     deterministic: bool = True,
-    workers: int = 2,
+    workers: int = 1,
 ) -> FundingResult:
     """The least amount of each cap in ``caps`` (or, with ``scale_caps``, the least factor
     scaling every cap) at which each promise holds, found exactly by optimisation, with the

@@ -11,6 +11,7 @@ from scheduler.plan import Plan
 from scheduler.rules.check import check_plan
 from scheduler.rules.evaluate import ClusterDecision, evaluate
 from scheduler.scenario.data import (
+    Actual,
     Budget,
     Cap,
     Cluster,
@@ -36,6 +37,7 @@ __all__ = [
     "Objective",
     "Policy",
     "Supplier",
+    "as_at",
     "busy_plan",
     "cluster",
     "m",
@@ -98,6 +100,31 @@ def scenario(
         policy=policy or Policy(),
         objective=objective or Objective(),
     )
+
+
+def as_at(
+    sc: Scenario, status: str, facts: Mapping[tuple[str, str], tuple[str, str | int]]
+) -> Scenario:
+    """``sc`` as at status date ``status`` with actuals: ``facts[(cluster, phase)]`` is
+    ``(actual_start, actual_end)`` for a finished phase or ``(actual_start, remaining_months)``
+    for a running one (option 0 taken, its cost spread over the actual months)."""
+    at = m(status)
+    clusters = []
+    for c in sc.clusters:
+        phases = []
+        for p in c.phases:
+            fact = facts.get((c.id, p.id))
+            if fact is None:
+                phases.append(p)
+                continue
+            start, last = m(fact[0]), fact[1]
+            running = isinstance(last, int)
+            end = at + last - 1 if isinstance(last, int) else m(last)
+            mode = replace(p.modes[0], months=end - start + 1)
+            actual = Actual(start, end, running, p.modes[0], p.modes)
+            phases.append(replace(p, modes=(mode,), actual=actual))
+        clusters.append(replace(c, phases=tuple(phases)))
+    return replace(sc, clusters=tuple(clusters), status_date=at)
 
 
 def plan_of(

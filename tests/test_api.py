@@ -164,3 +164,14 @@ def test_validate_reports_bad_input_and_leaves_infeasibility_to_the_solver():
     assert sch.solve(late, time_limit=10).plan.status == "infeasible"
     unknown = dataclasses.replace(scenario, suppliers=scenario.suppliers[:1])
     assert {p.message for p in sch.validate(unknown)} == {"unknown supplier 'integrators'"}
+
+
+def test_indicators_per_year_of_a_plan():
+    scenario = sch.load("scenarios/status-2025.yaml")
+    plan = sch.solve(scenario, time_limit=20, deterministic=True, workers=1).plan
+    found = sch.indicators(scenario, plan)
+    assert found is not None
+    year = next(y for y in found.years if y.label == "2025-26")
+    assert year.stages["in_competition"] == ("defence",)
+    assert (year.users.value, year.users.total) == (15_000, 477_000)
+    assert found.to_dict()["years"][0]["history"] is True

@@ -24,6 +24,7 @@ reason in :attr:`Indicators.not_given`, never 0.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -275,7 +276,7 @@ def _year(
         )
     live_users = [cluster_of[cid].users for cid in sorted(live)]
     user_value = None if any(u is None for u in live_users) else sum(u or 0 for u in live_users)
-    systems = [(cp, item) for cp in plan.clusters for item in cp.legacy]
+    systems = [item for cp in plan.clusters for item in cp.legacy]
     fy = scenario.horizon.fiscal_year
     status = scenario.status_date
     return YearIndicators(
@@ -286,12 +287,12 @@ def _year(
         stages={stage: tuple(ids) for stage, ids in stages.items()},
         departments=Share(dept_value, total_departments),
         users=Share(user_value, total_users),
-        legacy_retired_in_year=sum(1 for _, s in systems if fy(s.retired) == year),
-        legacy_due_in_year=sum(1 for _, s in systems if fy(s.expires) == year),
-        legacy_retired=sum(1 for _, s in systems if s.retired <= end),
-        legacy_due=sum(1 for _, s in systems if s.expires <= end),
-        legacy_in_service=sum(1 for _, s in systems if s.retired > end),
-        legacy_due_not_retired=sum(1 for _, s in systems if s.expires <= end < s.retired),
+        legacy_retired_in_year=sum(1 for s in systems if fy(s.retired) == year),
+        legacy_due_in_year=sum(1 for s in systems if fy(s.expires) == year),
+        legacy_retired=sum(1 for s in systems if s.retired <= end),
+        legacy_due=sum(1 for s in systems if s.expires <= end),
+        legacy_in_service=sum(1 for s in systems if s.retired > end),
+        legacy_due_not_retired=sum(1 for s in systems if s.expires <= end < s.retired),
         spend=sum(cp.spend.get(year, 0) for cp in plan.clusters),
         released=sum(cp.funding.get(year, 0) for cp in plan.clusters),
         caps=tuple(
@@ -328,7 +329,9 @@ def _benefits(scenario: Scenario, plan: Plan, first: int, end: int) -> int | Non
     return total
 
 
-def _milestones(plan: Plan, year: int, fy: Any, status: int | None) -> tuple[YearMilestone, ...]:
+def _milestones(
+    plan: Plan, year: int, fy: Callable[[int], int], status: int | None
+) -> tuple[YearMilestone, ...]:
     """Market entry, award, go-live and each legacy retirement that falls in ``year``."""
     found = []
     for cp in plan.clusters:

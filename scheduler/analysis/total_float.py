@@ -11,7 +11,8 @@ deadline) met by the plan's retirement ``r``:
     float(p, D) = D - r              (D < r: negative, the months the plan is late already)
 
 A phase's float to its expiry (to its hard deadline) is the least over the cluster's legacy
-systems it precedes (with a hard deadline); ``None`` when it precedes none. An overrun that other
+systems it precedes (with a hard deadline); ``None`` when it precedes none, and for a phase that
+finished before the status date (history cannot overrun; a running phase still can). An overrun that other
 clusters pass back (a phase of another cluster pushed on a shared supplier, which then pushes this
 cluster) is not counted here; the risk simulation counts it.
 """
@@ -45,6 +46,9 @@ def phase_floats(
         waits = [0] + [b.start - a.end - 1 for a, b in itertools.pairwise(phases)]
         for index, phase in enumerate(phases):
             to_expiry, to_deadline = [], []
+            if phase.actual and plan.status_date is not None and phase.end < plan.status_date:
+                out[(cluster.id, phase.id)] = (None, None)  # finished: it can no longer overrun
+                continue
             for system in cluster.legacy:
                 last = position[system.replaced_by]
                 if last < index:

@@ -98,7 +98,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="limit per optimisation (each least amount, each plan, each frontier step; "
         "default 60; in the solver's deterministic time unless --wall-clock)",
     )
-    solver.add_argument("--workers", type=int, default=2, help="solver threads (default 2)")
+    solver.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="solver threads (default 1: the questions are many small solves, which one thread "
+        "answers fastest; see bench/README.md)",
+    )
     solver.add_argument("--seed", type=int, default=0, help="random seed of the solver (default 0)")
     solver.add_argument(
         "--wall-clock",

@@ -18,8 +18,16 @@ from scheduler.report.table import format_table
 from scheduler.scenario.data import Scenario
 from scheduler.solve.cpsat.least_cap import SCALE, Frontier, Lever
 from scheduler.terms import MONEY_TERMS, MONTH_TERMS, from_model, term_text
-from scheduler.units import money_text, month_label, printable
-from scheduler.whatif.funding import FundingResult, LeverResult, PromiseResult, scale_text
+from scheduler.units import millions, money_text, month_label, printable
+from scheduler.whatif.funding import (
+    FundingResult,
+    LeverResult,
+    PromiseResult,
+    frontier_sentences,
+    scale_text,
+    stage_name,
+    stage_text,
+)
 
 __all__ = [
     "FUNDING_OUTPUTS",
@@ -132,6 +140,39 @@ def promise_rows(
     return headers, rows
 
 
+def plans_lines(result: FundingResult, lever_result: LeverResult) -> list[str]:
+    """The plans at the least amounts side by side: each cluster's market entry and go-live,
+    and each cap's releases against its amount at that plan."""
+    answers = [
+        a for a in lever_result.promises if a.same_as is None and a.plan and a.plan.has_schedule
+    ]
+    if not answers:
+        return []
+    scenario, lever = result.scenario, lever_result.lever
+    headers = ["cluster"] + [
+        f"{a.label} ({lever_value_text(scenario, lever, a.value).split(' (')[0]})"
+        for a in answers
+        if a.value is not None
+    ]
+    rows: list[list[object]] = []
+    for cluster in scenario.clusters:
+        row: list[object] = [cluster.id]
+        for answer in answers:
+            assert answer.plan is not None
+            planned = answer.plan.cluster(cluster.id)
+            row.append(f"{month_label(planned.entry)} -> {month_label(planned.go_live)}")
+        rows.append(row)
+    for cap in scenario.budget.caps if scenario.budget else ():
+        row = [f"cap {cap.name}"]
+        for answer in answers:
+            assert answer.plan is not None
+            use = next((c for c in answer.plan.caps if c.name == cap.name), None)
+            row.append(f"{millions(use.released)} of {millions(use.amount)}" if use else "")
+        rows.append(row)
+    title = "The plans at those amounts: market entry -> go-live per cluster, £m released per cap"
+    return [title, format_table(headers, rows, "l" + "r" * len(answers), indent=2)]
+
+
 def _wrapped(text: str, indent: str = "  ", width: int = 100) -> list[str]:
     """A paragraph wrapped to ``width``, continuation lines indented two more."""
     import textwrap
@@ -155,6 +196,7 @@ def render_funding(result: FundingResult) -> str:
         headers, rows = promise_rows(result, lever_result)
         align = "lrr" + "r" * (len(headers) - 4) + "l"
         lines.append(format_table(headers, rows, align, indent=2))
+        lines += ["", *plans_lines(result, lever_result)]
         lines.append("")
         for note in _notes(result, lever_result):
             lines += _wrapped(note)
@@ -192,23 +234,19 @@ def _notes(result: FundingResult, lever_result: LeverResult) -> list[str]:
             text = str(best.least.best)
         proven = "" if best.least.best_proven else " (best found, not proven)"
         notes.append(f"The unlimited best of the first objective stage is {text}{proven}.")
+    lever = lever_result.lever
+    floor = lever.floor(scenario)
+    if floor > 0 and any(a.value == floor for a in lever_result.promises):
+        notes.append(
+            f"{lever_value_text(scenario, lever, floor)} had already been released before the "
+            f"status date ({month_label(scenario.status_date or 0)}) in the years capped: no "
+            "amount can be lower, so a least amount equal to it means the decisions need nothing "
+            "more there."
+        )
     return notes
 
 
 # -- frontier ---------------------------------------------------------------------------------
-
-
-def _stage_text(scenario: Scenario, value: int) -> str:
-    stage = scenario.objective.stages[0]
-    if len(stage) != 1:
-        return str(value)
-    name, weight = stage[0]
-    return term_text(name, from_model(name, value // weight, scenario.horizon.start))
-
-
-def _stage_name(scenario: Scenario) -> str:
-    stage = scenario.objective.stages[0]
-    return stage[0][0].replace("_", " ") if len(stage) == 1 else "weighted objective"
 
 
 def frontier_rows(scenario: Scenario, lever: Lever, frontier: Frontier) -> list[dict[str, Any]]:
@@ -234,7 +272,7 @@ def frontier_lines(scenario: Scenario, lever_result: LeverResult) -> list[str]:
     frontier = lever_result.frontier
     assert frontier is not None
     lever = lever_result.lever
-    name = _stage_name(scenario)
+    name = stage_name(scenario)
     low, high = (
         lever_value_text(scenario, lever, frontier.low),
         lever_value_text(scenario, lever, frontier.high),
@@ -243,8 +281,8 @@ def frontier_lines(scenario: Scenario, lever_result: LeverResult) -> list[str]:
         f"Funding frontier from {low} to {high}: the best {name} and, among the plans that "
         "reach it, the least late months"
     ]
-    if frontier.least is None:
-        lines.append("  No amount gives a plan (see above).")
+    if frontier.least is None or not frontier.steps:
+        lines += ["  " + text for text in frontier_summary(scenario, lever_result)]
         return lines
     body = []
     for row in frontier_rows(scenario, lever, frontier):
@@ -257,7 +295,7 @@ def frontier_lines(scenario: Scenario, lever_result: LeverResult) -> list[str]:
             [
                 lever_value_text(scenario, lever, row["from"]),
                 to_text,
-                _stage_text(scenario, row["stage"]),
+                stage_text(scenario, row["stage"]),
                 row["late"],
             ]
         )
@@ -271,72 +309,15 @@ def frontier_lines(scenario: Scenario, lever_result: LeverResult) -> list[str]:
 
 
 def frontier_summary(scenario: Scenario, lever_result: LeverResult) -> list[str]:
-    """The frontier in words: where a plan starts to exist (hard deadlines hold), where the best
-    is reached, the price of the funding gap at the scenario's own amount, and the least late
-    months any amount in the range brings."""
+    """The frontier in words (:func:`scheduler.whatif.funding.frontier_sentences`)."""
     frontier = lever_result.frontier
     assert frontier is not None
     lever = lever_result.lever
-    text = lambda value: lever_value_text(scenario, lever, value)  # noqa: E731
-    name = _stage_name(scenario)
-    lines = []
-    if frontier.least is None:
-        return ["No amount gives a plan."]
-    if frontier.least > frontier.low:
-        lines.append(
-            f"A plan exists, and with it every hard deadline holds, down to {text(frontier.least)}; "
-            f"below it there is none."
-        )
-    else:
-        lines.append(
-            f"A plan exists, and with it every hard deadline holds, down to {text(frontier.least)} "
-            f"(below the range asked for)."
-        )
-    last = frontier.steps[-1] if frontier.steps else None
-    if last is not None and frontier.reached:
-        lines.append(
-            f"{name.capitalize()} reaches its unlimited best, {_stage_text(scenario, last.stage)}, "
-            f"from {text(last.value)}."
-        )
-    elif frontier.best is not None and last is not None:
-        lines.append(
-            f"{name.capitalize()} does not reach its unlimited best "
-            f"({_stage_text(scenario, frontier.best[0])}) by {text(frontier.high)}: more may "
-            "still help."
-        )
-    if frontier.steps:
-        least_late = min(step.late for step in frontier.steps)
-        lines.append(
-            f"No amount from {text(frontier.steps[0].value)} to {text(frontier.high)} brings late months "
-            f"below {least_late} at the best {name} for that amount."
-        )
-    current = lever_result.current
-    at_current = [s for s in frontier.steps if s.value <= current]
-    if at_current and last is not None and frontier.reached and current < last.value:
-        gap = at_current[-1].stage - last.stage
-        lines.append(
-            f"At the scenario's own {text(current)}, {name} is "
-            f"{_stage_text(scenario, at_current[-1].stage)}: "
-            f"{_diff_text(scenario, gap)} above its best (the price of the funding gap); "
-            f"{text(last.value)} ({_against(lever, last.value, current).replace(' short', ' more')}) buys it."
-        )
-    if not frontier.complete:
-        lines.append(
-            "Some solves were not proven within the time limit: breakpoints may move with more time."
-        )
-    return lines
 
+    def amount(value: int) -> str:
+        return lever_value_text(scenario, lever, value)
 
-def _diff_text(scenario: Scenario, amount: int) -> str:
-    stage = scenario.objective.stages[0]
-    if len(stage) == 1:
-        name, weight = stage[0]
-        amount //= weight
-        if name in MONEY_TERMS:
-            return money_text(amount)
-        if name in MONTH_TERMS or name == "late_months":
-            return f"{amount} month{'s' if amount != 1 else ''}"
-    return str(amount)
+    return frontier_sentences(scenario, lever, frontier, lever_result.current, amount)
 
 
 def frontier_figure(scenario: Scenario, lever_result: LeverResult) -> Any:
@@ -354,7 +335,7 @@ def frontier_figure(scenario: Scenario, lever_result: LeverResult) -> Any:
     lever = lever_result.lever
     stage = scenario.objective.stages[0]
     single = len(stage) == 1
-    name = _stage_name(scenario)
+    name = stage_name(scenario)
     money_y = single and stage[0][0] in MONEY_TERMS
 
     def x(value: int) -> float:

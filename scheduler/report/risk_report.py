@@ -70,11 +70,27 @@ def headline(result: RiskResult, scenario: Scenario) -> str:
     )
 
 
+def _status_lines(result: RiskResult) -> list[str]:
+    """What a status date holds fixed, in one wrapped paragraph (nothing without one)."""
+    if result.status_date is None:
+        return []
+    finished, running = result.history
+    text = (
+        f"As at {month_label(result.status_date)}: history is the same in every run "
+        f"({finished} finished phase(s) at their actuals; {running} running phase(s) from their "
+        "actual start, only their months to go sampled); nothing new starts before "
+        f"{month_label(result.status_date)}; spend, releases, late months and extension cost "
+        "before it are facts."
+    )
+    return textwrap.wrap(text, WIDTH)
+
+
 def render_risk(scenario: Scenario, result: RiskResult, source: str = "") -> str:
     fy = scenario.horizon.fiscal_year_start
     lines = [
         f"Risk of the plan for {result.scenario}" + (f" ({source})" if source else ""),
         f"{result.runs:,} runs, seed {result.seed}, cost {result.cost.replace('_', '-')}",
+        *_status_lines(result),
         "",
         textwrap.fill(headline(result, scenario), WIDTH, subsequent_indent=" " * INDENT),
         "",
@@ -96,18 +112,25 @@ def render_risk(scenario: Scenario, result: RiskResult, source: str = "") -> str
     headers = ["cluster", "legacy", "expires", "P(holds)", "hard deadline", "P(holds)"]
     headers += ["planned", "P50", "P80", "P90"]
     lines.append(format_table(headers, rows, "lllrlrllll", INDENT))
-    lines += ["", "Extension cost of each legacy system"]
+    status = result.status_date is not None
+    lines += [
+        "",
+        "Extension cost of each legacy system"
+        + (" (incurred before the status date: the same in every run)" if status else ""),
+    ]
     rows = [
         [
             item.cluster,
             _short(item.name),
+            *([money_label(item.extension_incurred)] if status else []),
             money_label(item.planned_extension_cost),
             *(money_label(v) for v in item.extension_cost),
         ]
         for item in result.legacy
     ]
-    headers = ["cluster", "legacy", "planned", "P50", "P80", "P90"]
-    lines.append(format_table(headers, rows, "llrrrr", INDENT))
+    headers = ["cluster", "legacy", *(["incurred"] if status else []), "planned"]
+    headers += ["P50", "P80", "P90"]
+    lines.append(format_table(headers, rows, "llrrrrr" if status else "llrrrr", INDENT))
     lines += ["", "Go-live per cluster"]
     rows = [[c.cluster, month_label(c.planned), *_months(c.go_live)] for c in result.clusters]
     lines.append(format_table(["cluster", "planned", "P50", "P80", "P90"], rows, "", INDENT))
@@ -118,18 +141,28 @@ def render_risk(scenario: Scenario, result: RiskResult, source: str = "") -> str
     )
     if result.caps:
         lines += ["", "Caps: the probability that the releases a run needs exceed the cap"]
+        if status:
+            note = (
+                "(history: released in years ended before the status date, counted in every "
+                "run; only releases to come can exceed a cap)"
+            )
+            lines += textwrap.wrap(
+                note, WIDTH, initial_indent=" " * INDENT, subsequent_indent=" " * INDENT
+            )
         rows = [
             [
                 cap.name,
                 money_label(cap.amount),
+                *([money_label(cap.history)] if status else []),
                 money_label(cap.planned),
                 _pct(cap.p_exceeded),
                 money_label(cap.released_p80),
             ]
             for cap in result.caps
         ]
-        headers = ["cap", "amount", "planned release", "P(exceeded)", "needed at P80"]
-        lines.append(format_table(headers, rows, "lrrrr", INDENT))
+        headers = ["cap", "amount", *(["history"] if status else []), "planned release"]
+        headers += ["P(exceeded)", "needed at P80"]
+        lines.append(format_table(headers, rows, "lrrrrr" if status else "lrrrr", INDENT))
     if result.spend:
         lines += ["", "Spend per financial year (all clusters)"]
         rows = [[fy_label(y, fy), money_label(p), money_label(q)] for y, p, q in result.spend]
@@ -186,6 +219,14 @@ def risk_to_dict(result: RiskResult, scenario: Scenario) -> dict[str, Any]:
         "runs": result.runs,
         "seed": result.seed,
         "cost": result.cost,
+        **(
+            {
+                "status_date": month_label(result.status_date),
+                "history": {"finished": result.history[0], "running": result.history[1]},
+            }
+            if result.status_date is not None
+            else {}
+        ),
         "most_at_risk": None
         if most is None
         else {
@@ -209,6 +250,14 @@ def risk_to_dict(result: RiskResult, scenario: Scenario) -> dict[str, Any]:
                 "planned_extension_cost": item.planned_extension_cost,
                 "extension_cost": triple(item.extension_cost, money=True),
                 "drivers": [{"phase": label, "correlation": r} for label, r in item.drivers],
+                **(
+                    {
+                        "late_months_incurred": item.late_incurred,
+                        "extension_cost_incurred": item.extension_incurred,
+                    }
+                    if result.status_date is not None
+                    else {}
+                ),
             }
             for item in result.legacy
         ],
@@ -231,6 +280,7 @@ def risk_to_dict(result: RiskResult, scenario: Scenario) -> dict[str, Any]:
                 "planned_released": cap.planned,
                 "p_exceeded": cap.p_exceeded,
                 "needed_P80": cap.released_p80,
+                **({"history_released": cap.history} if result.status_date is not None else {}),
             }
             for cap in result.caps
         ],

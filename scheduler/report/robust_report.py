@@ -56,11 +56,20 @@ def render_robust(result: RobustResult) -> str:
         )
     else:
         best = min(row.in_sample for row in result.deadlines)
-        capped = ", ".join(f"{cluster}: {name}" for cluster, name in result.capped_by) or "-"
+        history = dict(result.history)
+        capped = ", ".join(
+            f"{cluster}: {name}"
+            + (
+                f" (retired by {cluster} {history[(cluster, name)]}, which has actuals: history"
+                ", no decision moves it)"
+                if (cluster, name) in history
+                else " (no plan retires it any earlier)"
+            )
+            for cluster, name in result.capped_by
+        )
         text = (
-            f"No plan reaches {_pct(result.target)}: the deadline that caps it is {capped} "
-            f"(no plan retires it any earlier); the best reachable is {_pct(best)} for the "
-            "least likely deadline, the plan shown."
+            f"No plan reaches {_pct(result.target)}: the deadline that caps it is {capped or '-'}; "
+            f"the best reachable is {_pct(best)} for the least likely deadline, the plan shown."
         )
         lines += ["", textwrap.fill(text, WIDTH)]
     lines += ["", "The price of robustness (robust plan against the deterministic plan)"]

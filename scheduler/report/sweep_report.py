@@ -15,7 +15,7 @@ from typing import Any
 
 from scheduler.report.atomic import OutputDir, atomic_file, write_atomic, write_text
 from scheduler.report.table import format_table
-from scheduler.terms import MONEY_TERMS, MONTH_TERMS, term_text
+from scheduler.terms import MONEY_TERMS, MONTH_TERMS, from_model, term_text
 from scheduler.units import money_text, month_label, printable
 from scheduler.whatif.sweep import SweepResult, SweepRow
 from scheduler.whatif.sweep_gap import GapFinding, funding_gaps, gap_lines
@@ -78,6 +78,7 @@ def findings(result: SweepResult) -> list[GapFinding]:
         result.first_stage_label,
         result.spec.base,
         result.base.first_stage,
+        result.frontiers,
     )
 
 
@@ -157,7 +158,11 @@ def render_sweep(result: SweepResult) -> str:
     lines = [*heading_lines(result), "", render_table(result)]
     gaps = findings(result)
     if gaps:
-        lines += ["", "The price of the funding gap (measured on the swept amounts only):"]
+        exact = all(finding.exact is not None for finding in gaps)
+        where = (
+            "exact, from the funding frontier" if exact else "measured on the swept amounts only"
+        )
+        lines += ["", f"The price of the funding gap ({where}):"]
         for finding in gaps:
             lines += ["  " + line for line in gap_lines(finding)]
     for title, explanation in no_plan_notes(result):
@@ -367,6 +372,7 @@ def sweep_figure(result: SweepResult) -> Any:
                 )
             twin.set_ylabel("late months (legacy)")
         _mark_gap(ax, result, money_x, labelled=term == panels[0])
+        _exact_steps(ax, result, term)
         _legend(ax, *([twin] if twin is not None else []))
     last = axes[-1]
     if mode == "value":
@@ -393,24 +399,46 @@ def _metric(row: SweepRow, term: str) -> float:
     return float(row.result.objective.get(term, 0))
 
 
+def _exact_steps(ax: Any, result: SweepResult, term: str) -> None:
+    """On the first term's panel of a single cap-amount sweep: the exact frontier as steps (the
+    best value from each breakpoint to the next), under the swept points."""
+    gaps = findings(result)
+    base = result.spec.base
+    if len(gaps) != 1 or gaps[0].exact is None or base.objective.stages[0] != ((term, 1),):
+        return
+    exact = gaps[0].exact
+    steps = exact.steps
+    if not steps:
+        return
+    xs = [step.value / 1000 for step in steps] + [exact.high / 1000]
+    ys = [_scale(term, from_model(term, step.stage, base.horizon.start)) for step in steps]
+    ax.step(xs, ys + ys[-1:], where="post", color="C1", linewidth=1, label="exact frontier")
+
+
 def _mark_gap(ax: Any, result: SweepResult, money_x: bool, labelled: bool) -> None:
     """On a single cap-amount sweep: where the best is first reached, and the scenario's own cap."""
     gaps = findings(result)
     if not money_x or len(gaps) != 1 or len(result.spec.columns) != 1:
         return
     gap = gaps[0]
-    if gap.least_best is not None:
+    least_best, least_feasible = gap.least_best, gap.least_feasible
+    exact = gap.exact
+    if exact is not None:  # the exact frontier's amounts, not the grid's
+        reached = exact.reached and exact.steps
+        least_best = 1000 * exact.steps[-1].value if reached else None
+        least_feasible = 1000 * exact.least if exact.least is not None else None
+    if least_best is not None:
         ax.axvline(
-            gap.least_best / 1e6,
+            least_best / 1e6,
             color="green",
             linestyle=":",
             linewidth=1,
-            label=f"best first reached ({money_text(gap.least_best)})" if labelled else None,
+            label=f"best first reached ({money_text(least_best)})" if labelled else None,
         )
-    if gap.least_feasible is not None and gap.least_feasible > gap.swept[0]:
+    if least_feasible is not None and least_feasible > gap.swept[0]:
         ax.axvspan(
             gap.swept[0] / 1e6,
-            gap.least_feasible / 1e6,
+            least_feasible / 1e6,
             color="red",
             alpha=0.08,
             label="no plan in this range" if labelled else None,

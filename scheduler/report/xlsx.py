@@ -242,7 +242,7 @@ def _indicators(s: _Sheets, scenario: Scenario, plan: Plan) -> None:
             *((released.get(name), "money") for name in caps),
             (year.benefits, "money"),
             (year.benefits_to_date, "money"),
-            ("; ".join(item.text() for item in year.milestones), ""),
+            ("; ".join(i.text() + " (history)" * i.actual for i in year.milestones), ""),
         ]
         for col, (value, kind) in enumerate(values):
             given = value is not None or headers[col].endswith("released to date")

@@ -3,7 +3,8 @@ which change between their plans, named only once a solve has checked it.
 
 The differences between the baseline's scenario ``A`` and the subject's ``B`` that the summary can
 name are its rules and fixed decisions: the fixed market entries, the entry bounds (earliest,
-latest), the stagger rule and each cap's amount (:func:`differences`). For each, the
+latest), the stagger rule, the limit on entries per year, the programme deadline and each cap's
+amount (:func:`differences`). For each, the
 counterfactual is ``B`` with that one difference set back to ``A``'s value (everything else of
 ``B`` kept), solved by the normal pipeline with the comparison's bounded solve. For each
 objective term that moved, from ``A``'s value ``a`` to ``B``'s ``b``, the counterfactual's value
@@ -23,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from scheduler.errors import ScenarioError
 from scheduler.plan import Plan
 from scheduler.scenario.data import Scenario
 from scheduler.terms import MONEY_TERMS, TERMS, term_text
@@ -33,13 +35,15 @@ __all__ = ["Difference", "attribution", "differences", "undo"]
 
 Solve = Callable[[Scenario], Plan]
 FULL, PART = "full", "part"  # how much of a change a counterfactual accounts for
+MAX_COUNTERFACTUALS = 8  # solves per pair of plans, each bounded by the caller's time limit
 
 
 @dataclass(frozen=True)
 class Difference:
     """One rule or fixed decision in which ``B`` differs from ``A``.
 
-    ``kind`` is ``fixed_entry``, ``earliest_entry``, ``latest_entry``, ``stagger`` or ``cap``;
+    ``kind`` is ``fixed_entry``, ``earliest_entry``, ``latest_entry``, ``stagger``,
+    ``max_entries_per_year``, ``deadline`` or ``cap``;
     ``items`` the clusters (or the cap) it concerns; ``undone`` says, in words, what the
     counterfactual sets back (``"the market entries of synergy, matrix and unity free as in
     base"``); ``name`` what a change is attributed to (``"the fixed entries"``)."""
@@ -131,6 +135,34 @@ def differences(
                 f"{label_b}'s stagger ({rules[1]})",
             )
         )
+    if a.policy.max_entries_per_year != b.policy.max_entries_per_year:
+        limits = [
+            f"at most {n} a year" if n else "no limit"
+            for n in (a.policy.max_entries_per_year, b.policy.max_entries_per_year)
+        ]
+        found.append(
+            Difference(
+                "max_entries_per_year",
+                (),
+                f"{label_a}'s entries per year ({limits[0]})",
+                "the limit on entries per year",
+                f"{label_b}'s entries per year ({limits[1]})",
+            )
+        )
+    if a.policy.deadline != b.policy.deadline:
+        dates = [
+            f"by {month_label(d)}" if d is not None else "none"
+            for d in (a.policy.deadline, b.policy.deadline)
+        ]
+        found.append(
+            Difference(
+                "deadline",
+                (),
+                f"{label_a}'s programme deadline ({dates[0]})",
+                "the programme deadline",
+                f"{label_b}'s programme deadline ({dates[1]})",
+            )
+        )
     caps_a = {cap.name: cap for cap in (a.budget.caps if a.budget else ())}
     for cap in b.budget.caps if b.budget else ():
         was = caps_a.get(cap.name)
@@ -162,6 +194,10 @@ def undo(b: Scenario, a: Scenario, items: list[Difference]) -> Scenario:
             ]
         elif item.kind == "stagger":
             policy = replace(policy, stagger_months=a.policy.stagger_months)
+        elif item.kind == "max_entries_per_year":
+            policy = replace(policy, max_entries_per_year=a.policy.max_entries_per_year)
+        elif item.kind == "deadline":
+            policy = replace(policy, deadline=a.policy.deadline)
         elif item.kind == "cap" and budget is not None and a.budget is not None:
             amounts = {cap.name: cap.amount for cap in a.budget.caps}
             caps = tuple(
@@ -210,11 +246,13 @@ def _change_text(term: str, change: int) -> str:
     """``its £17.4m rise``, ``its 10-month delay``."""
     if term == "completion":
         return f"its {abs(change)}-month {'delay' if change > 0 else 'advance'}"
+    if term == "late_months":
+        return f"its {abs(change)}-month {'rise' if change > 0 else 'fall'}"
     return f"its {_amount(term, abs(change))} {'rise' if change > 0 else 'fall'}"
 
 
 def _size(term: str, value: int) -> str:
-    return months_text(value) if term == "completion" else _amount(term, value)
+    return months_text(value) if term in ("completion", "late_months") else _amount(term, value)
 
 
 def _amount(term: str, value: int) -> str:
@@ -253,7 +291,7 @@ def attribution(
             ]
         return [
             f"Not attributed: {label_b} differs from {label_a} in no fixed entry, entry bound, "
-            "stagger or cap amount, so no counterfactual was solved."
+            "policy rule or cap amount, so no counterfactual was solved."
         ]
     if solve is None:
         return [
@@ -262,7 +300,8 @@ def attribution(
         ]
     out: list[str] = []
     attributed: set[str] = set()
-    solved = False
+    solved, solves, skipped = False, 0, []
+    refine: list[Difference] = []
     for item in found:
         for direction in ("undone", "alone"):
             if direction == "undone":
@@ -275,11 +314,32 @@ def attribution(
                 continue  # the only difference: the comparison itself is this counterfactual
             if _plain(counterfactual) == _plain(a):
                 plan_c, where = plan_a, f"{where} (which is {label_a}'s scenario)"
+            elif solves >= MAX_COUNTERFACTUALS:
+                skipped.append(item.name)
+                continue
             else:
-                plan_c, solved = solve(counterfactual), True
+                solves += 1
+                try:
+                    plan_c, solved = solve(counterfactual), True
+                except ScenarioError as error:  # e.g. a fixed entry outside the other's bounds
+                    why = error.problems[0].message if error.problems else "not valid"
+                    out.append(
+                        f"{where}, the scenario is not valid ({why}): nothing is attributed to "
+                        f"{item.name}."
+                    )
+                    continue
             text, explained = _sentence(where, item, direction, plan_a, plan_b, plan_c, moved)
             out.append(text)
             attributed |= explained
+            if direction == "undone" and explained and len(item.items) > 1:
+                refine.append(item)
+    for item in refine:  # which of a group's clusters it is, when solves are left for it
+        if solves + len(item.items) > MAX_COUNTERFACTUALS:
+            skipped.append(f"{item.name} one at a time")
+            continue
+        solves += len(item.items)
+        labels2 = (label_a, label_b)
+        out.append(_one_at_a_time(a, b, plan_a, plan_b, item, labels2, moved[0], solve))
     rest = [TERMS[t].label if t in TERMS else t for t in moved if t not in attributed]
     checked = (
         f"Checked by solving {label_b} with each difference from {label_a} undone, and "
@@ -289,10 +349,50 @@ def attribution(
         f"{found[0].name}"
     )
     tail = f"{checked}; the {join_names(rest)} change is not attributed" if rest else checked
+    if skipped:
+        names = join_names(list(dict.fromkeys(skipped)))
+        tail += f"; {names} not checked (at most {MAX_COUNTERFACTUALS} solves a comparison)"
     if not complete:
         tail += f"; {label_b} also differs from {label_a} in other ways, which are not checked"
     out.append(tail + ".")
     return out
+
+
+def _one_at_a_time(
+    a: Scenario,
+    b: Scenario,
+    plan_a: Plan,
+    plan_b: Plan,
+    item: Difference,
+    labels: tuple[str, str],
+    term: str,
+    solve: Solve,
+) -> str:
+    """Each cluster of a group difference undone alone, judged on the first term that moved."""
+    label_a, label_b = labels
+    noun = {"fixed_entry": "entry", "earliest_entry": "earliest entry"}
+    noun["latest_entry"] = "latest entry"
+    name = TERMS[term].label if term in TERMS else term
+    the = "" if term == "completion" else "the "
+    verb = "are" if term == "late_months" else "is"
+    parts = []
+    for cid in item.items:
+        single = replace(item, items=(cid,))
+        value = _bound(item.kind, getattr(a.cluster(cid), item.kind))
+        where = f"with {cid}'s {noun[item.kind]} {value} as in {label_a}"
+        try:
+            plan_c = solve(undo(b, a, [single]))
+        except ScenarioError as error:
+            why = error.problems[0].message if error.problems else "not valid"
+            parts.append(f"{where}, the scenario is not valid ({why})")
+            continue
+        if not plan_c.has_schedule or term not in plan_c.objective:
+            parts.append(f"{where}, there is no plan ({plan_c.status})")
+            continue
+        vc = plan_c.objective[term]
+        said, _ = _verdict(term, plan_a.objective[term], plan_b.objective[term], vc)
+        parts.append(f"{where}, {the}{name} {verb} {term_text(term, vc)}, {said}")
+    return f"One at a time ({label_b} otherwise unchanged): " + "; ".join(parts) + "."
 
 
 def _sentence(
@@ -320,7 +420,8 @@ def _sentence(
         verdict = _verdict if direction == "undone" else _alone_verdict
         said, level = verdict(term, va, vb, vc)
         the = "" if term == "completion" else "the "
-        parts.append(f"{the}{name} is {term_text(term, vc)}, {said}")
+        verb = "are" if term == "late_months" else "is"
+        parts.append(f"{the}{name} {verb} {term_text(term, vc)}, {said}")
         if level:
             explained[level].append(name)
             terms.add(term)

@@ -172,7 +172,7 @@ def _headline(comparison: Comparison, a: Subject, b: Subject) -> str:
             effects.append(f"completion is {months_text(abs(vb - va))} {when} ({month_label(vb)})")
             continue
         amount = money_label(abs(vb - va)) if term in MONEY_TERMS else str(abs(vb - va))
-        effects.append(f"the {name} {'rises' if vb > va else 'falls'} by {amount}")
+        effects.append(f"the {name} {_verb(term, vb > va)} by {amount}")
         if term in NET_TERMS:
             last_cost = len(effects) - 1
     net = _net(pa, pb)
@@ -184,6 +184,12 @@ def _headline(comparison: Comparison, a: Subject, b: Subject) -> str:
     else:
         text += "; every objective term is the same"
     return text + "."
+
+
+def _verb(term: str, up: bool) -> str:
+    """``rises``/``falls`` (``rise``/``fall`` for the plural ``late months``)."""
+    verb = "rise" if up else "fall"
+    return verb if term == "late_months" else verb + "s"
 
 
 def _net(pa: Plan, pb: Plan) -> int | None:
@@ -312,12 +318,12 @@ def _terms(comparison: Comparison, a: Subject, b: Subject) -> list[str]:
                 f"({months_text(vb - va, signed=True)}), set by the end of {last.id}'s last phase."
             )
             continue
-        verb = "rises" if vb > va else "falls"
+        verb = _verb(term, vb > va)
         delta = signed_money(vb - va)[1:] if term in MONEY_TERMS else str(abs(vb - va))
         text = f"The {name} {verb} by {delta} (from {_term_value(term, va)} to {_term_value(term, vb)})"
         reasons = _extension_reasons(a, b) if term == "extension_cost" else []
-        if term in ("delivery_cost", "total_cost", "net_cost"):
-            reasons = _cost_reasons(a, b)
+        if term in ("delivery_cost", "total_cost"):  # net cost: benefits are not per phase
+            reasons = _cost_reasons(a, b, with_extension=term == "total_cost")
         out.append(text + (": " + "; ".join(reasons) if reasons else "") + ".")
     net = _net(pa, pb)
     if net is not None:
@@ -356,6 +362,34 @@ def _extension_reasons(a: Subject, b: Subject) -> list[str]:
                 f"{months_text(abs(moved))} {when} ({parts}; "
                 f"{signed_money(item.extension_cost - old.extension_cost)})"
             )
+    return out + _unmatched(a, b, "extension")
+
+
+def _unmatched(a: Subject, b: Subject, what: str) -> list[str]:
+    """The part of a cost change from clusters (or, for ``extension``, legacy systems) that one
+    plan lacks: each with its whole cost, so the items add up to the change."""
+    pa, pb = a.plan, b.plan
+    assert pa is not None and pb is not None
+    out = []
+    for plan, other, sign, label in ((pb, pa, 1, a.label), (pa, pb, -1, b.label)):
+        for cp in plan.clusters:
+            if not has_cluster(other, cp.id):
+                if what == "extension":
+                    cost = sum(x.extension_cost for x in cp.legacy)
+                else:
+                    cost = _cluster_cost(cp, what == "total")
+                if cost:
+                    out.append(f"{cp.id}, not in {label} ({signed_money(sign * cost)})")
+                continue
+            if what != "extension":
+                continue
+            names = {x.name for x in other.cluster(cp.id).legacy}
+            for item in cp.legacy:
+                if item.name not in names and item.extension_cost:
+                    out.append(
+                        f"{cp.id}'s {item.name}, not in {label} "
+                        f"({signed_money(sign * item.extension_cost)})"
+                    )
     return out
 
 
@@ -369,13 +403,20 @@ def _replaced_by(scenario: Scenario | None, cid: str, name: str) -> str | None:
     return next((item.replaced_by for item in cluster.legacy if item.name == name), None)
 
 
-def _cost_reasons(a: Subject, b: Subject) -> list[str]:
+def _cost_reasons(a: Subject, b: Subject, with_extension: bool = False) -> list[str]:
+    """Each cluster's part of the change in the delivery cost (with its legacy systems'
+    extension cost too, for the total cost)."""
     out = []
     for ca, cb in _paired(a, b):
-        delta = sum(p.cost for p in cb.phases) - sum(p.cost for p in ca.phases)
+        delta = _cluster_cost(cb, with_extension) - _cluster_cost(ca, with_extension)
         if delta:
             out.append(f"{cb.id} {signed_money(delta)}")
-    return out
+    return out + _unmatched(a, b, "total" if with_extension else "delivery")
+
+
+def _cluster_cost(cp: ClusterPlan, with_extension: bool) -> int:
+    cost = sum(p.cost for p in cp.phases)
+    return cost + (sum(x.extension_cost for x in cp.legacy) if with_extension else 0)
 
 
 def _caps(pa: Plan, pb: Plan, la: str, lb: str) -> list[str]:

@@ -23,7 +23,8 @@ unlimited).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from scheduler.analysis.targets import target_results
@@ -47,18 +48,23 @@ from scheduler.solve.cpsat.least_cap import (
 )
 from scheduler.solve.explain import explain_infeasible
 from scheduler.solve.options import SolveOptions
-from scheduler.terms import from_model, to_model
-from scheduler.units import month_label
+from scheduler.terms import MONEY_TERMS, MONTH_TERMS, from_model, term_text, to_model
+from scheduler.units import money_text, month_label
 
 __all__ = [
+    "CAP_PATH",
     "FundingResult",
     "LeverResult",
     "PromiseResult",
+    "cap_amount",
     "funding",
     "lever_frontier",
     "levers_of",
     "promise_kept",
+    "sweep_frontier",
 ]
+
+CAP_PATH = re.compile(r"^budget\.caps\.([^.]+)\.amount$")  # a varied cap amount
 
 
 @dataclass(frozen=True)
@@ -129,7 +135,10 @@ def levers_of(scenario: Scenario, caps: Sequence[str], scale: bool) -> list[Leve
 
 
 def _caps_line(scenario: Scenario) -> int | None:
-    """The line of ``budget.caps`` in the file the scenario was read from (when it was)."""
+    """The line of ``budget.caps`` in the file the scenario was read from (when it was, and an
+    override did not remove the budget)."""
+    if scenario.budget is None:
+        return None
     parsed = getattr(scenario.origin, "parsed", None)
     root = getattr(parsed, "root", None)
     try:
@@ -171,7 +180,7 @@ def funding(
     """The least amount of each lever at which each promise holds, with its checked plan;
     ``frontier`` (pounds for a cap, basis points for the scale: ``(low, high)``) adds each
     lever's funding frontier between those bounds."""
-    options = options or SolveOptions(deterministic=True)
+    options = options or SolveOptions(workers=1, deterministic=True)
     if late_months < 0:
         raise ScenarioError(
             [Problem("--late-months", None, "", f"must be 0 or more, got {late_months}")]
@@ -258,8 +267,9 @@ def best_in_plan_units(scenario: Scenario, best: int) -> int:
 def _why_never(
     scenario: Scenario, lever: Lever, promise: Promise, options: SolveOptions
 ) -> list[str]:
-    """Why no amount keeps the promise: the conflict among the scenario's rules and the
-    promise's (the lever unlimited), and the earliest retirement each broken system allows."""
+    """Why no amount keeps the promise: the earliest retirement each legacy system's lifecycle
+    allows where that alone is too late (certain, whatever the funding), else the minimal
+    conflict among the scenario's rules and the promise's with the lever unlimited."""
     freed = lever.freed(scenario)
     budget = max(5.0, min(30.0, options.time_limit))
     certain = [str(p) for p in infeasibilities(scenario) if "budget.caps" not in p.key]
@@ -269,13 +279,16 @@ def _why_never(
     def extra(built) -> None:
         add_promise(built, promise)
 
-    lines = explain_infeasible(
-        freed,
-        time_limit=budget,
-        seed=options.seed,
-        own_rules=None if promise.kind == "plan" else extra,
-    )
-    lines += _earliest_lines(freed, promise)
+    lines = _earliest_lines(freed, promise)
+    if lines:  # certain from the lifecycles alone, whatever the funding: the clearest reason
+        lines.insert(0, "Each of these cannot be retired by the month the promise needs:")
+    else:  # the conflict comes from rules together: the explanation names a minimal set
+        lines = explain_infeasible(
+            freed,
+            time_limit=budget,
+            seed=options.seed,
+            own_rules=None if promise.kind == "plan" else extra,
+        )
     if promise.kind == "expiries":
         status, least = unlimited_least_late(scenario, lever, options)
         if least is not None:
@@ -316,7 +329,7 @@ def _earliest_lines(scenario: Scenario, promise: Promise) -> list[str]:
                 f"{phase.id} {phase.shortest} months" for phase in cluster.phases[: index + 1]
             )
             lines.append(
-                f"{cluster.id}: {legacy.name} cannot be retired before {month_label(retire)}: "
+                f"  - {cluster.id}: {legacy.name} cannot be retired before {month_label(retire)}: "
                 f"market entry no earlier than {month_label(bounds.starts[0])}, then {chain} "
                 f"(needed by {month_label(by)}, {retire - by} months earlier)."
             )
@@ -326,3 +339,130 @@ def _earliest_lines(scenario: Scenario, promise: Promise) -> list[str]:
 def scale_text(value: int) -> str:
     """A scale factor in basis points as ``x1.0833``."""
     return f"x{value / SCALE:.4f}"
+
+
+def cap_amount(scenario: Scenario, segment: str) -> tuple[str, int] | None:
+    """The cap addressed by a path segment (its name, or its 0-based index): (name, amount)."""
+    caps = scenario.budget.caps if scenario.budget else ()
+    for cap in caps:
+        if cap.name == segment:
+            return cap.name, cap.amount
+    if segment.isdigit() and int(segment) < len(caps):
+        cap = caps[int(segment)]
+        return cap.name, cap.amount
+    return None
+
+
+def sweep_frontier(
+    scenario: Scenario, path: str, amounts: Sequence[int], options: SolveOptions
+) -> Frontier | None:
+    """The exact funding frontier of a sweep that varies one cap's amount (``path``
+    ``budget.caps.NAME.amount``) between its least and greatest swept ``amounts`` (pounds), the
+    other values at the scenario's own; ``None`` for any other path."""
+    match = CAP_PATH.match(path)
+    found = cap_amount(scenario, match.group(1)) if match else None
+    if found is None or not amounts:
+        return None
+    options = dataclasses.replace(options, hint=None)
+    return lever_frontier(scenario, Lever(found[0]), (min(amounts), max(amounts)), options)
+
+
+def stage_text(scenario: Scenario, value: int) -> str:
+    """The first objective stage's value (model units) in its term's words: ``£72.2m``."""
+    stage = scenario.objective.stages[0]
+    if len(stage) != 1:
+        return str(value)
+    name, weight = stage[0]
+    return term_text(name, from_model(name, value // weight, scenario.horizon.start))
+
+
+def stage_name(scenario: Scenario) -> str:
+    stage = scenario.objective.stages[0]
+    return stage[0][0].replace("_", " ") if len(stage) == 1 else "weighted objective"
+
+
+def _stage_diff(scenario: Scenario, amount: int) -> str:
+    stage = scenario.objective.stages[0]
+    if len(stage) != 1:
+        return str(amount)
+    name, weight = stage[0]
+    amount //= weight
+    if name in MONEY_TERMS:
+        return money_text(amount)
+    if name in MONTH_TERMS or name == "late_months":
+        return f"{amount} month{'s' if amount != 1 else ''}"
+    return str(amount)
+
+
+def frontier_sentences(
+    scenario: Scenario,
+    lever: Lever,
+    frontier: Frontier,
+    current: int | None,
+    amount: Callable[[int], str],
+) -> list[str]:
+    """The exact frontier in words (``amount`` writes a lever value): where the first stage
+    reaches its best, down to what amount a plan exists (every hard deadline held), how low late
+    months go, and the price of the funding gap at ``current`` (the scenario's own value)."""
+    who = lever.cap if lever.cap is not None else "Every cap, scaled,"
+    name = stage_name(scenario)
+    if frontier.least is None:
+        if not frontier.complete:
+            return [f"{who}: no plan was found within the time limit (not proven infeasible)."]
+        return [f"{who}: no amount gives a plan (proven infeasible with the cap unlimited)."]
+    steps, lines = frontier.steps, []
+    if frontier.reached and steps:
+        head = (
+            f"{who} needs at least {amount(steps[-1].value)} for {name} to reach its best, "
+            f"{stage_text(scenario, steps[-1].stage)}"
+        )
+        if len(steps) > 1:
+            head += f" (just below, from {amount(steps[-2].value)}: "
+            head += f"{stage_text(scenario, steps[-2].stage)})"
+        lines.append(head + ".")
+    elif steps:
+        best = stage_text(scenario, frontier.best[0]) if frontier.best else "unknown"
+        lines.append(
+            f"{who}: {name} does not reach its best with the cap unlimited ({best}) by "
+            f"{amount(frontier.high)}; there it is {stage_text(scenario, steps[-1].stage)}: more "
+            "may still help."
+        )
+    least = amount(frontier.least)
+    if frontier.least > frontier.high:
+        return [
+            f"No amount up to {amount(frontier.high)} gives a plan: the least with one (every hard "
+            f"deadline held) is {least}."
+        ]
+    where = (
+        f" (below the range, from {amount(frontier.low)})" if frontier.least < frontier.low else ""
+    )
+    lines.append(
+        f"A plan exists, and with it every hard deadline holds, down to {least}{where}; "
+        f"below {least} no plan exists."
+    )
+    if steps:
+        late, first = min((step.late, step.value) for step in steps)
+        lines.append(
+            f"No legacy expiry is missed from {amount(first)} on (at the best {name})."
+            if late == 0
+            else f"No amount from {amount(steps[0].value)} to {amount(frontier.high)} brings late "
+            f"months below {late} (the least at the best {name} for each amount; first reached "
+            f"at {amount(first)})."
+        )
+    at = [step for step in steps if current is not None and step.value <= current]
+    if at and frontier.reached and current is not None:
+        gap = at[-1].stage - steps[-1].stage
+        lines.append(
+            f"At the scenario's own {amount(current)}, {name} is "
+            f"{stage_text(scenario, at[-1].stage)}"
+            + (
+                f": {_stage_diff(scenario, gap)} above that best (the price of the funding gap)."
+                if gap > 0
+                else ", already its best."
+            )
+        )
+    if not frontier.complete:
+        lines.append(
+            "Some solves were not proven in the time limit: amounts may move with more time."
+        )
+    return lines

@@ -19,6 +19,11 @@ returned is then the one whose in-sample probabilities, least likely deadline fi
 is then cut back, by bisection, to the least that keeps the deadlines that held still holding. The
 result is checked against the original scenario and simulated again on fresh samples (seed
 ``risk.seed + 1``, ``risk.runs`` runs): the out-of-sample probabilities.
+
+At a status date a hard deadline whose system is retired by a phase with actuals (finished, or
+running: its months to come are sampled, its start is history) is no decision's to hold: no plan
+moves that retirement, so it gets no buffer and caps the probability from the first round
+(:attr:`RobustResult.history`); the other deadlines are bought as above.
 """
 
 from __future__ import annotations
@@ -69,6 +74,7 @@ class RobustResult:
     samples: int  # in-sample runs
     runs: int  # out-of-sample runs
     seeds: tuple[int, int]  # in-sample, out-of-sample
+    history: tuple[tuple[Key, str], ...] = ()  # deadlines retired by a phase with actuals (phase)
 
     def standard_error(self, p: float) -> float:
         return math.sqrt(max(p * (1 - p), 0.0) / self.runs)
@@ -81,6 +87,18 @@ def _deadlines(scenario: Scenario) -> dict[Key, int]:
         for s in c.legacy
         if s.hard_deadline is not None
     }
+
+
+def _settled(scenario: Scenario) -> dict[Key, str]:
+    """The hard deadlines whose system is retired by a phase with actuals (history: no decision
+    moves the retirement), with that phase's id."""
+    out = {}
+    for c in scenario.clusters:
+        actual = {p.id for p in c.phases if p.actual is not None}
+        for s in c.legacy:
+            if s.hard_deadline is not None and s.replaced_by in actual:
+                out[(c.id, s.name)] = s.replaced_by
+    return out
 
 
 def _tightened(scenario: Scenario, buffers: dict[Key, int]) -> Scenario:
@@ -143,7 +161,8 @@ def robust_solve(
     deadlines = _deadlines(scenario)
     buffers = dict.fromkeys(deadlines, 0)
     feasible = dict(buffers)
-    plan, capped, rounds = base.plan, set(), 0
+    settled = _settled(scenario)
+    plan, capped, rounds = base.plan, set(settled), 0
     best: tuple[tuple[float, ...], Plan, dict[Key, int]] | None = None
     while rounds < MAX_ROUNDS:
         rounds += 1
@@ -191,17 +210,19 @@ def robust_solve(
         for key in deadlines
     )
     met = all(row.in_sample >= target for row in rows)
+    below = {(row.cluster, row.legacy) for row in rows if row.in_sample < target}
     return RobustResult(
         target=target,
         plan=plan,
         deterministic=base.plan,
         deadlines=rows,
         met=met,
-        capped_by=tuple(sorted(capped)) if not met else (),
+        capped_by=tuple(sorted(k for k in capped if k in below)) if not met else (),
         rounds=rounds,
         samples=samples,
         runs=runs,
         seeds=seeds,
+        history=tuple(sorted(settled.items())),
     )
 
 

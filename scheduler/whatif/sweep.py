@@ -25,7 +25,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scheduler.analysis.risk.simulate import simulate
 from scheduler.errors import PlanCheckError, Problem, ScenarioError
@@ -37,6 +37,9 @@ from scheduler.scenario.yamlnodes import OVERRIDE_ORIGIN
 from scheduler.solve.options import SolveOptions
 from scheduler.whatif.executors import Failed, Runner
 from scheduler.whatif.sweep_axes import VARY, Axis, Value, classify, expand_grid, parse_vary
+
+if TYPE_CHECKING:
+    from scheduler.solve.cpsat.least_cap import Frontier
 
 __all__ = [
     "NO_ANSWER",
@@ -274,6 +277,7 @@ class SweepResult:
     interrupted: bool = False
     seconds: float = 0.0  # wall time of the variants (not the base solve)
     executor: str = ""
+    frontiers: dict[str, Frontier] = field(default_factory=dict)  # exact, by varied cap path
 
     @property
     def terms(self) -> tuple[str, ...]:
@@ -351,7 +355,29 @@ def run_sweep(
             close()  # stops the workers at once if the loop ended early
     result.seconds = time.perf_counter() - started
     result.rows.sort(key=lambda row: row.index)
+    if spec.kind == "grid" and len(spec.columns) == 1 and not result.interrupted:
+        try:
+            _exact_frontier(spec, options, result)
+        except KeyboardInterrupt:
+            result.interrupted = True
     return result
+
+
+def _exact_frontier(spec: SweepSpec, options: SolveOptions, result: SweepResult) -> None:
+    """A sweep of one cap's amount gets that cap's exact funding frontier between the least and
+    greatest swept amounts (:func:`scheduler.whatif.funding.sweep_frontier`), which the price of
+    the funding gap reads instead of the grid."""
+    from scheduler.whatif.funding import sweep_frontier
+
+    amounts = [
+        value.number
+        for variant in spec.variants
+        for value in variant.values[:1]
+        if value is not None and value.kind == "money" and value.number is not None
+    ]
+    found = sweep_frontier(spec.base, spec.columns[0], amounts, options)
+    if found is not None:
+        result.frontiers[spec.columns[0]] = found
 
 
 def serial_runner(fn: Callable[[Any], Any], items: Sequence[Any]) -> Iterator[tuple[int, Any]]:

@@ -1,31 +1,42 @@
-"""The price of the funding gap: what a swept cap amount buys, read off a sweep's rows.
+"""The price of the funding gap: what a swept cap amount buys.
 
-For a varied path ``budget.caps.<cap>.amount`` and every combination of the other varied values,
-report on the swept values only (never between them):
+When the sweep varies a single cap's amount (and nothing else), the findings are read from that
+cap's exact funding frontier between the least and greatest swept amounts
+(:func:`scheduler.whatif.funding.sweep_frontier`, parametric least-amount solves): the least
+amount with a plan (every hard deadline held), the least amount at which the first objective stage
+reaches its best, the least late months any amount in the range brings at that stage's best, and
+the price of the gap at the scenario's own amount, all exact, not on the grid.
+
+Otherwise (a grid of several paths, or a variants file), for a varied path
+``budget.caps.<cap>.amount`` and every combination of the other varied values, the findings are
+on the swept values only (never between them):
 
 * the least swept amount at which a plan exists (all hard rules hold), and which lower swept
   amounts were proven infeasible or gave no plan in the time limit;
 * the best value of the first objective stage over the sweep and the least swept amount at which it
   is reached (with the value at the swept amount just below, when that has a plan);
+* the least late months of any swept plan, and the least swept amount reaching it;
 * at the scenario's own amount (when the group is the unvaried context), how far from that best.
 
-The true thresholds lie between the amount named and the swept amount below it.
+There the true thresholds lie between the amount named and the swept amount below it.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
+import dataclasses
+import shlex
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from scheduler.scenario.data import Scenario
+from scheduler.solve.cpsat.least_cap import Frontier, Lever
 from scheduler.terms import COUNT_TERMS, MONEY_TERMS, MONTH_TERMS, term_text
 from scheduler.units import money_text
+from scheduler.whatif.funding import CAP_PATH, cap_amount, frontier_sentences
 from scheduler.whatif.sweep import SweepRow, Value
 
-__all__ = ["CAP_PATH", "GapFinding", "cap_amount", "funding_gaps", "gap_lines"]
+__all__ = ["CAP_PATH", "GapFinding", "cap_amount", "exact_lines", "funding_gaps", "gap_lines"]
 
-CAP_PATH = re.compile(r"^budget\.caps\.([^.]+)\.amount$")
 _PLAN = ("optimal", "feasible")
 
 
@@ -46,18 +57,9 @@ class GapFinding:
     unproven: bool  # some plan in the group is not proven optimal
     base_amount: int | None = None
     base_value: int | None = None
-
-
-def cap_amount(scenario: Scenario, segment: str) -> tuple[str, int] | None:
-    """The cap addressed by a path segment (its name, or its 0-based index): (name, amount)."""
-    caps = scenario.budget.caps if scenario.budget else ()
-    for cap in caps:
-        if cap.name == segment:
-            return cap.name, cap.amount
-    if segment.isdigit() and int(segment) < len(caps):
-        cap = caps[int(segment)]
-        return cap.name, cap.amount
-    return None
+    least_late: tuple[int, int] | None = None  # (late months, least swept amount reaching them)
+    exact: Frontier | None = None  # the cap's exact frontier over the swept range
+    exact_text: tuple[str, ...] = ()  # that frontier in words (:func:`frontier_sentences`)
 
 
 def funding_gaps(
@@ -66,8 +68,10 @@ def funding_gaps(
     term: str,
     base: Scenario | None = None,
     base_value: int | None = None,
+    frontiers: Mapping[str, Frontier] | None = None,
 ) -> list[GapFinding]:
-    """One finding per varied cap amount and combination of the other varied values."""
+    """One finding per varied cap amount and combination of the other varied values; where
+    ``frontiers`` has the path's exact frontier, the finding of the unvaried context reads it."""
     findings = []
     for position, path in enumerate(columns):
         match = CAP_PATH.match(path)
@@ -89,17 +93,21 @@ def funding_gaps(
                 f"{n}={v.label}" for n, v in zip(names, others, strict=True) if v is not None
             )
             plain = not context
-            findings.append(
-                _finding(
-                    cap_name,
-                    path,
-                    context,
-                    term,
-                    members,
-                    found[1] if found and plain else None,
-                    base_value if plain else None,
-                )
+            finding = _finding(
+                cap_name,
+                path,
+                context,
+                term,
+                members,
+                found[1] if found and plain else None,
+                base_value if plain else None,
             )
+            exact = (frontiers or {}).get(path) if plain else None
+            if exact is not None and base is not None and found is not None:
+                finding = dataclasses.replace(
+                    finding, exact=exact, exact_text=tuple(_exact_text(base, found[0], exact))
+                )
+            findings.append(finding)
     return findings
 
 
@@ -127,6 +135,12 @@ def _finding(
             cap, path, context, term, swept, infeasible, no_plan, None, None, None, None, (),
             unproven, base_amount, base_value,
         )  # fmt: skip
+    lates = [
+        (row.result.late_months, amount)
+        for amount, row in members
+        if row.result.status in _PLAN and row.result.late_months is not None
+    ]
+    least_late = min(lates) if lates else None
     best = min(value for _, value in planned)
     least_best = min(amount for amount, value in planned if value == best)
     below = [(a, v) for a, v in planned if a < least_best]
@@ -135,7 +149,7 @@ def _finding(
     worse_above += tuple(a for a in (*infeasible, *no_plan) if a > least_best)
     return GapFinding(
         cap, path, context, term, swept, infeasible, no_plan, planned[0][0], best, least_best,
-        below_best, tuple(sorted(worse_above)), unproven, base_amount, base_value,
+        below_best, tuple(sorted(worse_above)), unproven, base_amount, base_value, least_late,
     )  # fmt: skip
 
 
@@ -160,9 +174,31 @@ def _diff(term: str, amount: int) -> str:
     return str(amount)
 
 
+def _exact_text(base: Scenario, cap: str, exact: Frontier) -> list[str]:
+    """The exact frontier's sentences, and the command that prints it whole."""
+    found = cap_amount(base, cap)
+    current = found[1] // 1000 if found else None
+    lines = frontier_sentences(base, Lever(cap), exact, current, lambda v: money_text(1000 * v))
+    command = (
+        f"python -m scheduler funding {base.source or 'SCENARIO'} --cap {shlex.quote(cap)} "
+        f"--frontier --from {exact.low / 1000:g} --to {exact.high / 1000:g}"
+    )
+    return [*lines, f"Exact: {len(exact.steps)} breakpoint(s) ({command})."]
+
+
+def exact_lines(finding: GapFinding) -> list[str]:
+    """The finding read from the cap's exact frontier between the least and greatest swept
+    amounts: thresholds are exact amounts, not grid points."""
+    head, *rest = finding.exact_text
+    return [head, *("  " + line for line in rest)]
+
+
 def gap_lines(finding: GapFinding) -> list[str]:
-    """The finding in words, precise about being measured on the swept values only."""
+    """The finding in words: from the exact frontier when the finding has one, else precise
+    about being measured on the swept values only."""
     f = finding
+    if f.exact is not None:
+        return exact_lines(f)
     name = f.term.replace("_", " ")
     where = f" (with {f.context})" if f.context else ""
     lines = []
@@ -202,8 +238,14 @@ def gap_lines(finding: GapFinding) -> list[str]:
         lines.append(text + ".")
     else:
         lines.append(
-            f"  a plan exists at every swept amount down to {money_text(f.swept[0])} "
-            "(the least swept; lower amounts were not tried)."
+            f"  a plan exists, and with it every hard deadline holds, at every swept amount down "
+            f"to {money_text(f.swept[0])} (the least swept; lower amounts were not tried)."
+        )
+    if f.least_late is not None:
+        late, amount = f.least_late
+        lines.append(
+            f"  No swept amount brings late months below {late} (first reached at "
+            f"{money_text(amount)})."
         )
     if f.least_best == f.swept[-1] and len(f.swept) > 1:
         lines.append("  The best is reached only at the highest swept amount: more may still help.")

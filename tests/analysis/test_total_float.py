@@ -106,3 +106,30 @@ def test_float_is_in_the_plan_json() -> None:
     build = data["clusters"][1]["phases"][1]
     assert build["float"] == {"expiry": -2, "hard_deadline": 7}
     assert Plan.from_dict(data) == plan
+
+
+def test_a_phase_finished_before_the_status_date_has_no_float(tmp_path: Path) -> None:
+    from loading import write
+
+    from scheduler.pipeline import solve
+    from scheduler.solve.options import SolveOptions
+
+    text = """\
+name: t
+status_date: 2025-04
+horizon: {start: 2024-04, end: 2027-03}
+clusters:
+  - id: a
+    phases:
+      tender: {months: 3, actual_start: 2024-06, actual_end: 2024-09}
+      build: {months: 6, actual_start: 2024-10, remaining_months: 4}
+      run: {months: 2}
+    legacy: [{name: old, expires: 2025-10, replaced_by: run, hard_deadline: 2026-03}]
+"""
+    sc = load_scenario(write(tmp_path, text))
+    plan = solve(sc, SolveOptions(time_limit=10, workers=1, deterministic=True)).plan
+    floats = phase_floats(sc, plan)
+    # build runs to 2025-07 (4 months from the status date), run 2025-08..2025-09: retired 2025-09
+    assert floats[("a", "tender")] == (None, None)  # finished 2024-09: history, cannot overrun
+    assert floats[("a", "build")] == (1, 6)  # running: 2025-10 - 2025-09, 2026-03 - 2025-09
+    assert floats[("a", "run")] == (1, 6)

@@ -244,10 +244,12 @@ OPTIONS = {
     "solve": ["--time-limit", "--seed", "--workers", "--set", "--json", "--solver", "--quiet"],
     "sweep": ["--vary", "--set", "--jobs", "--time-limit", "--workers", "--seed", "--csv", "--quiet"],
     "compare": ["--set", "--time-limit", "--quiet", "--json", "--markdown", "--workers"],
+    "funding": ["--cap", "--scale-caps", "--late-months", "--frontier", "--from", "--to", "--set",
+                "--time-limit", "--json", "--csv"],
     "check": [],
     "generate": ["--clusters", "--years", "--seed"],
 }  # fmt: skip
-FLAGS = {"--quiet", "--deterministic"}
+FLAGS = {"--quiet", "--deterministic", "--scale-caps", "--frontier"}
 OUTPUTS = {"--json", "--csv", "--markdown"}
 
 
@@ -269,7 +271,7 @@ def _options(work, shipped_plans, data) -> None:
             argv += [option, str(work / f"out{option}")]
         else:
             argv += [option, data.draw(OPTION_VALUES)]
-    if command in ("solve", "sweep", "compare") and "--time-limit" not in argv:
+    if command in ("solve", "sweep", "compare", "funding") and "--time-limit" not in argv:
         argv += ["--time-limit", "5"]
     run(argv)
 

@@ -147,3 +147,46 @@ def test_frontier_stops_at_the_upper_bound():
     part = funding_frontier(sc, Lever("early"), 0, cut, OPTIONS)
     assert [s.value for s in part.steps] == [s.value for s in full.steps[:2]]
     assert not part.reached
+
+
+def test_scaled_frontier_matches_brute_force():
+    sc = _tiny()
+    found = funding_frontier(sc, Lever(None), 0, 3 * SCALE, OPTIONS)
+    freed = with_cap(with_cap(sc, "early", None), "later", None)
+    needs = sorted(
+        (
+            max(
+                -(-SCALE * cap.released(ev.funding.values()) // cap.amount)
+                for cap in sc.budget.caps
+            ),
+            (ev.objective["extension_cost"], _late(ev)),
+        )
+        for _, ev in feasible_plans(freed)
+    )
+    want: list[tuple[int, tuple[int, int]]] = []
+    for factor, value in needs:  # by factor, then value: the first at a factor is its best
+        if not want or value < want[-1][1]:
+            want.append((factor, value))
+    assert found.complete
+    assert [(step.value, (step.stage, step.late)) for step in found.steps] == want
+
+
+def test_least_amount_when_the_budget_covers_extensions():
+    """Late months are spend too (``covers_extensions``): the least amount counts them."""
+    sc = _tiny()
+    sc = dataclasses.replace(sc, budget=dataclasses.replace(sc.budget, covers_extensions=True))
+    _check_least(sc, Promise("plan"), lambda ev: True)
+    _check_least(sc, Promise("expiries", late_months=6), lambda ev: _late(ev) <= 6)
+
+
+def test_least_amount_with_carry_forward_is_the_least_a_normal_solve_accepts():
+    """Releases are decisions with carry-forward (brute force does not enumerate them): the
+    least amount has a plan when solved as ``solve`` does, and £1k less has none."""
+    from scheduler.pipeline import solve
+
+    sc = _tiny()
+    sc = dataclasses.replace(sc, budget=dataclasses.replace(sc.budget, carry_forward=True))
+    found = least_amount(sc, Lever("early"), Promise("plan"), OPTIONS)
+    assert found.status == "optimal" and found.value is not None
+    assert solve(Lever("early").at(sc, found.value), OPTIONS).plan.has_schedule
+    assert solve(Lever("early").at(sc, found.value - 1), OPTIONS).plan.status == "infeasible"

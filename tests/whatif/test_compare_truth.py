@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -32,7 +33,9 @@ def solved(sc: Scenario) -> Plan:
     return solve(sc, OPTIONS).plan
 
 
-def programme(stagger: int = 2, cap: int = 30_000_000, **fixed: str) -> Scenario:
+def programme(
+    stagger: int = 2, cap: int = 30_000_000, terms: tuple[str, ...] = (), **fixed: str
+) -> Scenario:
     """Three clusters on one ERP market of capacity 2, a cap over 2024-25, a stagger; each cluster
     retires a legacy system at the end of its implementation (£1m a month late)."""
     clusters = [
@@ -53,7 +56,7 @@ def programme(stagger: int = 2, cap: int = 30_000_000, **fixed: str) -> Scenario
         budget=Budget(tranche=1_000_000, caps=(Cap("SR", 2024, 2024, cap),)),
         suppliers=(Supplier("erp", "ERP market", 2),),
         policy=Policy(stagger_months=stagger),
-        objective=Objective(("extension_cost", "delivery_cost", "completion")),
+        objective=Objective(terms or ("extension_cost", "delivery_cost", "completion")),
     )
 
 
@@ -126,6 +129,22 @@ def test_fixed_entries_bunched_and_counterfactuals_both_ways(pinned) -> None:
     assert "attributed to the stagger rule" in text
 
 
+def test_counterfactual_solves_are_bounded_per_comparison(monkeypatch) -> None:
+    monkeypatch.setattr("scheduler.whatif.compare_cause.MAX_COUNTERFACTUALS", 2)
+    calls = []
+
+    def counting(sc: Scenario) -> Plan:
+        calls.append(sc)
+        return solved(sc)
+
+    a = subject("base", programme())
+    b = subject("v-pinned", programme(stagger=0, b="2024-04", c="2024-05"))
+    (story,) = compare([a, b], counting, "test solves").summary
+    text = true(story, a, b)
+    assert len(calls) == 2
+    assert "the stagger rule not checked (at most 2 solves a comparison)" in text
+
+
 def test_a_cap_cut_is_checked_against_the_baselines_own_plan() -> None:
     a = subject("base", programme())
     b = subject("v-cut", programme(cap=20_000_000))
@@ -140,6 +159,25 @@ def test_a_cap_cut_is_checked_against_the_baselines_own_plan() -> None:
         in text
     )
     assert "is attributed to the SR cap's amount" in text
+
+
+def test_late_months_and_total_cost_terms() -> None:
+    terms = ("late_months", "total_cost", "completion")
+    a = subject("base", programme(terms=terms))
+    b = subject("v-cut", programme(cap=20_000_000, terms=terms))
+    story = story_of(a, b)
+    text = true(story, a, b)
+    assert "the late months rise by" in text or "the late months fall by" in text
+
+
+def test_a_limit_on_entries_per_year_holds_entries_and_is_checked() -> None:
+    sc = programme(stagger=0, cap=60_000_000)
+    a = subject("base", sc)
+    b = subject("v-one", replace(sc, policy=replace(sc.policy, max_entries_per_year=1)))
+    text = true(story_of(a, b), a, b)
+    assert "it is held by at most 1 entries a year: 2024-25 is full" in text
+    assert "entries per year 2024-25 (c (1 allowed))" in text
+    assert "is attributed to the limit on entries per year" in text
 
 
 def test_a_difference_of_another_kind_is_not_attributed() -> None:
@@ -161,8 +199,22 @@ def test_a_difference_of_another_kind_is_not_attributed() -> None:
     story = story_of(a, b)
     text = true(story, a, b)
     assert (
-        "Not attributed: v-slower differs from base in no fixed entry, entry bound, stagger or cap amount"
+        "Not attributed: v-slower differs from base in no fixed entry, entry bound, policy rule or cap amount"
         in text
+    )
+
+
+def test_a_counterfactual_that_is_not_a_valid_scenario_attributes_nothing() -> None:
+    sc = programme(stagger=0)
+    latest = tuple(replace(c, latest_entry=m("2024-06")) if c.id == "c" else c for c in sc.clusters)
+    fixed = tuple(replace(c, fixed_entry=m("2024-09")) if c.id == "c" else c for c in sc.clusters)
+    a = subject("base", replace(sc, clusters=latest))
+    b = subject("v-late", replace(sc, clusters=fixed))
+    text = true(story_of(a, b), a, b)
+    assert (
+        "With the market entries of c fixed at 2024-09, as in v-late, and base otherwise "
+        "unchanged, the scenario is not valid (2024-09 is after latest_entry 2024-06): nothing is "
+        "attributed to the fixed entry of c." in text
     )
 
 
@@ -211,6 +263,29 @@ def test_plan_files_absent_clusters_and_renamed_legacy() -> None:
     assert "(Binding rules other than caps need the scenario of a plan JSON: --scenario.)" in text
     report = render_comparison(comparison)
     assert "0000-01" not in report and "- : the plan has no such cluster or legacy system" in report
+
+
+@pytest.mark.parametrize("as_files", [False, True])
+def test_a_cluster_and_a_legacy_system_only_one_plan_has(as_files: bool) -> None:
+    sc = programme(stagger=0)
+    renamed = tuple(
+        replace(c, legacy=tuple(replace(x, name="A ledger, v3") for x in c.legacy))
+        if c.id == "a"
+        else c
+        for c in sc.clusters
+        if c.id != "c"
+    )
+    smaller = replace(sc, clusters=renamed)
+    a, b = subject("base", sc), subject("v-smaller", smaller)
+    if as_files:
+        a = Subject("base (plan.json)", "one/plan.json", "plan", None, a.plan)
+        b = Subject("v-smaller (plan.json)", "two/plan.json", "plan", None, b.plan)
+    story = story_of(a, b)
+    text = true(story, a, b)
+    assert f"The cluster c is not in {b.label}." in text
+    assert f"a's legacy system A ledger, v2 is not in {b.label}." in text
+    assert f"a's legacy system A ledger, v3 is not in {a.label}." in text
+    assert f"c, not in {b.label} (-£9m)" in text or f"c, not in {b.label} (-£" in text
 
 
 def test_plan_files_are_labelled_by_scenario_name_and_file(tmp_path: Path, capsys) -> None:
@@ -380,3 +455,8 @@ def test_no_sentence_of_the_shipped_comparisons_is_contradicted(
         assert "(net -£14.6m)" in text
         assert "attributed to the fixed entries of synergy, matrix and unity" in text
         assert "nothing is attributed to the stagger rule" in text
+        assert "One at a time (actual-2023 otherwise unchanged): with synergy's entry free" in text
+        point = next(p for p in story.points if p.startswith("One at a time"))
+        figure = re.search(r"is (£[\d.]+m), which reduces", point).group(1)  # type: ignore[union-attr]
+        wrong = replace(story, points=tuple(p.replace(figure, "£1m") for p in story.points))
+        assert contradictions(wrong, subjects[0], subjects[1], solved)

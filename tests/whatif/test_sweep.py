@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import time
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from scheduler.cli.main import main
 from scheduler.errors import ScenarioError
+from scheduler.pipeline import solve
 from scheduler.scenario.load import load_scenario_text
 from scheduler.solve.options import SolveOptions
 from scheduler.whatif.executors import local_runner
@@ -231,6 +233,18 @@ def test_funding_gap_on_hand_made_rows() -> None:
     assert "below £15m no plan exists (proven infeasible at £5m" in text
     assert "none found in the time limit at £10m" in text
     assert "£1.5m above that best" in text
+    assert "every hard deadline holds, at every swept amount" not in text  # lower ones failed
+
+
+def test_funding_gap_on_the_grid_says_how_low_late_months_go() -> None:
+    rows = []
+    for index, (amount, late) in enumerate([(10, 9), (20, 7), (30, 7)]):
+        row = _row(index, amount, "optimal", 100 - amount)
+        result = dataclasses.replace(row.result, late_months=late)
+        rows.append(SweepRow(row.index, row.name, row.values[:1], result))
+    text = "\n".join(gap_lines(funding_gaps([CAP], rows, "extension_cost")[0]))
+    assert "No swept amount brings late months below 7 (first reached at £20m)." in text
+    assert "every hard deadline holds, at every swept amount down to £10m" in text
 
 
 def test_funding_gap_groups_by_the_other_varied_values() -> None:
@@ -324,7 +338,16 @@ def test_cli_sweep_writes_table_csv_and_chart(small, tmp_path, capsys) -> None:
     assert all(float(r["seconds"]) >= 0 for r in rows)
     assert chart.stat().st_size > 1000 and chart.read_bytes()[:4] == b"\x89PNG"
     assert "The price of the funding gap" in out and "SR needs at least" in out
-    assert "below £20m no plan exists (proven infeasible at £0)" in out
+    # one cap swept: the findings are the exact frontier's, each amount checked by a solve here
+    assert "(exact, from the funding frontier)" in out
+    assert "A plan exists, and with it every hard deadline holds, down to £1m; below £1m" in out
+    base = load_scenario_text(SMALL)
+    at = solve(base.with_overrides({CAP: "£1m"}), OPTIONS).plan
+    assert at.has_schedule
+    assert solve(base.with_overrides({CAP: "£999k"}), OPTIONS).plan.status == "infeasible"
+    assert "SR needs at least £60m for extension cost to reach its best, £0" in out
+    assert solve(base.with_overrides({CAP: "£59.999m"}), OPTIONS).plan.objective["extension_cost"]
+    assert "No legacy expiry is missed from £60m on" in out
     written = {p.name for p in (tmp_path / "o").iterdir()}
     assert {"sweep.txt", "sweep.csv", "sweep.png", "plans"} <= written
     assert len(list((tmp_path / "o" / "plans").glob("*.json"))) == 4  # the infeasible one too

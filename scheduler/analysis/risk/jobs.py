@@ -4,6 +4,12 @@ A job is one planned phase with its chosen option: its planned start and months,
 units of each supplier it takes, and whether it may move (the first phase of a cluster with a
 fixed entry may not). Jobs are listed cluster by cluster in scenario order, phases in lifecycle
 order; :func:`job_index` maps ``(cluster, phase)`` to a job's position.
+
+At a status date ``D`` a phase with actuals is history and never moves (``fixed``): a finished
+phase keeps its actual months (``actual``, not sampled); a running phase (``remaining > 0``) ran
+``elapsed = D - start`` months before ``D`` and has ``remaining`` to go as forecast, of which only
+the remaining months are sampled (:mod:`.sampling`); ``basis`` is the planned months of the option
+taken, the months a range in months refers to.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scheduler.plan import Plan
-from scheduler.scenario.data import Scenario
+from scheduler.scenario.data import Actual, Scenario
 
 __all__ = ["Job", "job_index", "plan_jobs"]
 
@@ -26,7 +32,23 @@ class Job:
     cost: int  # the chosen option's cost, pounds
     uses: tuple[tuple[str, int], ...]  # (supplier id, units)
     fixed: bool = False  # a fixed market entry, or history (actuals): never moves
-    actual: bool = False  # history: its months are facts, not sampled
+    actual: bool = False  # history (finished or running): its start is a fact
+    remaining: int = 0  # a running phase: the months to go from the status date, as forecast
+    basis: int = 0  # a running phase: the planned months of the option taken (0: ``months``)
+
+    @property
+    def running(self) -> bool:
+        return self.remaining > 0
+
+    @property
+    def finished(self) -> bool:
+        """History whose months are all facts: nothing about it is sampled."""
+        return self.actual and not self.running
+
+    @property
+    def elapsed(self) -> int:
+        """Months run before the status date (all of them unless running)."""
+        return self.months - self.remaining
 
     @property
     def label(self) -> str:
@@ -41,8 +63,10 @@ def plan_jobs(scenario: Scenario, plan: Plan) -> tuple[Job, ...]:
     jobs = []
     for cluster in scenario.clusters:
         cp = planned[cluster.id]
+        facts = {p.id: p.actual for p in cluster.phases}
         for position, phase in enumerate(cp.phases):
             fixed = (position == 0 and cluster.fixed_entry is not None) or phase.actual
+            remaining, basis = _running(facts.get(phase.id), phase.actual, scenario.status_date)
             jobs.append(
                 Job(
                     cluster=cluster.id,
@@ -54,9 +78,19 @@ def plan_jobs(scenario: Scenario, plan: Plan) -> tuple[Job, ...]:
                     uses=tuple(sorted(phase.uses.items())),
                     fixed=fixed,
                     actual=phase.actual,
+                    remaining=remaining,
+                    basis=basis,
                 )
             )
     return tuple(jobs)
+
+
+def _running(fact: Actual | None, actual: bool, status: int | None) -> tuple[int, int]:
+    """``(remaining, basis)`` of a phase the plan marks as history and the scenario as running
+    at the status date; ``(0, 0)`` otherwise."""
+    if not actual or fact is None or not fact.running or status is None:
+        return 0, 0
+    return fact.end - status + 1, fact.planned.months
 
 
 def job_index(jobs: tuple[Job, ...]) -> dict[tuple[str, str], int]:

@@ -9,16 +9,26 @@ completion is the latest end. A phase's cost follows its months under ``cost: pr
 When the budget covers extensions, each late month inside the horizon adds the rate. The releases
 a run needs are the least that cover its spend: per financial year (``ceil(S / tranche)``) without
 carry-forward, cumulatively with it (``ceil(cum S / tranche)`` minus the releases before); a cap
-is exceeded when the releases in its years pass ``floor(amount / £1k) * £1k``.
+is exceeded when the releases in its years pass ``floor(amount / £1k) * £1k``
+(:mod:`.releases`).
+
+At a status date ``D`` what happened before it is the same in every run. A finished phase runs
+its actual months at its actual cost. A running phase that ran ``e`` of its planned ``m`` months
+spent the plan's first ``e`` months of its spread, ``H = sum of the first e of spread(K, m)``; the
+rest ``K - H`` is spread over its ``r'`` sampled months to come, scaled under ``pro_rata`` to
+``round((K - H) * r' / r)`` for the ``r = m - e`` planned (the spread's rounding is the plan's
+when ``r' = r``). So spend, late months and extension cost before ``D`` are facts; only what
+comes after it varies.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from scheduler.analysis.risk.jobs import Job, job_index
+from scheduler.analysis.risk.releases import cap_releases
 from scheduler.analysis.risk.ssg import Schedule
 from scheduler.scenario.data import Scenario
 from scheduler.units import to_thousands
@@ -37,6 +47,7 @@ class Outcomes:
     completion: np.ndarray
     spend: dict[int, np.ndarray]  # all clusters, pounds
     cap_released: dict[str, np.ndarray]  # pounds
+    cap_history: dict[str, int] = field(default_factory=dict)  # released in years ended before D
 
 
 def outcomes(
@@ -61,14 +72,45 @@ def outcomes(
     for years in per_cluster.values():
         for year, amount in years.items():
             spend[year] = spend.get(year, 0) + amount
-    released = _releases(scenario, per_cluster)
-    return Outcomes(retired, extension, go_live, completion, dict(sorted(spend.items())), released)
+    released, history = cap_releases(scenario, per_cluster)
+    return Outcomes(
+        retired, extension, go_live, completion, dict(sorted(spend.items())), released, history
+    )
 
 
 def _cumulative(thousands: np.ndarray, months: np.ndarray, n: np.ndarray) -> np.ndarray:
     """£1k spent in the first ``n`` months of a phase of ``thousands`` over ``months``."""
     base, extra = np.divmod(thousands, months)
     return n * base + np.minimum(n, extra)
+
+
+def _spent(job: Job, months: np.ndarray, cost: str) -> tuple[int, np.ndarray, np.ndarray]:
+    """``(H, rest, to_come)`` of a phase run ``months`` months: the £1k spent in the months before
+    the status date (a running phase's first ``e``, as planned; 0 otherwise), the £1k of the rest
+    and the months it is spread over."""
+    planned = to_thousands(job.cost)
+    before = job.elapsed if job.running else 0
+    head = int(_cumulative(np.array(planned), np.array(job.months), np.array(before)))
+    rest, planned_rest = planned - head, job.months - before
+    to_come = months - before
+    if cost == "pro_rata":
+        scaled = (2 * rest * to_come + planned_rest) // (2 * planned_rest)
+    else:
+        scaled = np.full(to_come.shape, rest)
+    return head, np.broadcast_to(scaled, to_come.shape), to_come
+
+
+def _spent_by(
+    job: Job, head: int, rest: np.ndarray, to_come: np.ndarray, n: np.ndarray
+) -> np.ndarray:
+    """£1k spent in the first ``n`` months of the phase (``n`` per run)."""
+    before = job.elapsed if job.running else 0
+    if not before:
+        return _cumulative(rest, to_come, n)
+    planned = np.array(to_thousands(job.cost))
+    early = _cumulative(planned, np.array(job.months), np.minimum(n, before))
+    late = _cumulative(rest, to_come, np.clip(n - before, 0, None))
+    return np.where(n <= before, early, head + late)
 
 
 def _spend(
@@ -84,20 +126,18 @@ def _spend(
     last = horizon.fiscal_year(int(schedule.end.max()))
     out: dict[str, dict[int, np.ndarray]] = {c.id: {} for c in scenario.clusters}
     for j, job in enumerate(jobs):
-        planned = to_thousands(job.cost)
-        if not planned:
+        if not to_thousands(job.cost):
             continue
         d = months[j]
-        total = (
-            (2 * planned * d + job.months) // (2 * job.months) if cost == "pro_rata" else planned
-        )
-        total = np.broadcast_to(total, d.shape)
+        head, rest, to_come = _spent(job, d, cost)
         s = schedule.start[j]
         for year in range(first, last + 1):
             lo, hi = horizon.fy_months(year)
             n1 = np.clip(hi - s + 1, 0, d)
             n0 = np.clip(lo - s, 0, d)
-            amount = _cumulative(total, d, n1) - _cumulative(total, d, n0)
+            amount = _spent_by(job, head, rest, to_come, n1) - _spent_by(
+                job, head, rest, to_come, n0
+            )
             if amount.any():
                 years = out[job.cluster]
                 years[year] = years.get(year, 0) + 1000 * amount
@@ -117,32 +157,4 @@ def _spend(
                     if late.any():
                         years = out[cluster.id]
                         years[year] = years.get(year, 0) + rate * late
-    return out
-
-
-def _releases(scenario: Scenario, spend: dict[str, dict[int, np.ndarray]]) -> dict[str, np.ndarray]:
-    budget = scenario.budget
-    if budget is None or not budget.caps:
-        return {}
-    tranche = budget.tranche_k * 1000
-    totals: dict[int, np.ndarray] = {}
-    for years in spend.values():
-        if not years:
-            continue
-        ordered = sorted(years)
-        if budget.carry_forward:
-            cumulative = np.cumsum([years[y] for y in ordered], axis=0)
-            covered = -(-cumulative // tranche) * tranche
-            releases = np.diff(covered, axis=0, prepend=0)
-        else:
-            releases = np.array([-(-years[y] // tranche) * tranche for y in ordered])
-        for year, amount in zip(ordered, releases, strict=True):
-            totals[year] = totals.get(year, 0) + amount
-    out = {}
-    for cap in budget.caps:
-        runs = next(iter(totals.values())).shape[0] if totals else 0
-        out[cap.name] = sum(
-            (totals[y] for y in totals if cap.covers(y)),
-            start=np.zeros(runs, dtype=np.int64),
-        )
     return out

@@ -11,6 +11,16 @@ happens in a run with its probability (one draw per event per run, shared by eve
 names) and then adds its ``delay_months`` to the named phase of each named cluster. Draws are
 independent. The random stream is numpy's PCG64 from the seed, consumed in a fixed order (jobs in
 plan order, then events), so a seed gives the same runs.
+
+At a status date ``D`` history is not sampled: a finished phase keeps its actual months in every
+run, and no event touches it. A running phase that started ``e`` months before ``D`` with ``r``
+months to go (as forecast) samples only the months to come: its range, taken as factors of the
+planned months ``P`` of the option taken (``(1 + low%, 1 + likely%, 1 + high%)``, or
+``(low, likely, high) / P`` for a range in months), scales the remaining months,
+
+    r' = max(1, floor(r * f + 1/2)),   f ~ Triangular(low, likely, high) as factors,
+
+and it runs ``e + r'`` months; an event on its phase adds its delay to the months to come.
 """
 
 from __future__ import annotations
@@ -22,7 +32,15 @@ import numpy as np
 from scheduler.analysis.risk.jobs import Job
 from scheduler.scenario.data import Range, Risk
 
-__all__ = ["MAX_SEED", "Draws", "round_half_up", "sample", "triangular_cdf", "triangular_inverse"]
+__all__ = [
+    "MAX_SEED",
+    "Draws",
+    "round_half_up",
+    "sample",
+    "sampled_range",
+    "triangular_cdf",
+    "triangular_inverse",
+]
 
 
 MAX_SEED = 2**63 - 1
@@ -75,18 +93,35 @@ def job_range(risk: Risk, job: Job) -> tuple[float, float, float] | None:
     return None if value is None else value.months(job.months)
 
 
+def sampled_range(risk: Risk, job: Job) -> tuple[float, float, float] | None:
+    """The three-point range of the months ``job`` samples: the whole phase's, or for a running
+    phase its remaining months' (the range as factors of the option's planned months, times the
+    remaining months); ``None`` when nothing is sampled (no range, or a finished phase)."""
+    if job.finished:
+        return None
+    if not job.running:
+        return job_range(risk, job)
+    value: Range | None = risk.range_of(job.cluster, job.phase)
+    if value is None:
+        return None
+    basis = job.basis or job.months
+    low, likely, high = (job.remaining * v / basis for v in value.months(basis))
+    return (low, likely, high)
+
+
 def sample(risk: Risk, jobs: tuple[Job, ...], runs: int, seed: int) -> Draws:
     """``runs`` sampled duration sets for ``jobs`` under ``risk``."""
     rng = np.random.default_rng(seed)
     months = np.empty((len(jobs), runs), dtype=np.int64)
     uncertain: set[int] = set()
     for index, job in enumerate(jobs):
-        bounds = None if job.actual else job_range(risk, job)
+        bounds = sampled_range(risk, job)
+        before = job.elapsed if job.running else 0  # months already run: facts
         if bounds is None or bounds[0] == bounds[2]:
             fixed = job.months if bounds is None else int(round_half_up(np.array(bounds[0])))
-            months[index] = fixed
+            months[index] = fixed if bounds is None else before + fixed
             continue
-        months[index] = round_half_up(triangular_inverse(rng.random(runs), *bounds))
+        months[index] = before + round_half_up(triangular_inverse(rng.random(runs), *bounds))
         if months[index].min() != months[index].max():
             uncertain.add(index)
     happened = np.zeros((len(risk.events), runs), dtype=bool)
@@ -96,7 +131,7 @@ def sample(risk: Risk, jobs: tuple[Job, ...], runs: int, seed: int) -> Draws:
         clusters = event.clusters or tuple(dict.fromkeys(job.cluster for job in jobs))
         for cluster in clusters:
             hit = by_key.get((cluster, event.phase))
-            if hit is None or not event.delay_months:
+            if hit is None or not event.delay_months or jobs[hit].finished:
                 continue
             months[hit] += happened[e] * event.delay_months
             if 0 < event.probability < 1:

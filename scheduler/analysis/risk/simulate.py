@@ -51,6 +51,9 @@ class LegacyRisk:
     extension_cost: tuple[int, int, int]
     planned_extension_cost: int
     drivers: tuple[tuple[str, float], ...] = ()  # (cluster phase, correlation), largest first
+    # at a status date: the late months and extension cost before it (the same in every run)
+    late_incurred: int = 0
+    extension_incurred: int = 0
 
 
 @dataclass(frozen=True)
@@ -65,8 +68,9 @@ class CapRisk:
     name: str
     amount: int
     planned: int  # released in the plan
-    p_exceeded: float
+    p_exceeded: float  # P(released > max(limit, history)): only releases to come break a cap
     released_p80: int
+    history: int = 0  # released in the cap's years ended before the status date (facts)
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,9 @@ class RiskResult:
     criticality: tuple[tuple[str, float], ...]  # (cluster phase, index), in plan order
     events: tuple[tuple[str, float], ...]  # (event, share of runs it happened in)
     detail: Runs | None = field(default=None, compare=False, repr=False)
+    # at a status date: the month, and the phases with actuals (finished, running) it holds fixed
+    status_date: int | None = None
+    history: tuple[int, int] = (0, 0)
 
     def standard_error(self, p: float) -> float:
         return standard_error(p, self.runs)
@@ -153,6 +160,16 @@ def run_samples(
     return Runs(jobs, draws, schedule, outcomes(scenario, jobs, schedule, draws.months, risk.cost))
 
 
+def _late_incurred(scenario: Scenario, expires: int, retired: np.ndarray) -> int:
+    """Late months before the status date, ``max(0, min(retired, D - 1) - expires)``: history,
+    the same in every run (a system retired before ``D`` retired as it did; one still in service
+    is retired at ``D`` or later in every run)."""
+    status = scenario.status_date
+    if status is None:
+        return 0
+    return int(np.max(np.maximum(0, np.minimum(retired, status - 1) - expires)))
+
+
 def _triple(values: np.ndarray) -> tuple[int, int, int]:
     return tuple(percentile(values, q) for q in PERCENTILES)  # type: ignore[return-value]
 
@@ -188,6 +205,7 @@ def simulate(
                     (jobs[j].label, round(float(v), 3)) for j, v in ranked[:TOP_DRIVERS] if v
                 )
             plan_item = next(i for i in planned[cluster.id].legacy if i.name == system.name)
+            incurred = _late_incurred(scenario, system.expires, retired)
             legacy.append(
                 LegacyRisk(
                     cluster=cluster.id,
@@ -201,6 +219,8 @@ def simulate(
                     extension_cost=_triple(out.extension_cost[(cluster.id, system.name)]),
                     planned_extension_cost=plan_item.extension_cost,
                     drivers=drivers,
+                    late_incurred=incurred,
+                    extension_incurred=incurred * system.extension_cost,
                 )
             )
     clusters = tuple(
@@ -215,15 +235,16 @@ def simulate(
     budget = scenario.budget
     for cap in budget.caps if budget else ():
         released = out.cap_released[cap.name]
-        limit = cap.limit
+        past = out.cap_history.get(cap.name, 0)
         used = next(c.released for c in plan.caps if c.name == cap.name)
         caps.append(
             CapRisk(
                 cap.name,
                 cap.amount,
                 used,
-                float(np.mean(released > limit)),
+                float(np.mean(released > max(cap.limit, past))),
                 percentile(released, 0.8),
+                past,
             )
         )
     planned_spend: dict[int, int] = {}
@@ -257,4 +278,6 @@ def simulate(
         criticality=criticality,
         events=events,
         detail=done,
+        status_date=scenario.status_date,
+        history=(sum(job.finished for job in jobs), sum(job.running for job in jobs)),
     )

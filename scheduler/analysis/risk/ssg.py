@@ -6,16 +6,20 @@ order (a topological order of the rules below, earliest planned start first), ev
 as numpy arrays over runs. Job ``j`` of run ``r`` starts at the least month ``s >= est`` where
 its suppliers have room for its units in every month ``s .. s + d[j,r] - 1``, with
 
-    est = max( planned start of j                          (never earlier than planned)
+    est = max( planned start of j, status date D           (never earlier than planned; at a
+                                                            status date nothing new before D)
              , e[prev] + 1                                 (the cluster's previous phase)
              , other + offset (- d + 1 for an ``.end``)     (each ``depends_on``)
              , E[previous entry] + stagger                 (entries keep their planned order)
              , s[i] for each i planned earlier on a supplier of j   (the plan's order kept) )
 
 A fixed market entry does not move: its first phase starts at its planned month and holds its
-supplier units from the start of every pass. If the rules form a cycle (zero-length dependency
-cycles), jobs are placed in planned-start order and the pass repeats with the starts raised to
-what the rules demand until nothing changes.
+supplier units from the start of every pass. Nor does history: a phase with actuals starts at its
+actual start and holds its units for its (sampled, if running) months from the start of every
+pass, so a run keeps history exactly as :mod:`scheduler.rules.check` demands.
+
+If the rules form a cycle (zero-length dependency cycles), jobs are placed in planned-start order
+and the pass repeats with the starts raised to what the rules demand until nothing changes.
 
 ``driver[j, r]`` is the job whose month set ``s[j,r]`` (the tight rule, in the order above; for a
 supplier, the job that freed the units), ``-1`` when ``j`` is at its planned start by itself;
@@ -63,6 +67,7 @@ class Network:
     stagger: int
     earlier_on: list[list[int]]  # jobs planned to start earlier on a supplier this job uses
     capacity: dict[str, int]
+    earliest: list[int] = field(default_factory=list)  # least start: planned, and >= D if new
     order: list[int] = field(default_factory=list)
     acyclic: bool = True
 
@@ -94,7 +99,11 @@ class Network:
                 if other.start < job.start and suppliers & {sid for sid, _ in other.uses}
             ]
         capacity = {s.id: s.capacity for s in scenario.suppliers}
-        network = cls(jobs, prev, deps, stagger_prev, stagger, earlier_on, capacity)
+        status = scenario.status_date
+        earliest = [
+            job.start if job.fixed or status is None else max(job.start, status) for job in jobs
+        ]
+        network = cls(jobs, prev, deps, stagger_prev, stagger, earlier_on, capacity, earliest)
         network.order, network.acyclic = network._order()
         return network
 
@@ -178,9 +187,8 @@ class _Usage:
 
 def retime(network: Network, months: np.ndarray) -> Schedule:
     """Re-time every run: ``months[j, r]`` are the sampled durations."""
-    jobs = network.jobs
     runs = months.shape[1]
-    lower = np.array([job.start for job in jobs], dtype=np.int64)[:, None].repeat(runs, axis=1)
+    lower = np.array(network.earliest, dtype=np.int64)[:, None].repeat(runs, axis=1)
     passes = 0
     while True:
         passes += 1
@@ -273,7 +281,7 @@ def _required(network: Network, schedule: Schedule, months: np.ndarray) -> np.nd
     for j, job in enumerate(network.jobs):
         if job.fixed:
             continue
-        need = np.array([job.start] * start.shape[1])
+        need = np.full(start.shape[1], network.earliest[j], dtype=np.int64)
         if network.prev[j] != NONE:
             need = np.maximum(need, end[network.prev[j]] + 1)
         for other, edge, offset, this_edge in network.deps[j]:

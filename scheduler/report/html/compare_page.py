@@ -42,7 +42,10 @@ def _gantts(comparison: Comparison, scenario: Scenario) -> str:
     plans = [s.plan for s in subjects if s.plan is not None]
     baseline = comparison.subjects[0].plan
     colours = phase_colours(plans)
-    span = month_span(scenario, plans)
+    # each plan's months inside its own scenario's horizon (a re-plan may run longer)
+    spans = [month_span(s.scenario or scenario, [s.plan]) for s in subjects if s.plan is not None]
+    span = (min(first for first, _ in spans), max(last for _, last in spans))
+    status = next((p.status_date for p in plans if p.status_date is not None), None)
     rows = max(len(p.clusters) for p in plans)
     height = 0.9 + (0.55 + 0.42 * rows) * len(plans)
     any_moved = False
@@ -60,7 +63,7 @@ def _gantts(comparison: Comparison, scenario: Scenario) -> str:
             ax.set_title(subject.label, loc="left")
         shown = GanttMarks(moved=frozenset({("", "")}) if any_moved else frozenset())
         fig.legend(
-            handles=legend_handles(colours, shown, scenario),
+            handles=legend_handles(colours, shown, scenario, status),
             loc="outside lower center",
             ncols=6,
             fontsize=8,
@@ -100,6 +103,8 @@ def render_compare_html(comparison: Comparison) -> str:
             "One Gantt per plan on the same time axis; hatched, outlined bars are phases that "
             f"start, end or run a different option than in {labels[0]}."
         )
+        if any(s.plan is not None and s.plan.status_date is not None for s in comparison.subjects):
+            note += " Dotted, washed-out months are history, before the plan's status date."
         result.append(
             Section("gantt", "Schedules", figure(_gantts(comparison, scenario), "", note))
         )

@@ -6,7 +6,7 @@ is drawn at ``m + 1`` and a market entry (the first month of the tender) at ``m`
 
 With a status date ``D`` the plan is drawn apart from history: a vertical line at ``D`` (the start
 of the status month), and every month before it that a phase ran (a finished phase, or the past
-part of a running one) washed out and hatched, so what happened reads apart from what is planned.
+part of a running one) washed out and dotted, so what happened reads apart from what is planned.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from scheduler.units import fy_months, millions, month_label, window_text
 __all__ = ["GanttMarks", "draw_gantt", "gantt_section", "month_span", "phase_colours"]
 
 BAR = 0.56  # bar height, in rows
-HISTORY = dict(facecolors=(1.0, 1.0, 1.0, 0.55), edgecolors="#555555", hatch="////", linewidth=0)
+HISTORY = dict(facecolors=(1.0, 1.0, 1.0, 0.55), edgecolors="#444444", hatch="..", linewidth=0)
 STATUS_COLOUR = "#6a1b9a"
 MARKERS: dict[str, dict[str, Any]] = {
     "entry": dict(marker="^", color="#1b1b1b", markersize=7, linestyle="none"),
@@ -208,7 +208,7 @@ def _draw_cluster(
 
 
 def _draw_history(ax: Any, cluster_plan: ClusterPlan, row: int, status: int, name: str) -> None:
-    """Wash out and hatch the months ``start .. min(end, status - 1)`` of each phase that ran
+    """Wash out and dot the months ``start .. min(end, status - 1)`` of each phase that ran
     before the status date (history); its SVG id is ``history_<bar id>``."""
     for phase in cluster_plan.phases:
         if not phase.actual or phase.start >= status:
@@ -240,7 +240,7 @@ def legend_handles(
         handles.append(Patch(facecolor="white", edgecolor="#1b1b1b", hatch="///", label="moved"))
     if status is not None:
         handles.append(
-            Patch(facecolor="#bbbbbb", edgecolor="#555555", hatch="////", label="history (actual)")
+            Patch(facecolor="#bbbbbb", edgecolor="#444444", hatch="..", label="history (actual)")
         )
         handles.append(
             Line2D(
@@ -349,7 +349,7 @@ def gantt_section(scenario: Scenario, plan: Plan, chain: Sequence[ChainLink]) ->
     if plan.status_date is not None:
         note += (
             f" The line marks the status date {month_label(plan.status_date)}: the washed-out, "
-            "hatched months before it are history (actuals, fixed); the rest is the plan."
+            "dotted months before it are history (actuals, fixed); the rest is the plan."
         )
     tables = milestone_table(scenario, plan) + legacy_table(scenario, plan)
     return figure(gantt_svg(scenario, plan, chain), tables, note) + phase_table(scenario, plan)

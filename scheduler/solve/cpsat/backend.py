@@ -12,23 +12,28 @@ import contextlib
 import math
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 
+import numpy as np
 import ortools
-from ortools.sat.python import cp_model
+from ortools.sat.python import cp_model, cp_model_helper
 
 from scheduler.rules.evaluate import ClusterDecision
 from scheduler.scenario.data import Scenario
 from scheduler.solve.common import ClusterValues, Values
+from scheduler.solve.cpsat import lns
 from scheduler.solve.cpsat.lpbound import LpBound, lp_bound
 from scheduler.solve.cpsat.lpbound import applicable as lp_applicable
 from scheduler.solve.cpsat.model import CpsatModel
+from scheduler.solve.cpsat.variables import LinearExpr
 from scheduler.solve.lexico import Stage, StageResult
 from scheduler.solve.options import SolveOptions
 from scheduler.terms import from_model
 
 _SOLVED = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 LARGE_MODEL = 50_000  # variables; above this, no presolve and the LP bound (see __init__)
+LNS_LEAST = 2.0  # seconds: a shorter stage of a large model is not worth reading its rows
 
 
 class CpsatBackend:
@@ -66,6 +71,8 @@ class CpsatBackend:
             self.solver.parameters.log_to_stdout = options.log
             self.solver.log_callback = self.hint_lines.append
         self.stages_solved = 0
+        self.stopped = False
+        self.found: lns.Outcome | None = None  # the last stage's plan, when the LNS found it
         self.running = self.solver  # the solver that stop() stops
 
     def start_from(self, decisions: Mapping[str, ClusterDecision], seconds: float) -> float:
@@ -74,9 +81,13 @@ class CpsatBackend:
         (measured on the generated programmes: 100 clusters' first stage took 9.7 s with it and
         1.6 s without, 10 clusters' 2-5 s against 1.1-1.3 s); the driver still returns the
         greedy schedule if CP-SAT finds no plan."""
-        if self.built.time_indexed and self.options.hint is None:
+        if self.built.time_indexed and self.options.hint is None and not self._large():
             return 0.0
         _hint_decisions(self.built, decisions)
+        if self.built.time_indexed and self._large():
+            # every literal is hinted; completion, the only other variable, is the latest end
+            self.built.model.add_hint(self.built.completion, _latest_end(self.built, decisions))
+            return 0.0
         self.running = cp_model.CpSolver()
         try:
             return _complete_hint(self.built, self.options, self.running, seconds)
@@ -85,13 +96,20 @@ class CpsatBackend:
 
     def minimise(self, stage: Stage, seconds: float) -> StageResult:
         built, solver = self.built, self.solver
+        began = time.monotonic()
         built.model.minimize(built.stage(stage))
-        if self.options.deterministic:
-            solver.parameters.max_deterministic_time = seconds
-        else:
-            solver.parameters.max_time_in_seconds = seconds
+        _set_limit(solver, self.options, seconds)
+        self.found = None
         lp = self._lp_bound(stage, seconds) if self.stages_solved == 0 else None
-        status = _solve(solver, built.model)
+        rows = lns.read_rows(built.model) if self._large() and seconds >= LNS_LEAST else None
+        incumbent = _complete_hint_values(built.model, rows) if rows is not None else None
+        work = 0.0
+        if rows is not None and incumbent is not None:
+            status, work = self._with_neighbourhoods(
+                rows, incumbent, seconds - (time.monotonic() - began)
+            )
+        else:
+            status = _solve(solver, built.model)
         if self.stages_solved == 0 and self.options.hint is not None:
             solver.log_callback = None
             solver.parameters.log_search_progress = self.options.log
@@ -99,21 +117,78 @@ class CpsatBackend:
         self.stages_solved += 1
         if status == cp_model.MODEL_INVALID:
             raise RuntimeError(f"internal error: invalid CP-SAT model: {built.model.validate()}")
-        if status not in _SOLVED:
+        found = self.found
+        if status not in _SOLVED and found is None:
             name = "INFEASIBLE" if status == cp_model.INFEASIBLE else "UNKNOWN"
-            return StageResult(name, work=solver.deterministic_time)
-        value = round(solver.objective_value)
-        bound = math.ceil(solver.best_objective_bound - 1e-6)
-        name, bound_by = solver.status_name(status), ""
+            return StageResult(name, work=work + solver.deterministic_time)
+        proven = solver.best_objective_bound
+        bound: int | None = math.ceil(proven - 1e-6) if math.isfinite(proven) else None
+        if found is not None:  # the neighbourhood search's plan beat CP-SAT's own
+            value = found.objective + round(built.model.proto.objective.offset)
+            bound = None if bound is None else min(value, bound)
+            name = "OPTIMAL" if bound == value else "FEASIBLE"
+        else:
+            value = round(solver.objective_value)
+            name = solver.status_name(status)
+        bound_by = ""
         if lp is not None:
             lp.join()
-            if lp.found is not None and lp.found.bound > bound:
+            if lp.found is not None and (bound is None or lp.found.bound > bound):
                 bound, bound_by = (
                     min(value, lp.found.bound),
                     f"LP bound (HiGHS, {lp.found.lp_status})",
                 )
                 name = "OPTIMAL" if bound == value else name
-        return StageResult(name, value, bound, solver.deterministic_time, bound_by)
+        return StageResult(name, value, bound, work + solver.deterministic_time, bound_by)
+
+    def _large(self) -> bool:
+        """A time-indexed model too large for CP-SAT's own search to improve the greedy plan
+        much within a minute: it starts from the greedy plan and searches neighbourhoods."""
+        return self.built.time_indexed and len(self.built.model.proto.variables) > LARGE_MODEL
+
+    def _with_neighbourhoods(
+        self, rows: lns.Rows, incumbent: np.ndarray, seconds: float
+    ) -> tuple[cp_model.CpSolverStatus, float]:
+        """On a large time-indexed model, CP-SAT's own search (one worker fewer, for the bound)
+        runs in a thread beside the large-neighbourhood search of :mod:`scheduler.solve.cpsat.lns`
+        started from the hinted plan; both get ``seconds``. When the neighbourhood search's plan
+        is the better one it is kept in ``self.found`` (its values then come from it). Returns
+        CP-SAT's status and the neighbourhood search's deterministic time."""
+        solver, options = self.solver, self.options
+        solver.parameters.num_workers = max(1, options.workers - 1)
+        if solver.parameters.num_workers == 1:
+            solver.parameters.linearization_level = 2
+        _set_limit(solver, options, max(seconds, 0.05))
+        outcome: list[cp_model.CpSolverStatus] = []
+        thread = threading.Thread(
+            target=lambda: outcome.append(_solve(solver, self.built.model)), name="cp-sat"
+        )
+        thread.start()
+
+        def parameters(small: cp_model.CpSolver, limit: float) -> None:
+            params = small.parameters
+            params.num_workers = 1
+            params.linearization_level = 2
+            params.cp_model_presolve = False
+            params.random_seed = options.seed
+            _set_limit(small, options, limit)
+
+        def stop() -> bool:  # a signal; the time limit too unless deterministic (wall-clock)
+            if self.stopped:
+                return True
+            should_stop = self.built.should_stop
+            return not options.deterministic and should_stop is not None and should_stop()
+
+        found = lns.search(
+            self.built, rows, incumbent, seconds, parameters, options.deterministic, stop
+        )
+        thread.join()
+        status = outcome[0]
+        offset = self.built.model.proto.objective.offset
+        own = solver.objective_value - offset if status in _SOLVED else math.inf
+        if found.objective < own:
+            self.found = found
+        return status, found.work
 
     def _lp_bound(self, stage: Stage, seconds: float) -> _LpThread | None:
         """On a model too large for the time-indexed form, the safe LP bound of the first stage
@@ -135,9 +210,16 @@ class CpsatBackend:
         self.built.model.add(self.built.stage(stage) <= value)
 
     def hint_last(self) -> None:
-        _hint_from_solution(self.built, self.solver)
+        _hint_values(self.built, self._solution())
+
+    def _solution(self) -> list[int]:
+        """The last solution's value of every variable."""
+        if self.found is not None:
+            return self.found.solution.tolist()
+        return list(self.solver.response_proto.solution)
 
     def stop(self) -> None:
+        self.stopped = True  # ends the neighbourhood search too
         self.running.stop_search()
 
     def hint_status(self) -> str:
@@ -152,7 +234,10 @@ class CpsatBackend:
 
     def values(self) -> Values:
         """The solver's values of the last solution (months from the horizon start made ordinals)."""
-        built, solver = self.built, self.solver
+        built = self.built
+        solver: cp_model.CpSolver | _Solution = self.solver
+        if self.found is not None:
+            solver = _Solution(self.found.solution)
         origin = built.origin
         clusters = {}
         for cluster in self.scenario.clusters:
@@ -176,6 +261,20 @@ class CpsatBackend:
         return Values(clusters, terms)
 
 
+class _Solution:
+    """A solution as an array of variable values, read like a solver's (``value``)."""
+
+    def __init__(self, values: np.ndarray) -> None:
+        self.array = values
+
+    def value(self, expression: LinearExpr) -> int:
+        if isinstance(expression, int):
+            return expression
+        flat = cp_model_helper.FlatIntExpr(expression)
+        indices = [var.index for var in flat.vars]
+        return int(np.dot(self.array[indices], flat.coeffs)) + int(flat.offset)
+
+
 class _LpThread(threading.Thread):
     """:func:`scheduler.solve.cpsat.lpbound.lp_bound` in the background."""
 
@@ -188,7 +287,38 @@ class _LpThread(threading.Thread):
         self.found = lp_bound(*self.args)
 
 
-def _term_value(built: CpsatModel, solver: cp_model.CpSolver, name: str) -> int:
+def _complete_hint_values(model: cp_model.CpModel, rows: lns.Rows) -> np.ndarray | None:
+    """The hint as a value per variable (fixed ones at their value), if it gives every other
+    variable one."""
+    hint = model.proto.solution_hint
+    values = np.array([domain[0] for domain in rows.var_domains], dtype=np.int64)
+    hinted = np.array([domain[0] == domain[-1] for domain in rows.var_domains], dtype=bool)
+    indices = np.array(hint.vars, dtype=np.int64)
+    values[indices] = np.array(hint.values, dtype=np.int64)
+    hinted[indices] = True
+    return values if hinted.all() else None
+
+
+def _set_limit(solver: cp_model.CpSolver, options: SolveOptions, seconds: float) -> None:
+    """A solve's limit: deterministic seconds with ``options.deterministic``, else wall-clock."""
+    if options.deterministic:
+        solver.parameters.max_deterministic_time = seconds
+    else:
+        solver.parameters.max_time_in_seconds = seconds
+
+
+def _latest_end(built: CpsatModel, decisions: Mapping[str, ClusterDecision]) -> int:
+    """The last phase end of a schedule, in months from the horizon start."""
+    latest = 0
+    for cluster in built.scenario.clusters:
+        decision = decisions[cluster.id]
+        last = cluster.phases[-1]
+        mode = next(m for m in last.modes if m.option == decision.options[-1])
+        latest = max(latest, decision.phase_starts[-1] + mode.months - 1 - built.origin)
+    return latest
+
+
+def _term_value(built: CpsatModel, solver: cp_model.CpSolver | _Solution, name: str) -> int:
     """An objective term's value in the solution; completion as the latest phase end (in the
     time-indexed form the completion variable is only bounded below by the phase ends)."""
     if name == "completion":
@@ -271,7 +401,11 @@ def _time_indexed_parameters(solver: cp_model.CpSolver, options: SolveOptions) -
 
 def _hint_from_solution(built: CpsatModel, solver: cp_model.CpSolver) -> None:
     """Hint every variable with its value in the solution just found."""
-    solution = list(solver.response_proto.solution)
+    _hint_values(built, list(solver.response_proto.solution))
+
+
+def _hint_values(built: CpsatModel, solution: list[int]) -> None:
+    """Hint every variable with its value in ``solution``."""
     built.model.clear_hints()
     hint = built.model.proto.solution_hint
     hint.vars.extend(range(len(solution)))

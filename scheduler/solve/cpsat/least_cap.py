@@ -112,6 +112,21 @@ class Lever:
         """The lever's value at the scenario's own amounts."""
         return SCALE if self.scale else self.caps(scenario)[0].limit_k
 
+    def floor(self, scenario: Scenario) -> int:
+        """The least value the lever can take: what history already released in the caps'
+        years (``ceil(H_c / £1k)``; for the scale, the least factor keeping every cap at or
+        above its history)."""
+        if not self.scale:
+            return -(-_history_k(scenario, self.caps(scenario)[0])[0] // 1000)
+        return max(
+            (
+                -(-SCALE * _history_k(scenario, cap)[0] // cap.amount)
+                for cap in self.caps(scenario)
+                if cap.amount > 0
+            ),
+            default=0,
+        )
+
     def amounts(self, scenario: Scenario, value: int) -> dict[str, int]:
         """Each cap's amount in pounds at lever value ``value``."""
         if self.scale:
@@ -216,60 +231,79 @@ def _late_total(built: CpsatModel) -> LinearExpr:
 
 def add_promise(built: CpsatModel, promise: Promise) -> None:
     """The promise's constraints, each a named rule group (``promise:...``; guarded by its
-    literal when ``built`` is relaxable, hard otherwise)."""
-    origin = built.origin
+    literal when ``built`` is relaxable, hard otherwise). ``plan`` and ``deadlines`` add none:
+    they are the scenario's own rules."""
     if promise.kind == "expiries" and promise.late_months == 0:
-        for cid, cv in built.clusters.items():
-            for legacy in cv.cluster.legacy:
-                retired = cv.phases[legacy.replaced_by].end
-                expires = legacy.expires - origin
-                rule = built.rule(
-                    f"promise:expiry:{cid}:{legacy.name}",
-                    f"{cid}: {legacy.name} retired by its expiry {month_label(legacy.expires)}",
-                    retired,
-                    "<=",
-                    expires,
-                    "month",
-                )
-                built.enforce(built.model.add(cv.late[legacy.name] <= 0), rule)
+        _no_expiry_missed(built)
     elif promise.kind == "expiries":
-        late = _late_total(built)
-        rule = built.rule(
-            "promise:late_months",
-            f"programme: at most {promise.late_months} late months in total (every legacy system)",
-            late,
-            "<=",
-            promise.late_months,
-            "months",
-        )
-        built.enforce(built.model.add(late <= promise.late_months), rule)
+        _late_months_at_most(built, promise.late_months)
     elif promise.kind == "target":
-        target = promise.target
-        assert target is not None
-        ids = target.clusters or tuple(built.clusters)
-        for cid in ids:
-            if cid not in built.clusters:
-                continue
-            cv = built.clusters[cid]
-            ends = [
-                (legacy.name, cv.phases[legacy.replaced_by].end) for legacy in cv.cluster.legacy
-            ]
-            for what, end in ends or [("its last phase", cv.last_end)]:
-                rule = built.rule(
-                    f"promise:target:{target.name}:{cid}:{what}",
-                    f"{cid}: {what} {'retired' if ends else 'ended'} by "
-                    f"{month_label(target.month)} (target {target.name})",
-                    end,
-                    "<=",
-                    target.month - origin,
-                    "month",
-                )
-                built.enforce(built.model.add(end <= target.month - origin), rule)
+        assert promise.target is not None
+        _target_met(built, promise.target)
     elif promise.kind == "best":
         assert promise.best is not None
-        stage = built.stage(built.scenario.objective.stages[0])
-        rule = built.rule("promise:best", "objective: the first stage at its unlimited best")
-        built.enforce(built.model.add(stage <= promise.best), rule)
+        _first_stage_at_most(built, promise.best)
+
+
+def _no_expiry_missed(built: CpsatModel) -> None:
+    """``late[k,l] = 0``, i.e. ``e[k,replaced_by(l)] <= expires[l]``, for every legacy system
+    (one rule per system, so that an explanation names the system)."""
+    for cid, cv in built.clusters.items():
+        for legacy in cv.cluster.legacy:
+            retired = cv.phases[legacy.replaced_by].end
+            rule = built.rule(
+                f"promise:expiry:{cid}:{legacy.name}",
+                f"{cid}: {legacy.name} retired by its expiry {month_label(legacy.expires)}",
+                retired,
+                "<=",
+                legacy.expires - built.origin,
+                "month",
+            )
+            built.enforce(built.model.add(cv.late[legacy.name] <= 0), rule)
+
+
+def _late_months_at_most(built: CpsatModel, most: int) -> None:
+    """``sum_{k,l} late[k,l] <= N`` over every legacy system."""
+    late = _late_total(built)
+    rule = built.rule(
+        "promise:late_months",
+        f"programme: at most {most} late months in total (every legacy system)",
+        late,
+        "<=",
+        most,
+        "months",
+    )
+    built.enforce(built.model.add(late <= most), rule)
+
+
+def _target_met(built: CpsatModel, target: Target) -> None:
+    """Each cluster ``k`` of the target goes live by its month ``M``: ``e[k,replaced_by(l)] <=
+    M`` for each of its legacy systems ``l`` (go-live is the last retirement), ``e[k,last] <= M``
+    for a cluster without one."""
+    month = target.month - built.origin
+    for cid in target.clusters or tuple(built.clusters):
+        if cid not in built.clusters:
+            continue
+        cv = built.clusters[cid]
+        ends = [(legacy.name, cv.phases[legacy.replaced_by].end) for legacy in cv.cluster.legacy]
+        for what, end in ends or [("its last phase", cv.last_end)]:
+            rule = built.rule(
+                f"promise:target:{target.name}:{cid}:{what}",
+                f"{cid}: {what} {'retired' if ends else 'ended'} by "
+                f"{month_label(target.month)} (target {target.name})",
+                end,
+                "<=",
+                month,
+                "month",
+            )
+            built.enforce(built.model.add(end <= month), rule)
+
+
+def _first_stage_at_most(built: CpsatModel, best: int) -> None:
+    """``z <= z*``: the first objective stage (model units) at most its unlimited best."""
+    stage = built.stage(built.scenario.objective.stages[0])
+    rule = built.rule("promise:best", "objective: the first stage at its unlimited best")
+    built.enforce(built.model.add(stage <= best), rule)
 
 
 @dataclass(frozen=True)

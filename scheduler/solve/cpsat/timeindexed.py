@@ -23,14 +23,14 @@ group with a literal, which the interval form does).
 
 from __future__ import annotations
 
-import math
+import itertools
 from collections.abc import Callable, Iterable
 
 import numpy as np
 from ortools.sat.python import cp_model
 
 from scheduler.scenario.data import Cluster, Scenario
-from scheduler.solve.cpsat.assign import new_assignment
+from scheduler.solve.cpsat.assign import admissible_range, new_assignment
 from scheduler.solve.cpsat.variables import ClusterVars, LinearExpr, ModelCore, PhaseVars
 
 
@@ -39,21 +39,28 @@ def use_time_indexed(
 ) -> bool:
     """Whether to build the time-indexed form: every cluster can be assigned (``assignable``, the
     rule of :func:`scheduler.solve.cpsat.assign.eligible`), no rule has to be relaxable, and at
-    most ``MAX_PAIRS`` (entry, combination) pairs (a cluster's combinations times the horizon's
-    months). Above that, building the capacity rows alone (one term per literal and month it uses
-    a supplier) takes longer than the first plan may: 1,000 generated clusters (240,000 pairs)
-    took over 40 s, so they keep the interval form. A scenario with a status date (actuals, the
-    history of :mod:`scheduler.solve.history`) keeps it too."""
+    most ``MAX_PAIRS`` admissible (entry, combination) pairs
+    (:func:`scheduler.solve.cpsat.assign.admissible_range`). The capacity rows hold one term per
+    literal and month it uses a supplier, 3.5 million at 1,000 generated clusters (78,000 pairs);
+    10,000 clusters keep the interval form. A scenario with a status date (actuals, the history
+    of :mod:`scheduler.solve.history`) keeps it too."""
     if relaxable or not scenario.clusters or not all(map(assignable, scenario.clusters)):
         return False
     if scenario.status_date is not None:  # history (actuals) keeps the interval form
         return False
-    months = scenario.horizon.months
-    pairs = sum(math.prod(len(p.modes) for p in c.phases) * months for c in scenario.clusters)
-    return pairs <= MAX_PAIRS
+    months, origin = scenario.horizon.months, scenario.horizon.start
+    pairs = 0
+    for cluster in scenario.clusters:
+        for modes in itertools.product(*(phase.modes for phase in cluster.phases)):
+            lo, hi = admissible_range(scenario, cluster, modes)
+            length = sum(mode.months for mode in modes)
+            pairs += max(0, min(months - length, hi - origin) - max(0, lo - origin) + 1)
+        if pairs > MAX_PAIRS:
+            return False
+    return True
 
 
-MAX_PAIRS = 50_000  # 100 generated clusters over 10 years: 24,000
+MAX_PAIRS = 200_000  # admissible pairs; 1,000 generated clusters over 10 years: 78,000
 
 
 def time_indexed_cluster(built: ModelCore, cluster: Cluster, entry_lo: int) -> ClusterVars:

@@ -66,3 +66,19 @@ def test_a_plan_without_status_date_draws_no_history(base_page):
     gantt = _gantt(base_page)
     assert "status date" not in gantt and "gantt-history_" not in gantt
     assert "as at " not in gantt and "Targets" not in base_page.split('id="gantt"')[0]
+
+
+def test_compare_page_draws_both_plans_whole_with_the_status_date(base_page):
+    from scheduler.report.html.compare_page import render_compare_html
+    from scheduler.whatif.compare import compare
+    from scheduler.whatif.compare_types import Subject
+
+    subjects = []
+    for label, path in (("base", "scenarios/base.yaml"), ("now", "scenarios/status-2025.yaml")):
+        scenario = load_scenario(path)
+        subjects.append(Subject(label, path, "scenario", scenario, solve(scenario, OPTIONS).plan))
+    page = render_compare_html(compare(subjects))
+    # status-2025's horizon runs a year past base's: Defence's transition to 2032-06 is drawn
+    assert "2032-33" in page and 'id="compare-plan1_defence_transition_2032-01_2032-06"' in page
+    assert "status date 2025-04" in page and "history (actual)" in page
+    assert 'id="compare-history_plan1_synergy_implement_2024-09_2028-08"' in page

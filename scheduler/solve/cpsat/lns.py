@@ -1,0 +1,271 @@
+"""Large-neighbourhood search over groups of clusters, for a large time-indexed model.
+
+On 1,000 generated clusters CP-SAT's own search barely moves from the greedy plan within a
+minute: every neighbourhood its workers try is a copy of the whole model (78,000 literals, 3.5
+million terms). Here the model is read once into one sparse matrix (numpy), and each
+neighbourhood is a small model of its own: the literals of a group of clusters are free, every
+other cluster keeps its incumbent (entry, combination), and each row keeps only its free terms,
+its bounds shifted by what the fixed ones contribute:
+
+``lo - sum_{fixed} a_j v_j <= sum_{free} a_j x_j <= hi - sum_{fixed} a_j v_j``.
+
+The small model is solved from the incumbent (a complete hint, so its first solution), and an
+improvement of the stage is kept. Neighbourhoods, in turn:
+
+- clusters sharing their suppliers (those not used by most clusters: an integrator pool, say),
+  whole groups at a time, up to ``size`` clusters;
+- windows of clusters by incumbent market entry, ``size`` at a time, half overlapping.
+
+Every variable that is not a cluster's assignment literal (the completion month, constants) is
+free in every neighbourhood. It applies only to a model of linear and exactly-one constraints
+without enforcement literals (the time-indexed form is); otherwise :func:`read_rows` gives ``None``.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.sat import cp_model_pb2
+from ortools.sat.python import cp_model
+
+from scheduler.solve.cpsat.variables import ModelCore
+
+INT64_MAX = 2**63 - 1
+SMALL_LIMIT = 5.0  # seconds for one neighbourhood (a pool of 25 clusters takes about 0.5 s)
+INT64_MIN = -(2**63)
+
+
+@dataclass
+class Rows:
+    """A model's constraints as one sparse matrix (terms sorted by row), its variables'
+    domains and its linear objective."""
+
+    row_of: np.ndarray  # per term
+    var_of: np.ndarray
+    coef_of: np.ndarray
+    domains: list[list[int]]  # per row: CP-SAT's flattened intervals
+    var_domains: list[list[int]]
+    objective_vars: np.ndarray
+    objective_coefs: np.ndarray
+
+
+def read_rows(model: cp_model.CpModel) -> Rows | None:
+    """The model's rows (through its serialised form: reading a large model's fields one by one
+    from Python takes seconds), or ``None`` when it has anything but linear and exactly-one
+    constraints without enforcement literals, or a non-linear objective."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "model.pb")
+        model.export_to_file(path)
+        with open(path, "rb") as handle:
+            proto = cp_model_pb2.CpModelProto.FromString(handle.read())
+    if proto.HasField("floating_point_objective"):
+        return None
+    rows, coefs, domains = [], [], []
+    for constraint in proto.constraints:
+        if constraint.enforcement_literal:
+            return None
+        kind = constraint.WhichOneof("constraint")
+        if kind == "linear":
+            rows.append(np.array(constraint.linear.vars, dtype=np.int64))
+            coefs.append(np.array(constraint.linear.coeffs, dtype=np.int64))
+            domains.append(list(constraint.linear.domain))
+        elif kind == "exactly_one":
+            literals = np.array(constraint.exactly_one.literals, dtype=np.int64)
+            if (literals < 0).any():
+                return None
+            rows.append(literals)
+            coefs.append(np.ones(len(literals), dtype=np.int64))
+            domains.append([1, 1])
+        else:
+            return None
+    sizes = np.array([len(r) for r in rows], dtype=np.int64)
+    return Rows(
+        row_of=np.repeat(np.arange(len(rows)), sizes),
+        var_of=np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64),
+        coef_of=np.concatenate(coefs) if coefs else np.zeros(0, dtype=np.int64),
+        domains=domains,
+        var_domains=[list(v.domain) for v in proto.variables],
+        objective_vars=np.array(proto.objective.vars, dtype=np.int64),
+        objective_coefs=np.array(proto.objective.coeffs, dtype=np.int64),
+    )
+
+
+def neighbourhoods(
+    built: ModelCore, current: Callable[[], np.ndarray], size: int
+) -> Iterator[list[str]]:
+    """Groups of at most ``size`` cluster ids, endlessly: supplier groups, then entry windows
+    (see the module docstring), each pass ordered by the entries of ``current()``, the
+    incumbent when the pass starts."""
+    clusters = list(built.clusters.values())
+    users: dict[str, int] = {}
+    keys = {}
+    for cv in clusters:
+        suppliers = {s for p in cv.cluster.phases for m in p.modes for s, _ in m.uses}
+        keys[cv.cluster.id] = suppliers
+        for s in suppliers:
+            users[s] = users.get(s, 0) + 1
+    shared = {s for s, n in users.items() if 2 * n > len(clusters)}
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for cid, suppliers in keys.items():
+        groups.setdefault(tuple(sorted(suppliers - shared)), []).append(cid)
+    while True:
+        incumbent = current()
+        entry = {cv.cluster.id: _entry(cv, incumbent) for cv in clusters}
+        chunk: list[str] = []
+        for members in groups.values():
+            if chunk and len(chunk) + len(members) > size:
+                yield chunk
+                chunk = []
+            members = sorted(members, key=lambda cid: (entry[cid], cid))
+            while len(members) > size:
+                yield members[:size]
+                members = members[size:]
+            chunk.extend(members)
+        if chunk:
+            yield chunk
+        ids = sorted(entry, key=lambda cid: (entry[cid], cid))
+        step = max(1, size // 2)
+        for first in range(0, max(1, len(ids) - step), step):
+            yield ids[first : first + size]
+
+
+def _entry(cv, incumbent: np.ndarray) -> int:
+    assignment = cv.assignment
+    for (e, _), literal in assignment.literals.items():
+        if incumbent[literal.index]:
+            return e
+    return 0
+
+
+@dataclass
+class Outcome:
+    solution: np.ndarray  # a value per variable of the whole model
+    objective: int
+    improved: int  # neighbourhoods that improved the incumbent
+    tried: int
+    work: float  # deterministic time of the small solves
+
+
+def search(
+    built: ModelCore,
+    rows: Rows,
+    incumbent: np.ndarray,
+    seconds: float,
+    parameters: Callable[[cp_model.CpSolver, float], None],
+    deterministic: bool,
+    should_stop: Callable[[], bool],
+    size: int = 25,
+) -> Outcome:
+    """Improve ``incumbent`` (a feasible value per variable) for the model's objective within
+    ``seconds`` (deterministic seconds with ``deterministic``); ``parameters(solver, limit)``
+    sets each small solve's parameters and limit."""
+    literal_owner = np.full(len(rows.var_domains), -1, dtype=np.int64)
+    ids = list(built.clusters)
+    position = {cid: i for i, cid in enumerate(ids)}
+    for cid, cv in built.clusters.items():
+        assert cv.assignment is not None  # every cluster is assigned in the time-indexed form
+        literal_owner[[lit.index for lit in cv.assignment.literals.values()]] = position[cid]
+    best = [incumbent.copy()]  # the incumbent, read by the neighbourhoods at each pass
+    solution = best[0]
+    objective = int(rows.objective_coefs @ solution[rows.objective_vars])
+    started, work, improved, tried = time.monotonic(), 0.0, 0, 0
+    stale = 0
+    for group in neighbourhoods(built, lambda: best[0], size):
+        spent = work if deterministic else time.monotonic() - started
+        left = seconds - spent
+        if left < 0.2 or should_stop() or stale >= 2 * max(1, len(ids) // size + 1):
+            break
+        free_owner = np.zeros(len(ids) + 1, dtype=bool)
+        free_owner[[position[cid] for cid in group]] = True
+        free_owner[-1] = True  # literal_owner -1 (not a literal) indexes the last entry: free
+        free = free_owner[literal_owner]
+        found, small_work = _solve_small(rows, solution, free, min(left, SMALL_LIMIT), parameters)
+        work += small_work
+        tried += 1
+        if found is not None:
+            value = int(rows.objective_coefs @ found[rows.objective_vars])
+            if value < objective:
+                solution, objective, improved, stale = found, value, improved + 1, 0
+                best[0] = solution
+                continue
+        stale += 1
+    return Outcome(solution, objective, improved, tried, work)
+
+
+def _solve_small(
+    rows: Rows,
+    solution: np.ndarray,
+    free: np.ndarray,
+    limit: float,
+    parameters: Callable[[cp_model.CpSolver, float], None],
+) -> tuple[np.ndarray | None, float]:
+    """The model with every variable outside ``free`` fixed at its value in ``solution``,
+    solved from ``solution``; the whole model's solution if one was found, and the work."""
+    _b = time.monotonic()
+    free_vars = np.flatnonzero(free)
+    renumber = np.full(len(free), -1, dtype=np.int64)
+    renumber[free_vars] = np.arange(len(free_vars))
+    term_free = free[rows.var_of]
+    fixed_part = np.bincount(
+        rows.row_of[~term_free],
+        weights=(rows.coef_of * solution[rows.var_of])[~term_free],
+        minlength=len(rows.domains),
+    ).astype(np.int64)
+    small = cp_model.CpModel()
+    proto = small.proto
+    for var in free_vars.tolist():
+        proto.variables.add().domain.extend(rows.var_domains[var])
+    free_rows = rows.row_of[term_free]
+    free_vars_of = renumber[rows.var_of[term_free]]
+    free_coefs = rows.coef_of[term_free]
+    bounds = np.searchsorted(free_rows, np.arange(len(rows.domains) + 1))
+    for row in np.unique(free_rows).tolist():
+        lo, hi = bounds[row], bounds[row + 1]
+        linear = proto.constraints.add().linear
+        linear.vars.extend(free_vars_of[lo:hi].tolist())
+        linear.coeffs.extend(free_coefs[lo:hi].tolist())
+        linear.domain.extend(_shift(rows.domains[row], int(fixed_part[row])))
+    keep = free[rows.objective_vars]
+    proto.objective.vars.extend(renumber[rows.objective_vars[keep]].tolist())
+    proto.objective.coeffs.extend(rows.objective_coefs[keep].tolist())
+    proto.solution_hint.vars.extend(range(len(free_vars)))
+    proto.solution_hint.values.extend(solution[free_vars].tolist())
+    solver = cp_model.CpSolver()
+    parameters(solver, limit)
+    _t = time.monotonic()
+    status = solver.solve(small)
+    if os.environ.get("LNS_DEBUG"):
+        print(
+            "small",
+            len(free_vars),
+            len(proto.constraints),
+            solver.status_name(status),
+            round(solver.objective_value),
+            round(solver.best_objective_bound),
+            "solve",
+            round(time.monotonic() - _t, 2),
+            "build",
+            round(_t - _b, 2),
+            flush=True,
+        )
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, solver.deterministic_time
+    found = solution.copy()
+    found[free_vars] = np.array(solver.response_proto.solution, dtype=np.int64)
+    return found, solver.deterministic_time
+
+
+def _shift(domain: list[int], by: int) -> list[int]:
+    """A row's domain minus a constant, CP-SAT's infinite ends kept infinite."""
+    out = []
+    for value in domain:
+        if value in (INT64_MIN, INT64_MIN + 1, INT64_MAX):
+            out.append(value)
+        else:
+            out.append(max(INT64_MIN + 1, min(INT64_MAX, value - by)))
+    return out
