@@ -45,7 +45,7 @@ def _resolving_once(loader: type) -> type:
     and a scenario repeats the same few hundred texts (keys, months, amounts) tens of thousands
     of times. A scalar's tag depends on its text and style alone (no path resolvers are set)."""
 
-    class Loader(loader):  # type: ignore[misc, valid-type]
+    class Loader(loader):
         def resolve(self, kind: type, value: Any, implicit: Any) -> str:
             if kind is not yaml.ScalarNode:
                 return super().resolve(kind, value, implicit)
