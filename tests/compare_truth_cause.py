@@ -191,43 +191,7 @@ def _applied(pair: Pair, text: str) -> Scenario:
             for c in a.clusters
         )
         return replace(a, clusters=clusters)
-    if found := re.fullmatch(r"the (market|earliest|latest) entries as in «B» \((.+)\)", text):
-        field = {"market": "fixed_entry", "earliest": "earliest_entry", "latest": "latest_entry"}
-        name = field[found.group(1)]
-        clusters = list(a.clusters)
-        for item in _names(found.group(2)):
-            cid, new, old = re.fullmatch(r"([\w-]+) (.+) instead of (.+)", item).groups()  # type: ignore[union-attr]
-            words = [_words(name, getattr(s.cluster(cid), name)) for s in (b, a)]
-            need(words == [new, old], f"{cid}'s {name}")
-            clusters = [
-                replace(c, **{name: getattr(b.cluster(cid), name)}) if c.id == cid else c
-                for c in clusters
-            ]
-        return replace(a, clusters=tuple(clusters))
-    if found := re.fullmatch(
-        r"«B»'s stagger \((?:entries at least (\d+) months? apart|no stagger)\)", text
-    ):
-        need(
-            int(found.group(1) or 0) == b.policy.stagger_months != a.policy.stagger_months,
-            "stagger",
-        )
-        return replace(a, policy=replace(a.policy, stagger_months=b.policy.stagger_months))
-    if found := re.fullmatch(rf"the (.+) cap at «B»'s ({MONEY})", text):
-        new = next(c for c in b.budget.caps if c.name == found.group(1))  # type: ignore[union-attr]
-        need(money_label(new.amount) == found.group(2), "B's amount")
-        caps = tuple(
-            replace(c, amount=new.amount) if c.name == new.name else c for c in a.budget.caps
-        )  # type: ignore[union-attr]
-        return replace(a, budget=replace(a.budget, caps=caps))  # type: ignore[arg-type]
-    if found := re.fullmatch(r"«B»'s entries per year \((?:at most (\d+) a year|no limit)\)", text):
-        limit = int(found.group(1)) if found.group(1) else None
-        need(limit == b.policy.max_entries_per_year, "the limit")
-        return replace(a, policy=replace(a.policy, max_entries_per_year=limit))
-    if found := re.fullmatch(rf"«B»'s programme deadline \((?:by ({MONTH})|none)\)", text):
-        deadline = parse_month(found.group(1)) if found.group(1) else None
-        need(deadline == b.policy.deadline, "the deadline")
-        return replace(a, policy=replace(a.policy, deadline=deadline))
-    raise AssertionError(f"unknown counterfactual {text!r}")
+    return _taken(a, b, "B", text)
 
 
 def _undone(pair: Pair, text: str) -> Scenario:
@@ -243,42 +207,56 @@ def _undone(pair: Pair, text: str) -> Scenario:
             need(a.cluster(cid).fixed_entry is None, f"{cid} fixed in A")
         clusters = tuple(replace(c, fixed_entry=None) if c.id in names else c for c in b.clusters)
         return replace(b, clusters=clusters)
-    if found := re.fullmatch(r"the (market|earliest|latest) entries as in «A» \((.+)\)", text):
+    return _taken(b, a, "A", text)
+
+
+def _taken(base: Scenario, source: Scenario, label: str, text: str) -> Scenario:
+    """``base`` with the one difference the sentence names taken from ``source`` (the plan
+    labelled ``label``): entry bounds, the stagger, a cap's amount, the limit on entries per
+    year or the programme deadline, each checked against ``source``'s own value."""
+    if found := re.fullmatch(
+        rf"the (market|earliest|latest) entries as in «{label}» \((.+)\)", text
+    ):
         field = {"market": "fixed_entry", "earliest": "earliest_entry", "latest": "latest_entry"}
         name = field[found.group(1)]
-        clusters = list(b.clusters)
+        clusters = list(base.clusters)
         for item in _names(found.group(2)):
-            cid, old, new = re.fullmatch(r"([\w-]+) (.+) instead of (.+)", item).groups()  # type: ignore[union-attr]
-            words = [_words(name, getattr(s.cluster(cid), name)) for s in (a, b)]
-            need(words == [old, new], f"{cid}'s {name}")
+            cid, theirs, ours = re.fullmatch(r"([\w-]+) (.+) instead of (.+)", item).groups()  # type: ignore[union-attr]
+            words = [_words(name, getattr(s.cluster(cid), name)) for s in (source, base)]
+            need(words == [theirs, ours], f"{cid}'s {name}")
             clusters = [
-                replace(c, **{name: getattr(a.cluster(cid), name)}) if c.id == cid else c
+                replace(c, **{name: getattr(source.cluster(cid), name)}) if c.id == cid else c
                 for c in clusters
             ]
-        return replace(b, clusters=tuple(clusters))
+        return replace(base, clusters=tuple(clusters))
     if found := re.fullmatch(
-        r"«A»'s stagger \((?:entries at least (\d+) months? apart|no stagger)\)", text
+        rf"«{label}»'s stagger \((?:entries at least (\d+) months? apart|no stagger)\)", text
     ):
         need(
-            int(found.group(1) or 0) == a.policy.stagger_months != b.policy.stagger_months,
+            int(found.group(1) or 0) == source.policy.stagger_months != base.policy.stagger_months,
             "stagger",
         )
-        return replace(b, policy=replace(b.policy, stagger_months=a.policy.stagger_months))
-    if found := re.fullmatch(rf"the (.+) cap at «A»'s ({MONEY})", text):
-        old = next(c for c in a.budget.caps if c.name == found.group(1))  # type: ignore[union-attr]
-        need(money_label(old.amount) == found.group(2), "A's amount")
+        return replace(
+            base, policy=replace(base.policy, stagger_months=source.policy.stagger_months)
+        )
+    if found := re.fullmatch(rf"the (.+) cap at «{label}»'s ({MONEY})", text):
+        theirs = next(c for c in source.budget.caps if c.name == found.group(1))  # type: ignore[union-attr]
+        need(money_label(theirs.amount) == found.group(2), f"{label}'s amount")
         caps = tuple(
-            replace(c, amount=old.amount) if c.name == old.name else c for c in b.budget.caps
-        )  # type: ignore[union-attr]
-        return replace(b, budget=replace(b.budget, caps=caps))  # type: ignore[arg-type]
-    if found := re.fullmatch(r"«A»'s entries per year \((?:at most (\d+) a year|no limit)\)", text):
+            replace(c, amount=theirs.amount) if c.name == theirs.name else c
+            for c in base.budget.caps  # type: ignore[union-attr]
+        )
+        return replace(base, budget=replace(base.budget, caps=caps))  # type: ignore[arg-type]
+    if found := re.fullmatch(
+        rf"«{label}»'s entries per year \((?:at most (\d+) a year|no limit)\)", text
+    ):
         limit = int(found.group(1)) if found.group(1) else None
-        need(limit == a.policy.max_entries_per_year, "the limit")
-        return replace(b, policy=replace(b.policy, max_entries_per_year=limit))
-    if found := re.fullmatch(rf"«A»'s programme deadline \((?:by ({MONTH})|none)\)", text):
+        need(limit == source.policy.max_entries_per_year, "the limit")
+        return replace(base, policy=replace(base.policy, max_entries_per_year=limit))
+    if found := re.fullmatch(rf"«{label}»'s programme deadline \((?:by ({MONTH})|none)\)", text):
         deadline = parse_month(found.group(1)) if found.group(1) else None
-        need(deadline == a.policy.deadline, "the deadline")
-        return replace(b, policy=replace(b.policy, deadline=deadline))
+        need(deadline == source.policy.deadline, "the deadline")
+        return replace(base, policy=replace(base.policy, deadline=deadline))
     raise AssertionError(f"unknown counterfactual {text!r}")
 
 

@@ -153,6 +153,30 @@ def add_solve_options(parser: argparse.ArgumentParser, seed_flag: str = "--seed"
     group.add_argument("--log", action="store_true", help="print the solver's search log")
 
 
+def add_counted_solve_options(
+    parser: argparse.ArgumentParser,
+    title: str,
+    time_limit_help: str,
+    workers_help: str,
+    wall_clock_help: str,
+) -> argparse._ArgumentGroup:
+    """The solver's options of a command that solves many questions with the time limit counted
+    in the solver's deterministic time by default (``funding``, ``sweep``): ``--time-limit``
+    (default 60), ``--workers`` (default 1), ``--seed`` and ``--wall-clock`` (which clears
+    ``deterministic``). Returns the group, for the command's own solver options."""
+    group = parser.add_argument_group(title)
+    group.add_argument(
+        "--time-limit", type=float, default=60.0, metavar="SECONDS", help=time_limit_help
+    )
+    group.add_argument("--workers", type=int, default=1, help=workers_help)
+    group.add_argument("--seed", type=int, default=0, help="random seed of the solver (default 0)")
+    group.add_argument(
+        "--wall-clock", dest="deterministic", action="store_false", help=wall_clock_help
+    )
+    parser.set_defaults(deterministic=True)
+    return group
+
+
 def solve_options(args: argparse.Namespace) -> SolveOptions:
     """The options of the command line; ``--milp-engine`` without ``--solver milp`` is refused
     (``OptionError``: it would be silently ignored)."""

@@ -11,6 +11,7 @@ from scheduler.cli.common import (
     EXIT_INFEASIBLE,
     EXIT_NO_PLAN,
     EXIT_OK,
+    add_counted_solve_options,
     add_scenario_options,
     check_outputs,
     read_scenario,
@@ -89,30 +90,17 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="write funding.txt, funding.json, funding.csv, frontier-CAP.png and each "
         "promise's plan (plans/CAP-PROMISE.json)",
     )
-    solver = parser.add_argument_group("solver")
-    solver.add_argument(
-        "--time-limit",
-        type=float,
-        default=60.0,
-        metavar="SECONDS",
-        help="limit per optimisation (each least amount, each plan, each frontier step; "
-        "default 60; in the solver's deterministic time unless --wall-clock)",
+    add_counted_solve_options(
+        parser,
+        "solver",
+        time_limit_help="limit per optimisation (each least amount, each plan, each frontier "
+        "step; default 60; in the solver's deterministic time unless --wall-clock)",
+        workers_help="solver threads (default 1: the questions are many small solves, which one "
+        "thread answers fastest; see bench/README.md)",
+        wall_clock_help="count the time limit in wall-clock seconds; answers cut short may then "
+        "vary",
     )
-    solver.add_argument(
-        "--workers",
-        type=int,
-        default=1,
-        help="solver threads (default 1: the questions are many small solves, which one thread "
-        "answers fastest; see bench/README.md)",
-    )
-    solver.add_argument("--seed", type=int, default=0, help="random seed of the solver (default 0)")
-    solver.add_argument(
-        "--wall-clock",
-        dest="deterministic",
-        action="store_false",
-        help="count the time limit in wall-clock seconds; answers cut short may then vary",
-    )
-    parser.set_defaults(run=run, deterministic=True)
+    parser.set_defaults(run=run)
 
 
 def _amount(option: str, text: str | None, default: int, scale: bool) -> int:

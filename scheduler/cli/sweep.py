@@ -12,6 +12,7 @@ import sys
 from scheduler.cli.common import (
     EXIT_OK,
     EXIT_SOME_VARIANTS_FAILED,
+    add_counted_solve_options,
     add_scenario_options,
     check_outputs,
     check_solve_args,
@@ -106,24 +107,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "started with --resources CPU=N runs variants needing --workers CPU each up to N; "
         "otherwise one variant per worker thread",
     )
-    solver = parser.add_argument_group("solver (per variant)")
-    solver.add_argument(
-        "--time-limit",
-        type=float,
-        default=60.0,
-        metavar="SECONDS",
-        help="limit per variant, all objective stages (default 60; in the solver's "
+    solver = add_counted_solve_options(
+        parser,
+        "solver (per variant)",
+        time_limit_help="limit per variant, all objective stages (default 60; in the solver's "
         "deterministic time unless --wall-clock)",
-    )
-    solver.add_argument(
-        "--workers", type=int, default=1, help="solver threads per variant (default 1)"
-    )
-    solver.add_argument("--seed", type=int, default=0, help="random seed of the solver (default 0)")
-    solver.add_argument(
-        "--wall-clock",
-        dest="deterministic",
-        action="store_false",
-        help="count the time limit in wall-clock seconds; rows may then depend on machine load",
+        workers_help="solver threads per variant (default 1)",
+        wall_clock_help="count the time limit in wall-clock seconds; rows may then depend on "
+        "machine load",
     )
     solver.add_argument("--solver", choices=("cp-sat", "milp"), default="cp-sat")
     solver.add_argument(
@@ -132,7 +123,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         default=None,
         help="the MILP solver with --solver milp: cbc (default) or highs",
     )
-    parser.set_defaults(run=run, deterministic=True, log=False)
+    parser.set_defaults(run=run, log=False)
 
 
 def _spec(args: argparse.Namespace) -> SweepSpec:

@@ -7,7 +7,7 @@ from scheduler.analysis.indicators import STAGE_LABELS, STAGES, Indicators, Year
 from scheduler.report.table import format_table
 from scheduler.units import millions, month_label
 
-__all__ = ["indicator_tables", "year_label"]
+__all__ = ["cap_columns", "indicator_tables", "money_cells", "with_share", "year_label"]
 
 
 def year_label(row: YearIndicators) -> str:
@@ -24,11 +24,31 @@ SHORT = {
 }
 
 
-def _share(value: int | None, share: float | None) -> str:
+def with_share(value: int | None, share: float | None) -> str:
     """``15,000 (3%)``; ``not given`` when the scenario lacks the figure."""
     if value is None:
         return "not given"
     return f"{value:,}" + ("" if share is None else f" ({share:.0%})")
+
+
+def cap_columns(found: Indicators) -> list[tuple[str, int]]:
+    """Each cap covering some year, as ``(name, amount)``, in order of first appearance."""
+    caps: list[tuple[str, int]] = []
+    for row in found.years:
+        caps += [(cap.name, cap.amount) for cap in row.caps if (cap.name, cap.amount) not in caps]
+    return caps
+
+
+def money_cells(row: YearIndicators, caps: list[tuple[str, int]], benefits: bool) -> list[object]:
+    """A year's money row: its label, spend and releases (£m), the releases to date under each
+    of ``caps`` (blank where the cap does not cover the year) and, with ``benefits``, the year's
+    benefits and those to date."""
+    released = {cap.name: cap.released for cap in row.caps}
+    cells: list[object] = [year_label(row), millions(row.spend), millions(row.released)]
+    cells += [millions(released[name]) if name in released else "" for name, _ in caps]
+    if benefits:
+        cells += [millions(row.benefits or 0), millions(row.benefits_to_date or 0)]
+    return cells
 
 
 def _progress(found: Indicators, indent: int) -> str:
@@ -45,8 +65,8 @@ def _progress(found: Indicators, indent: int) -> str:
         [
             year_label(row),
             *(len(row.stages[stage]) for stage in STAGES),
-            _share(row.departments.value, row.departments.share),
-            _share(row.users.value, row.users.share),
+            with_share(row.departments.value, row.departments.share),
+            with_share(row.users.value, row.users.share),
             f"{row.legacy_retired_in_year}/{row.legacy_due_in_year}",
             f"{row.legacy_retired}/{row.legacy_due}",
             row.legacy_in_service,
@@ -70,21 +90,12 @@ def _progress(found: Indicators, indent: int) -> str:
 
 
 def _money(found: Indicators, indent: int) -> str:
-    caps: list[tuple[str, int]] = []
-    for row in found.years:
-        caps += [(cap.name, cap.amount) for cap in row.caps if (cap.name, cap.amount) not in caps]
+    caps = cap_columns(found)
     headers = ["year", "spend £m", "released £m", *(f"{name} £m" for name, _ in caps)]
     benefits = "benefits" not in found.not_given
     if benefits:
         headers += ["benefits £m", "to date"]
-    rows = []
-    for row in found.years:
-        released = {cap.name: cap.released for cap in row.caps}
-        cells: list[object] = [year_label(row), millions(row.spend), millions(row.released)]
-        cells += [millions(released[name]) if name in released else "" for name, _ in caps]
-        if benefits:
-            cells += [millions(row.benefits or 0), millions(row.benefits_to_date or 0)]
-        rows.append(cells)
+    rows = [money_cells(row, caps, benefits) for row in found.years]
     amounts = ", ".join(f"{name} {millions(amount)}" for name, amount in caps)
     title = "Indicators per financial year: spend and releases"
     if caps:

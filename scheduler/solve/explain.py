@@ -56,10 +56,7 @@ def explain_infeasible(
             "lengths, the waits allowed and the budget's release rules cannot all hold."
         ]
     minimal = _shrink(built, core, deadline, seed)
-    lines = [
-        "No plan satisfies every rule. These rules cannot all hold together "
-        "(a minimal conflict: drop any one of them and the others can be met):"
-    ]
+    lines = [_conflict_heading(len(minimal))]
     lines += [f"  - {text}" for text in _grouped(rule.text for rule in minimal)]
     gives = [_give(scenario, built, rule, rules, deadline, seed, own_rules) for rule in minimal]
     enough = [text for text in gives if text]
@@ -67,14 +64,41 @@ def explain_infeasible(
         lines.append("Enough on its own, every other rule of the scenario held:")
         lines += [f"  - {text}" for text in _grouped(enough)]
     if len(enough) < len(minimal):
-        lines.append(
+        lines.append(_not_enough(len(minimal), bool(enough)))
+    return lines
+
+
+def _conflict_heading(size: int) -> str:
+    """The first line of an explanation of a minimal conflict of ``size`` rules."""
+    if size == 1:
+        return (
+            "No plan satisfies every rule. This rule cannot hold, even with every other named "
+            "rule switched off (a minimal conflict of one rule):"
+        )
+    return (
+        "No plan satisfies every rule. These rules cannot all hold together "
+        "(a minimal conflict: drop any one of them and the others can be met):"
+    )
+
+
+def _not_enough(size: int, some_enough: bool) -> str:
+    """The closing line when some rule of a minimal conflict of ``size`` rules found no
+    relaxation of its own that gives a plan with every other rule held (``some_enough``: others
+    did)."""
+    if size == 1:
+        return (
+            "Relaxing it alone is not enough, every other rule of the scenario held: the scenario "
+            "has further conflicts, so other rules would have to give with it."
+        )
+    if some_enough:
+        return (
             "Relaxing any other rule of the conflict alone is not enough: the scenario has "
             "further conflicts, so several rules would have to give together."
-            if enough
-            else "No single rule of the conflict can give enough on its own: several rules "
-            "would have to give together."
         )
-    return lines
+    return (
+        "No single rule of the conflict can give enough on its own: several rules "
+        "would have to give together."
+    )
 
 
 def _model(scenario: Scenario, own_rules: Extra | None, relaxable: bool = False) -> CpsatModel:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from scheduler.errors import ScenarioError
 from scheduler.plan import Plan
@@ -121,48 +122,7 @@ def differences(
                 applied,
             )
         )
-    if a.policy.stagger_months != b.policy.stagger_months:
-        rules = [
-            f"entries at least {months_text(months)} apart" if months else "no stagger"
-            for months in (a.policy.stagger_months, b.policy.stagger_months)
-        ]
-        found.append(
-            Difference(
-                "stagger",
-                (),
-                f"{label_a}'s stagger ({rules[0]})",
-                "the stagger rule",
-                f"{label_b}'s stagger ({rules[1]})",
-            )
-        )
-    if a.policy.max_entries_per_year != b.policy.max_entries_per_year:
-        limits = [
-            f"at most {n} a year" if n else "no limit"
-            for n in (a.policy.max_entries_per_year, b.policy.max_entries_per_year)
-        ]
-        found.append(
-            Difference(
-                "max_entries_per_year",
-                (),
-                f"{label_a}'s entries per year ({limits[0]})",
-                "the limit on entries per year",
-                f"{label_b}'s entries per year ({limits[1]})",
-            )
-        )
-    if a.policy.deadline != b.policy.deadline:
-        dates = [
-            f"by {month_label(d)}" if d is not None else "none"
-            for d in (a.policy.deadline, b.policy.deadline)
-        ]
-        found.append(
-            Difference(
-                "deadline",
-                (),
-                f"{label_a}'s programme deadline ({dates[0]})",
-                "the programme deadline",
-                f"{label_b}'s programme deadline ({dates[1]})",
-            )
-        )
+    found += _policy_differences(a, b, label_a, label_b)
     caps_a = {cap.name: cap for cap in (a.budget.caps if a.budget else ())}
     for cap in b.budget.caps if b.budget else ():
         was = caps_a.get(cap.name)
@@ -178,6 +138,52 @@ def differences(
             )
     complete = _plain(undo(b, a, found)) == _plain(a)
     return found, complete
+
+
+# Each policy rule a counterfactual can undo: (kind, the policy's field, the rule's name in
+# "B's ... (...)", what a change is attributed to, the rule's value in words).
+_POLICY_RULES: tuple[tuple[str, str, str, str, Callable[[Any], str]], ...] = (
+    (
+        "stagger",
+        "stagger_months",
+        "stagger",
+        "the stagger rule",
+        lambda months: f"entries at least {months_text(months)} apart" if months else "no stagger",
+    ),
+    (
+        "max_entries_per_year",
+        "max_entries_per_year",
+        "entries per year",
+        "the limit on entries per year",
+        lambda most: f"at most {most} a year" if most else "no limit",
+    ),
+    (
+        "deadline",
+        "deadline",
+        "programme deadline",
+        "the programme deadline",
+        lambda month: f"by {month_label(month)}" if month is not None else "none",
+    ),
+)
+
+
+def _policy_differences(a: Scenario, b: Scenario, label_a: str, label_b: str) -> list[Difference]:
+    """The stagger rule, the limit on entries per year and the programme deadline where ``B``'s
+    differs from ``A``'s, each ``A's stagger (entries at least 3 months apart)`` undone."""
+    found = []
+    for kind, field, rule, name, words in _POLICY_RULES:
+        old, new = getattr(a.policy, field), getattr(b.policy, field)
+        if old != new:
+            found.append(
+                Difference(
+                    kind,
+                    (),
+                    f"{label_a}'s {rule} ({words(old)})",
+                    name,
+                    f"{label_b}'s {rule} ({words(new)})",
+                )
+            )
+    return found
 
 
 def undo(b: Scenario, a: Scenario, items: list[Difference]) -> Scenario:

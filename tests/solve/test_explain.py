@@ -60,3 +60,39 @@ def test_one_rule_enough_on_its_own():
     )
     lines = explain_infeasible(sc)
     assert "  - supplier market: capacity 2 (+1) would do" in lines
+
+
+def _too_early_deadline(cid: str, system: str):
+    """A cluster whose six-month build cannot retire ``system`` by its 2024-03 hard deadline."""
+    legacy = Legacy(system, m("2024-03"), "build", 0, m("2024-03"))
+    return cluster(cid, phase("build", 6), legacy=(legacy,))
+
+
+def test_a_conflict_of_one_rule_is_said_as_one_rule():
+    lines = explain_infeasible(
+        scenario(_too_early_deadline("alpha", "Old ledger"), start="2024-01")
+    )
+    assert lines[0].startswith("No plan satisfies every rule. This rule cannot hold, even with")
+    assert lines[1:] == [
+        "  - alpha: Old ledger retired by its hard deadline 2024-03",
+        "Enough on its own, every other rule of the scenario held:",
+        "  - alpha: Old ledger retired in 2024-06 (3 months later) would do",
+    ]
+
+
+def test_one_rule_not_enough_on_its_own_is_not_called_several_rules():
+    # Two independent one-rule conflicts: the one reported cannot give enough while the other
+    # stays, which is said of that one rule (not as if the conflict had several).
+    sc = scenario(
+        _too_early_deadline("alpha", "Old ledger"),
+        _too_early_deadline("beta", "Old payroll"),
+        start="2024-01",
+    )
+    lines = explain_infeasible(sc)
+    assert "This rule cannot hold" in lines[0]
+    assert len([line for line in lines if line.startswith("  - ")]) == 1
+    assert lines[-1] == (
+        "Relaxing it alone is not enough, every other rule of the scenario held: the scenario "
+        "has further conflicts, so other rules would have to give with it."
+    )
+    assert not any("No single rule" in line or "several rules" in line for line in lines)

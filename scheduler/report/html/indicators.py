@@ -4,9 +4,10 @@ tables of convergence, money against the caps and the year's milestones."""
 
 from __future__ import annotations
 
-from scheduler.analysis.indicators import STAGE_LABELS, STAGES, Indicators, YearIndicators
+from scheduler.analysis.indicators import STAGE_LABELS, STAGES, Indicators
 from scheduler.report.html.charts import chart_svg, new_figure
 from scheduler.report.html.page import esc, figure, table
+from scheduler.report.indicators_text import cap_columns, money_cells, with_share, year_label
 from scheduler.units import millions, month_label
 
 __all__ = ["indicators_section"]
@@ -18,10 +19,6 @@ STAGE_COLOURS = {
     "transitioning": "#56B4E9",
     "live": "#009E73",
 }
-
-
-def _label(row: YearIndicators) -> str:
-    return row.label + (" (history)" if row.history else "")
 
 
 def _chart(found: Indicators) -> str:
@@ -77,21 +74,15 @@ def _chart(found: Indicators) -> str:
         return chart_svg(fig, "indicators", "Clusters by stage at the end of each financial year")
 
 
-def _given(value: int | None, share: float | None) -> str:
-    if value is None:
-        return "not given"
-    return f"{value:,}" + ("" if share is None else f" ({share:.0%})")
-
-
 def _progress_table(found: Indicators) -> str:
     headers = ["year", *(STAGE_LABELS[s] for s in STAGES), "departments", "users"]
     headers += ["legacy retired / due in year", "to date", "in service"]
     rows = [
         [
-            _label(row),
+            year_label(row),
             *(len(row.stages[s]) for s in STAGES),
-            _given(row.departments.value, row.departments.share),
-            _given(row.users.value, row.users.share),
+            with_share(row.departments.value, row.departments.share),
+            with_share(row.users.value, row.users.share),
             f"{row.legacy_retired_in_year} / {row.legacy_due_in_year}",
             f"{row.legacy_retired} / {row.legacy_due}",
             row.legacy_in_service,
@@ -108,22 +99,13 @@ def _progress_table(found: Indicators) -> str:
 
 
 def _money_table(found: Indicators) -> str:
-    caps: list[tuple[str, int]] = []
-    for row in found.years:
-        caps += [(c.name, c.amount) for c in row.caps if (c.name, c.amount) not in caps]
+    caps = cap_columns(found)
     headers = ["year", "spend £m", "released £m"]
     headers += [f"{name} to date £m (of {millions(amount)})" for name, amount in caps]
     benefits = "benefits" not in found.not_given
     if benefits:
         headers += ["benefits £m", "benefits to date £m"]
-    rows = []
-    for row in found.years:
-        released = {c.name: c.released for c in row.caps}
-        cells: list[object] = [_label(row), millions(row.spend), millions(row.released)]
-        cells += [millions(released[name]) if name in released else "" for name, _ in caps]
-        if benefits:
-            cells += [millions(row.benefits or 0), millions(row.benefits_to_date or 0)]
-        rows.append(cells)
+    rows = [money_cells(row, caps, benefits) for row in found.years]
     caption = "Spend and releases; under each cap, released in its years to date"
     return table(headers, rows, numeric=range(1, len(headers)), caption=caption)
 
@@ -131,7 +113,7 @@ def _money_table(found: Indicators) -> str:
 def _milestone_table(found: Indicators) -> str:
     rows = [
         [
-            _label(row),
+            year_label(row),
             month_label(item.month),
             item.cluster,
             f"{item.milestone}: {item.legacy}" if item.legacy else item.milestone,

@@ -21,6 +21,7 @@ so the least amount in pounds is ``1000 A``: one £1k less and no plan keeps the
                    SCALE H_c <= a_c f                      for every cap c,
 
 so ``f`` is the least factor on the basis-point grid (the least amount is exact for that factor).
+The lever and these rules: :mod:`scheduler.solve.cpsat.lever`.
 
 **Promises** (constraints added to the model, each a named rule so that an explanation can say
 which rules stop it): the scenario's rules alone (a plan exists; hard deadlines are rules of the
@@ -49,12 +50,12 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from scheduler.scenario.data import Cap, Scenario, Target
-from scheduler.solve.cpsat.backend import CpsatBackend, _solve
+from scheduler.scenario.data import Scenario, Target
+from scheduler.solve.cpsat.backend import CpsatBackend, solve_model
+from scheduler.solve.cpsat.lever import SCALE, Lever, add_lever
 from scheduler.solve.cpsat.model import CpsatModel
 from scheduler.solve.cpsat.variables import LinearExpr
 from scheduler.solve.greedy import greedy_schedule
-from scheduler.solve.history import history_funding
 from scheduler.solve.lexico import BackendFactory
 from scheduler.solve.options import SolveOptions
 from scheduler.units import month_label
@@ -73,142 +74,7 @@ __all__ = [
     "unlimited_least_late",
 ]
 
-SCALE = 10_000  # the scale factor is counted in basis points: 10,000 is the scenario's amounts
 _SOLVED = (cp_model.OPTIMAL, cp_model.FEASIBLE)
-_INT_SAFE = 2**62  # every coefficient times its variable's range stays below this
-
-
-@dataclass(frozen=True)
-class Lever:
-    """What a least-amount question frees: the amount of cap ``cap``, or (``cap`` ``None``)
-    every cap's amount scaled by one factor. Values are in the lever's unit: £1k for a cap,
-    basis points of a factor (``SCALE`` = the scenario's own amounts) for the scale."""
-
-    cap: str | None = None
-
-    @property
-    def scale(self) -> bool:
-        return self.cap is None
-
-    def caps(self, scenario: Scenario) -> tuple[Cap, ...]:
-        """The caps the lever sets (``KeyError`` for a cap the scenario does not have)."""
-        caps = scenario.budget.caps if scenario.budget is not None else ()
-        if self.cap is None:
-            return caps
-        for cap in caps:
-            if cap.name == self.cap:
-                return (cap,)
-        raise KeyError(self.cap)
-
-    def freed(self, scenario: Scenario) -> Scenario:
-        """The scenario without the caps the lever sets (the lever unlimited)."""
-        if scenario.budget is None:
-            return scenario
-        names = {cap.name for cap in self.caps(scenario)}
-        kept = tuple(cap for cap in scenario.budget.caps if cap.name not in names)
-        return dataclasses.replace(scenario, budget=dataclasses.replace(scenario.budget, caps=kept))
-
-    def current(self, scenario: Scenario) -> int:
-        """The lever's value at the scenario's own amounts."""
-        return SCALE if self.scale else self.caps(scenario)[0].limit_k
-
-    def floor(self, scenario: Scenario) -> int:
-        """The least value the lever can take: what history already released in the caps'
-        years (``ceil(H_c / £1k)``; for the scale, the least factor keeping every cap at or
-        above its history)."""
-        if not self.scale:
-            return -(-_history_k(scenario, self.caps(scenario)[0])[0] // 1000)
-        return max(
-            (
-                -(-SCALE * _history_k(scenario, cap)[0] // cap.amount)
-                for cap in self.caps(scenario)
-                if cap.amount > 0
-            ),
-            default=0,
-        )
-
-    def amounts(self, scenario: Scenario, value: int) -> dict[str, int]:
-        """Each cap's amount in pounds at lever value ``value``."""
-        if self.scale:
-            return {cap.name: cap.amount * value // SCALE for cap in self.caps(scenario)}
-        return {self.caps(scenario)[0].name: 1000 * value}
-
-    def at(self, scenario: Scenario, value: int) -> Scenario:
-        """The scenario with the caps at lever value ``value`` (what the plan is solved on)."""
-        budget = scenario.budget
-        if budget is None:
-            return scenario
-        amounts = self.amounts(scenario, value)
-        caps = tuple(
-            dataclasses.replace(cap, amount=amounts[cap.name]) if cap.name in amounts else cap
-            for cap in budget.caps
-        )
-        return dataclasses.replace(scenario, budget=dataclasses.replace(budget, caps=caps))
-
-
-def _history_k(scenario: Scenario, cap: Cap) -> tuple[int, int]:
-    """(pounds, floor £1k) released before the status date in the cap's years (as ``add_caps``)."""
-    funding = history_funding(scenario)
-    pounds = sum(
-        amount
-        for amounts in funding.values()
-        for year, amount in amounts.items()
-        if cap.covers(year)
-    )
-    floor_k = sum(
-        amount // 1000
-        for amounts in funding.values()
-        for year, amount in amounts.items()
-        if cap.covers(year)
-    )
-    return pounds, floor_k
-
-
-def _releases(built: CpsatModel, cap: Cap) -> tuple[LinearExpr, int]:
-    """The decisions' releases in the cap's years, ``sum_k sum_{y in Y_c} tranche n[k,y]`` (£1k),
-    and an upper bound of it (every count at the top of its range)."""
-    budget = built.scenario.budget
-    tranche = budget.tranche_k if budget is not None else 1
-    carry = budget is not None and budget.carry_forward
-    terms: list[LinearExpr] = []
-    most = 0
-    for cv in built.clusters.values():
-        total = sum(cv.spend_max.values())
-        for year in built.years:
-            if not cap.covers(year) or year not in cv.tranches:
-                continue
-            terms.append(tranche * cv.tranches[year])
-            spend = total if carry else cv.spend_max.get(year, 0)
-            most += tranche * -(-spend // tranche)
-    return sum(terms), most
-
-
-def _add_lever(built: CpsatModel, scenario: Scenario, lever: Lever) -> cp_model.IntVar:
-    """The lever's variable and its rule over the caps it sets (see the module docstring)."""
-    rows = []
-    for cap in lever.caps(scenario):
-        history, history_k = _history_k(scenario, cap)
-        released, most = _releases(built, cap)
-        rows.append((cap, history, history_k, released, most))
-    if not lever.scale:
-        cap, history, history_k, released, most = rows[0]
-        low = -(-history // 1000)
-        amount = built.model.new_int_var(low, max(low, history_k + most), f"least:{cap.name}")
-        built.model.add(released + history_k <= amount)
-        return amount
-    low, high = 0, 0
-    for cap, history, history_k, _, most in rows:
-        if cap.amount > 0:
-            low = max(low, -(-SCALE * history // cap.amount))
-            high = max(high, -(-SCALE * 1000 * (history_k + most) // cap.amount))
-    high = max(low, high)
-    factor = built.model.new_int_var(low, high, "least:scale")
-    for cap, history, history_k, released, most in rows:
-        if SCALE * 1000 * (history_k + most) > _INT_SAFE or cap.amount * high > _INT_SAFE:
-            raise ValueError(f"cap {cap.name}: amounts too large to scale exactly")
-        built.model.add(SCALE * 1000 * (released + history_k) <= cap.amount * factor)
-        built.model.add(SCALE * history <= cap.amount * factor)
-    return factor
 
 
 @dataclass(frozen=True)
@@ -335,7 +201,7 @@ class _Question:
         self.options = options
         self.backend = CpsatBackend(lever.freed(scenario), options, should_stop)
         self.built = self.backend.built
-        self.lever = _add_lever(self.built, scenario, lever)
+        self.lever = add_lever(self.built, scenario, lever)
         start = greedy_schedule(lever.freed(scenario))
         if start is not None:
             self.backend.start_from(start, max(0.05, options.time_limit / 10))
@@ -348,7 +214,7 @@ class _Question:
             solver.parameters.max_deterministic_time = max(0.01, seconds)
         else:
             solver.parameters.max_time_in_seconds = max(0.01, seconds)
-        status = _solve(solver, model)
+        status = solve_model(solver, model)
         if status == cp_model.MODEL_INVALID:
             raise RuntimeError(f"internal error: invalid CP-SAT model: {model.validate()}")
         if status not in _SOLVED:
@@ -436,6 +302,13 @@ def _late_bound(scenario: Scenario) -> int:
     return sum(months for cluster in scenario.clusters for _ in cluster.legacy)
 
 
+def _strictly_better(built: CpsatModel, combined: LinearExpr, value: int) -> None:
+    """The next breakpoint's cut, ``w <= w(a) - 1`` with ``w = (L + 1) z + late``: a better
+    first stage, or the same first stage with fewer late months, than the best ``w(a)`` at the
+    last breakpoint ``a``."""
+    built.model.add(combined <= value - 1)
+
+
 def funding_frontier(
     scenario: Scenario, lever: Lever, low: int, high: int, options: SolveOptions
 ) -> Frontier:
@@ -471,7 +344,7 @@ def funding_frontier(
             reached = True
             break
         question.limit_lever(at + 1, top)
-        question.built.model.add(combined <= value - 1)
+        _strictly_better(question.built, combined, value)
         status, following, _ = question.minimise(question.lever, seconds)
         if following is None:
             complete = complete and status == "infeasible"
