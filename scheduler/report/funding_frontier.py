@@ -14,13 +14,8 @@ from scheduler.scenario.data import Scenario
 from scheduler.solve.cpsat.least_cap import SCALE, Frontier, Lever
 from scheduler.terms import MONEY_TERMS, MONTH_TERMS, from_model
 from scheduler.units import money_text, month_label, printable
-from scheduler.whatif.funding import (
-    LeverResult,
-    frontier_sentences,
-    scale_text,
-    stage_name,
-    stage_text,
-)
+from scheduler.whatif.funding import LeverResult
+from scheduler.whatif.funding_words import frontier_sentences, scale_text, stage_name, stage_text
 
 __all__ = [
     "frontier_figure",

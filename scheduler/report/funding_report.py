@@ -23,11 +23,8 @@ from scheduler.scenario.data import Scenario
 from scheduler.solve.cpsat.least_cap import SCALE, Lever
 from scheduler.terms import from_model, term_text
 from scheduler.units import millions, money_text, month_label, printable
-from scheduler.whatif.funding import (
-    FundingResult,
-    LeverResult,
-    PromiseResult,
-)
+from scheduler.whatif.funding import FundingResult, LeverResult, PromiseResult
+from scheduler.whatif.funding_words import unlimited_text
 
 __all__ = ["FUNDING_OUTPUTS", "render_funding", "write_funding"]
 
@@ -183,9 +180,8 @@ def render_funding(result: FundingResult) -> str:
 
 def _unlimited(lever_result: LeverResult) -> str:
     lever = lever_result.lever
-    if lever.scale:
-        return "even with every cap unlimited"
-    return f"even with {lever.cap} unlimited, the other caps at their amounts"
+    others = "" if lever.scale else ", the other caps at their amounts"
+    return f"even with {unlimited_text(lever)}{others}"
 
 
 def _notes(result: FundingResult, lever_result: LeverResult) -> list[str]:
