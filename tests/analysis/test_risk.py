@@ -9,12 +9,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 from builders import busy_plan, cluster, m, phase, plan_of, scenario
+from risk_runs import every_run_keeps_the_rules
 
 from scheduler.analysis.risk.sampling import round_half_up, triangular_cdf, triangular_inverse
 from scheduler.analysis.risk.simulate import run_samples, simulate
 from scheduler.analysis.risk.stats import percentile
 from scheduler.plan import Plan
-from scheduler.rules.evaluate import ClusterDecision, evaluate
 from scheduler.scenario.data import (
     Legacy,
     Range,
@@ -105,70 +105,16 @@ def test_an_event_adds_its_delay_with_its_probability() -> None:
     assert set(run_samples(sc, plan).draws.months[0]) == {10, 14}
 
 
-def _relaxed(sc: Scenario, months: dict[tuple[str, str], int]) -> Scenario:
-    """The scenario with the sampled months as the chosen modes' months and the outcome rules
-    (waits after an early finish, latest entries, hard deadlines, caps, programme deadline,
-    entries per year, supplier windows, horizon end) lifted: what a run must still obey."""
-    clusters = []
-    for c in sc.clusters:
-        phases = tuple(
-            dataclasses.replace(
-                p,
-                modes=tuple(dataclasses.replace(md, months=months[(c.id, p.id)]) for md in p.modes),
-                max_wait=10**6,
-            )
-            for p in c.phases
-        )
-        legacy = tuple(dataclasses.replace(s, hard_deadline=None) for s in c.legacy)
-        clusters.append(dataclasses.replace(c, phases=phases, legacy=legacy, latest_entry=None))
-    suppliers = tuple(
-        dataclasses.replace(s, available_from=None, available_to=None) for s in sc.suppliers
-    )
-    horizon = dataclasses.replace(sc.horizon, end=sc.horizon.end + 1200)
-    policy = dataclasses.replace(sc.policy, deadline=None, max_entries_per_year=None)
-    return dataclasses.replace(
-        sc,
-        clusters=tuple(clusters),
-        suppliers=suppliers,
-        horizon=horizon,
-        policy=policy,
-        budget=None,
-    )
-
-
-def _every_run_keeps_the_rules(sc: Scenario, plan: Plan, sample: int) -> None:
-    runs = run_samples(sc, plan)
-    options = {(c.id, p.id): p.option for c in plan.clusters for p in c.phases}
-    for r in range(0, runs.draws.runs, max(1, runs.draws.runs // sample)):
-        months = {
-            (job.cluster, job.phase): int(runs.draws.months[j, r])
-            for j, job in enumerate(runs.jobs)
-        }
-        relaxed = _relaxed(sc, months)
-        decisions = {}
-        for c in sc.clusters:
-            idx = [j for j, job in enumerate(runs.jobs) if job.cluster == c.id]
-            decisions[c.id] = ClusterDecision(
-                tuple(int(runs.schedule.start[j, r]) for j in idx),
-                tuple(options[(c.id, runs.jobs[j].phase)] for j in idx),
-            )
-        assert evaluate(relaxed, decisions).violations == [], f"run {r}"
-        for j, job in enumerate(runs.jobs):
-            assert runs.schedule.start[j, r] >= job.start  # never earlier than planned
-            if job.fixed:
-                assert runs.schedule.start[j, r] == job.start
-
-
 def test_every_sampled_schedule_keeps_the_rules() -> None:
     sc, plan = busy_plan()
-    _every_run_keeps_the_rules(sc, plan, sample=300)
+    every_run_keeps_the_rules(sc, plan, sample=300)
 
 
 @pytest.mark.slow
 def test_every_sampled_schedule_of_the_base_plan_keeps_the_rules() -> None:
     sc, plan = _base()
     sc = dataclasses.replace(sc, risk=dataclasses.replace(sc.risk, runs=400))
-    _every_run_keeps_the_rules(sc, plan, sample=100)
+    every_run_keeps_the_rules(sc, plan, sample=100)
 
 
 def test_the_plans_order_on_a_supplier_is_kept() -> None:

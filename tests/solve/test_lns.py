@@ -88,3 +88,15 @@ def test_shift_keeps_infinite_ends() -> None:
     assert lns._shift([lns.INT64_MIN, 10], 3) == [lns.INT64_MIN, 7]
     assert lns._shift([1, 1], 1) == [0, 0]
     assert lns._shift([0, lns.INT64_MAX], -5) == [5, lns.INT64_MAX]
+
+
+def test_stage_too_short_to_load_keeps_the_greedy_plan(monkeypatch) -> None:
+    """A large model's stage shorter than ``LNS_LEAST`` is not handed to CP-SAT: the plan is the
+    greedy one, its figures read from the hint (and re-checked by the pipeline)."""
+    monkeypatch.setattr(backend, "LARGE_MODEL", 0)
+    sc = generated(40, 10, 5)
+    outcome = solve(sc, SolveOptions(time_limit=backend.LNS_LEAST, workers=2))
+    greedy = evaluate(sc, greedy_schedule(sc)).to_plan(sc)
+    assert outcome.plan.status == "feasible"
+    assert outcome.plan.objective == greedy.objective
+    assert [s.status for s in outcome.stats.stages] == ["FEASIBLE"] * len(sc.objective.stages)

@@ -33,7 +33,9 @@ from scheduler.terms import from_model
 
 _SOLVED = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 LARGE_MODEL = 50_000  # variables; above this, no presolve and the LP bound (see __init__)
-LNS_LEAST = 2.0  # seconds: a shorter stage of a large model is not worth reading its rows
+BOUND_PATIENCE = 4.0  # seconds without a better bound before CP-SAT yields to the LNS
+LNS_LEAST = 5.0  # seconds: a shorter stage of a large model keeps its hinted plan (CP-SAT takes
+# about that long to load 1,000 generated clusters, and reading the rows 1-2 s)
 
 
 class CpsatBackend:
@@ -103,11 +105,14 @@ class CpsatBackend:
         lp = self._lp_bound(stage, seconds) if self.stages_solved == 0 else None
         rows = lns.read_rows(built.model) if self._large() and seconds >= LNS_LEAST else None
         incumbent = _complete_hint_values(built.model, rows) if rows is not None else None
-        work = 0.0
+        work, solved = 0.0, True
         if rows is not None and incumbent is not None:
             status, work = self._with_neighbourhoods(
                 rows, incumbent, seconds - (time.monotonic() - began)
             )
+        elif self._large() and seconds < LNS_LEAST and self._keep_hint(stage):
+            # too short for CP-SAT even to load this model: the hinted plan is the stage's
+            status, solved = cp_model.UNKNOWN, False
         else:
             status = solve_model(solver, built.model)
         if self.stages_solved == 0 and self.options.hint is not None:
@@ -118,10 +123,11 @@ class CpsatBackend:
         if status == cp_model.MODEL_INVALID:
             raise RuntimeError(f"internal error: invalid CP-SAT model: {built.model.validate()}")
         found = self.found
+        work += solver.deterministic_time if solved else 0.0
         if status not in _SOLVED and found is None:
             name = "INFEASIBLE" if status == cp_model.INFEASIBLE else "UNKNOWN"
-            return StageResult(name, work=work + solver.deterministic_time)
-        proven = solver.best_objective_bound
+            return StageResult(name, work=work)
+        proven = solver.best_objective_bound if solved else -math.inf
         bound: int | None = math.ceil(proven - 1e-6) if math.isfinite(proven) else None
         if found is not None:  # the neighbourhood search's plan beat CP-SAT's own
             value = found.objective + round(built.model.proto.objective.offset)
@@ -139,12 +145,29 @@ class CpsatBackend:
                     f"LP bound (HiGHS, {lp.found.lp_status})",
                 )
                 name = "OPTIMAL" if bound == value else name
-        return StageResult(name, value, bound, work + solver.deterministic_time, bound_by)
+        return StageResult(name, value, bound, work, bound_by)
 
     def _large(self) -> bool:
         """A time-indexed model too large for CP-SAT's own search to improve the greedy plan
         much within a minute: it starts from the greedy plan and searches neighbourhoods."""
         return self.built.time_indexed and len(self.built.model.proto.variables) > LARGE_MODEL
+
+    def _keep_hint(self, stage: Stage) -> bool:
+        """Make the hinted plan the stage's result (``self.found``), when the hint is complete."""
+        model = self.built.model
+        hint = model.proto.solution_hint
+        size = len(model.proto.variables)
+        values = np.full(size, -1, dtype=np.int64)
+        values[np.array(hint.vars, dtype=np.int64)] = np.array(hint.values, dtype=np.int64)
+        for index in np.flatnonzero(values < 0).tolist():
+            domain = list(model.proto.variables[index].domain)
+            if domain[0] != domain[-1]:
+                return False  # a variable neither hinted nor fixed
+            values[index] = domain[0]
+        objective = _Solution(values).value(self.built.stage(stage))
+        offset = round(model.proto.objective.offset)
+        self.found = lns.Outcome(values, objective - offset, 0, 0, 0.0)
+        return True
 
     def _with_neighbourhoods(
         self, rows: lns.Rows, incumbent: np.ndarray, seconds: float
@@ -173,7 +196,18 @@ class CpsatBackend:
             params.random_seed = options.seed
             _set_limit(small, options, limit)
 
-        def stop() -> bool:  # a signal; the time limit too unless deterministic (wall-clock)
+        bounds: list[float] = []  # when CP-SAT's bound last moved (wall-clock), per move
+        if not options.deterministic:
+            solver.best_bound_callback = lambda _bound: bounds.append(time.monotonic())
+
+        def stop() -> bool:
+            """Whether the neighbourhood search must stop: a signal, or (unless deterministic)
+            the time limit. Meanwhile, once CP-SAT's bound has moved past its initial one and
+            then stood still for ``BOUND_PATIENCE`` seconds, CP-SAT is stopped so that the
+            neighbourhood search has the machine (its bound, the root LP's, rarely moves again
+            within the minute on 1,000 clusters)."""
+            if len(bounds) > 1 and time.monotonic() - bounds[-1] > BOUND_PATIENCE:
+                solver.stop_search()
             if self.stopped:
                 return True
             should_stop = self.built.should_stop
@@ -183,6 +217,7 @@ class CpsatBackend:
             self.built, rows, incumbent, seconds, parameters, options.deterministic, stop
         )
         thread.join()
+        solver.best_bound_callback = None
         status = outcome[0]
         offset = self.built.model.proto.objective.offset
         own = solver.objective_value - offset if status in _SOLVED else math.inf

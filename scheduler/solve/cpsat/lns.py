@@ -163,101 +163,106 @@ def search(
 ) -> Outcome:
     """Improve ``incumbent`` (a feasible value per variable) for the model's objective within
     ``seconds`` (deterministic seconds with ``deterministic``); ``parameters(solver, limit)``
-    sets each small solve's parameters and limit."""
-    literal_owner = np.full(len(rows.var_domains), -1, dtype=np.int64)
+    sets each small solve's parameters and limit. Each row's value at the incumbent is kept up
+    to date, so a neighbourhood costs time in its own terms only, not the whole matrix's."""
     ids = list(built.clusters)
-    position = {cid: i for i, cid in enumerate(ids)}
-    for cid, cv in built.clusters.items():
+    owner = np.full(len(rows.var_domains), len(ids), dtype=np.int64)  # len(ids): not a literal
+    for i, cv in enumerate(built.clusters.values()):
         assert cv.assignment is not None  # every cluster is assigned in the time-indexed form
-        literal_owner[[lit.index for lit in cv.assignment.literals.values()]] = position[cid]
-    best = [incumbent.copy()]  # the incumbent, read by the neighbourhoods at each pass
-    solution = best[0]
-    objective = int(rows.objective_coefs @ solution[rows.objective_vars])
+        owner[[lit.index for lit in cv.assignment.literals.values()]] = i
+    term_owner = owner[rows.var_of]
+    by_owner = np.argsort(term_owner, kind="stable")
+    cuts = np.searchsorted(term_owner[by_owner], np.arange(len(ids) + 2))
+    terms_of = [by_owner[cuts[i] : cuts[i + 1]] for i in range(len(ids) + 1)]
+    position = {cid: i for i, cid in enumerate(ids)}
+    state = _Incumbent(rows, incumbent.copy())
     started, work, improved, tried = time.monotonic(), 0.0, 0, 0
     stale = 0
-    for group in neighbourhoods(built, lambda: best[0], size):
+    for group in neighbourhoods(built, lambda: state.solution, size):
         spent = work if deterministic else time.monotonic() - started
         left = seconds - spent
         if left < 0.2 or should_stop() or stale >= 2 * max(1, len(ids) // size + 1):
             break
-        free_owner = np.zeros(len(ids) + 1, dtype=bool)
-        free_owner[[position[cid] for cid in group]] = True
-        free_owner[-1] = True  # literal_owner -1 (not a literal) indexes the last entry: free
-        free = free_owner[literal_owner]
-        found, small_work = _solve_small(rows, solution, free, min(left, SMALL_LIMIT), parameters)
+        owners = [position[cid] for cid in group] + [len(ids)]
+        terms = np.sort(np.concatenate([terms_of[i] for i in owners]))
+        free = np.zeros(len(owner), dtype=bool)
+        free[np.isin(owner, owners)] = True
+        found, small_work = state.solve(terms, free, min(left, SMALL_LIMIT), parameters)
         work += small_work
         tried += 1
-        if found is not None:
-            value = int(rows.objective_coefs @ found[rows.objective_vars])
-            if value < objective:
-                solution, objective, improved, stale = found, value, improved + 1, 0
-                best[0] = solution
-                continue
+        if found is not None and state.improves(found, terms):
+            improved, stale = improved + 1, 0
+            continue
         stale += 1
-    return Outcome(solution, objective, improved, tried, work)
+    return Outcome(state.solution, state.objective, improved, tried, work)
 
 
-def _solve_small(
-    rows: Rows,
-    solution: np.ndarray,
-    free: np.ndarray,
-    limit: float,
-    parameters: Callable[[cp_model.CpSolver, float], None],
-) -> tuple[np.ndarray | None, float]:
-    """The model with every variable outside ``free`` fixed at its value in ``solution``,
-    solved from ``solution``; the whole model's solution if one was found, and the work."""
-    _b = time.monotonic()
-    free_vars = np.flatnonzero(free)
-    renumber = np.full(len(free), -1, dtype=np.int64)
-    renumber[free_vars] = np.arange(len(free_vars))
-    term_free = free[rows.var_of]
-    fixed_part = np.bincount(
-        rows.row_of[~term_free],
-        weights=(rows.coef_of * solution[rows.var_of])[~term_free],
-        minlength=len(rows.domains),
-    ).astype(np.int64)
-    small = cp_model.CpModel()
-    proto = small.proto
-    for var in free_vars.tolist():
-        proto.variables.add().domain.extend(rows.var_domains[var])
-    free_rows = rows.row_of[term_free]
-    free_vars_of = renumber[rows.var_of[term_free]]
-    free_coefs = rows.coef_of[term_free]
-    bounds = np.searchsorted(free_rows, np.arange(len(rows.domains) + 1))
-    for row in np.unique(free_rows).tolist():
-        lo, hi = bounds[row], bounds[row + 1]
-        linear = proto.constraints.add().linear
-        linear.vars.extend(free_vars_of[lo:hi].tolist())
-        linear.coeffs.extend(free_coefs[lo:hi].tolist())
-        linear.domain.extend(_shift(rows.domains[row], int(fixed_part[row])))
-    keep = free[rows.objective_vars]
-    proto.objective.vars.extend(renumber[rows.objective_vars[keep]].tolist())
-    proto.objective.coeffs.extend(rows.objective_coefs[keep].tolist())
-    proto.solution_hint.vars.extend(range(len(free_vars)))
-    proto.solution_hint.values.extend(solution[free_vars].tolist())
-    solver = cp_model.CpSolver()
-    parameters(solver, limit)
-    _t = time.monotonic()
-    status = solver.solve(small)
-    if os.environ.get("LNS_DEBUG"):
-        print(
-            "small",
-            len(free_vars),
-            len(proto.constraints),
-            solver.status_name(status),
-            round(solver.objective_value),
-            round(solver.best_objective_bound),
-            "solve",
-            round(time.monotonic() - _t, 2),
-            "build",
-            round(_t - _b, 2),
-            flush=True,
-        )
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None, solver.deterministic_time
-    found = solution.copy()
-    found[free_vars] = np.array(solver.response_proto.solution, dtype=np.int64)
-    return found, solver.deterministic_time
+class _Incumbent:
+    """The best solution so far, its objective and each row's value at it."""
+
+    def __init__(self, rows: Rows, solution: np.ndarray) -> None:
+        self.rows = rows
+        self.solution = solution
+        self.objective = int(rows.objective_coefs @ solution[rows.objective_vars])
+        self.activity = np.bincount(
+            rows.row_of, weights=rows.coef_of * solution[rows.var_of], minlength=len(rows.domains)
+        ).astype(np.int64)
+
+    def improves(self, found: np.ndarray, terms: np.ndarray) -> bool:
+        """Take ``found`` (differing from the incumbent only in the variables of ``terms``)
+        if its objective is lower."""
+        rows = self.rows
+        value = int(rows.objective_coefs @ found[rows.objective_vars])
+        if value >= self.objective:
+            return False
+        var = rows.var_of[terms]
+        change = rows.coef_of[terms] * (found[var] - self.solution[var])
+        np.add.at(self.activity, rows.row_of[terms], change)
+        self.solution, self.objective = found, value
+        return True
+
+    def solve(
+        self,
+        terms: np.ndarray,
+        free: np.ndarray,
+        limit: float,
+        parameters: Callable[[cp_model.CpSolver, float], None],
+    ) -> tuple[np.ndarray | None, float]:
+        """The model with every variable outside ``free`` fixed at the incumbent (``terms``: the
+        terms of the free variables, in row order), solved from the incumbent; the whole model's
+        solution if one was found, and the work."""
+        rows, solution = self.rows, self.solution
+        free_vars = np.flatnonzero(free)
+        renumber = np.full(len(free), -1, dtype=np.int64)
+        renumber[free_vars] = np.arange(len(free_vars))
+        row, var, coef = rows.row_of[terms], rows.var_of[terms], rows.coef_of[terms]
+        touched, first = np.unique(row, return_index=True)
+        own = np.add.reduceat(coef * solution[var], first) if len(terms) else np.zeros(0)
+        fixed = self.activity[touched] - own  # what the fixed variables contribute to each row
+        small = cp_model.CpModel()
+        proto = small.proto
+        for index in free_vars.tolist():
+            proto.variables.add().domain.extend(rows.var_domains[index])
+        small_vars, bounds = renumber[var], np.append(first, len(terms))
+        for i, r in enumerate(touched.tolist()):
+            lo, hi = bounds[i], bounds[i + 1]
+            linear = proto.constraints.add().linear
+            linear.vars.extend(small_vars[lo:hi].tolist())
+            linear.coeffs.extend(coef[lo:hi].tolist())
+            linear.domain.extend(_shift(rows.domains[r], int(fixed[i])))
+        keep = free[rows.objective_vars]
+        proto.objective.vars.extend(renumber[rows.objective_vars[keep]].tolist())
+        proto.objective.coeffs.extend(rows.objective_coefs[keep].tolist())
+        proto.solution_hint.vars.extend(range(len(free_vars)))
+        proto.solution_hint.values.extend(solution[free_vars].tolist())
+        solver = cp_model.CpSolver()
+        parameters(solver, limit)
+        status = solver.solve(small)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None, solver.deterministic_time
+        found = solution.copy()
+        found[free_vars] = np.array(solver.response_proto.solution, dtype=np.int64)
+        return found, solver.deterministic_time
 
 
 def _shift(domain: list[int], by: int) -> list[int]:

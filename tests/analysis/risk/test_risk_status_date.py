@@ -9,6 +9,7 @@ import math
 import numpy as np
 import pytest
 from builders import Budget, Cap, Supplier, as_at, cluster, m, phase, scenario
+from risk_runs import every_run_keeps_the_rules
 
 from scheduler.analysis.risk.sampling import triangular_cdf
 from scheduler.analysis.risk.simulate import run_samples, simulate
@@ -16,6 +17,7 @@ from scheduler.pipeline import solve
 from scheduler.plan import Plan
 from scheduler.rules.check import check_plan
 from scheduler.scenario.data import Legacy, Range, Risk, RiskEvent, Scenario
+from scheduler.scenario.load import load_scenario
 from scheduler.solve.options import SolveOptions
 
 OPTIONS = SolveOptions(time_limit=20, workers=1, deterministic=True)
@@ -176,3 +178,34 @@ def test_given_history_releases_count_against_a_cap_but_alone_break_none() -> No
     assert past.history == 12_000_000 == past.released_p80 == past.planned
     assert past.p_exceeded == 0.0
     assert set(result.detail.outcomes.cap_released["past"]) == {12_000_000}
+
+
+def test_every_run_keeps_history_and_the_rules_as_the_evaluation_demands() -> None:
+    sc, plan = _status_scenario(dataclasses.replace(WIDE, runs=400))
+    every_run_keeps_the_rules(sc, plan, sample=100)
+
+
+def test_every_run_of_status_2025_keeps_history_and_the_rules() -> None:
+    sc = load_scenario("scenarios/status-2025.yaml")
+    assert sc.risk is not None
+    sc = dataclasses.replace(sc, risk=dataclasses.replace(sc.risk, runs=300))
+    every_run_keeps_the_rules(sc, solve(sc, OPTIONS).plan, sample=60)
+
+
+def test_a_finished_phase_that_holds_the_next_start_has_no_criticality() -> None:
+    """Cluster c's tender finished 2025-03 and its build starts at the status date right after
+    it, so the tender is the build's driver in every run; its months are history, index 0."""
+    base = scenario(
+        cluster("c", phase("tender", 3), phase("build", 6)),
+        start="2024-04",
+        end="2027-03",
+    )
+    sc = as_at(base, STATUS, {("c", "tender"): ("2025-01", "2025-03")})
+    risk = Risk(runs=200, phases=(("build", Range(-20, 0, 50, True)),))
+    sc = dataclasses.replace(sc, risk=risk)
+    plan = solve(sc, OPTIONS).plan
+    assert plan.cluster("c").phase("build").start == m(STATUS)
+    runs = run_samples(sc, plan)
+    assert set(runs.schedule.driver[1]) == {0}  # the tender set the build's start...
+    index = dict(simulate(sc, plan).criticality)
+    assert index == {"c tender": 0.0, "c build": 1.0}  # ...but only the build's months vary
