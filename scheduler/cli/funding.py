@@ -17,12 +17,8 @@ from scheduler.cli.common import (
     read_scenario,
 )
 from scheduler.errors import Problem, ScenarioError
-from scheduler.report.funding_report import (
-    render_funding,
-    write_funding,
-    write_funding_csv,
-    write_funding_json,
-)
+from scheduler.report.funding_files import write_funding_csv, write_funding_json
+from scheduler.report.funding_report import render_funding, write_funding
 from scheduler.solve.options import SolveOptions
 from scheduler.units import UnitError, parse_money
 from scheduler.whatif.funding import funding

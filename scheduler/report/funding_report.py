@@ -1,5 +1,6 @@
-"""The ``funding`` command's answers as a terminal table, JSON (``scheduler-funding/1``), CSV and,
-with ``--frontier``, the frontier's table and chart (PNG).
+"""The ``funding`` command's answers as a terminal table, and ``funding --out DIR``'s files: the
+text, the JSON and CSV (:mod:`scheduler.report.funding_files`), the frontier's chart
+(:mod:`scheduler.report.funding_frontier`) and each promise's plan.
 
 Money in the text is in short labels (exact pounds where a label would round); in the JSON and
 CSV it is integer pounds. A scale factor is written ``x0.3333`` (basis points in the files).
@@ -7,49 +8,25 @@ CSV it is integer pounds. A scale factor is written ``x0.3333`` (basis points in
 
 from __future__ import annotations
 
-import csv
-import json
 from pathlib import Path
-from typing import Any
 
-from scheduler.plan import Plan
-from scheduler.report.atomic import OutputDir, atomic_file, write_text
+from scheduler.report.atomic import OutputDir, write_text
+from scheduler.report.funding_files import (
+    plan_completion,
+    plan_late,
+    write_funding_csv,
+    write_funding_json,
+)
+from scheduler.report.funding_frontier import frontier_lines, lever_value_text, write_frontier_chart
 from scheduler.report.table import format_table
 from scheduler.scenario.data import Scenario
-from scheduler.solve.cpsat.least_cap import SCALE, Frontier, Lever
-from scheduler.terms import MONEY_TERMS, MONTH_TERMS, from_model, term_text
+from scheduler.solve.cpsat.least_cap import SCALE, Lever
+from scheduler.terms import from_model, term_text
 from scheduler.units import millions, money_text, month_label, printable
-from scheduler.whatif.funding import (
-    FundingResult,
-    LeverResult,
-    PromiseResult,
-    frontier_sentences,
-    scale_text,
-    stage_name,
-    stage_text,
-)
+from scheduler.whatif.funding import FundingResult, LeverResult, PromiseResult
+from scheduler.whatif.funding_words import unlimited_text
 
-__all__ = [
-    "FUNDING_OUTPUTS",
-    "frontier_figure",
-    "frontier_rows",
-    "funding_json",
-    "render_funding",
-    "write_frontier_chart",
-    "write_funding",
-    "write_funding_csv",
-    "write_funding_json",
-]
-
-
-def lever_value_text(scenario: Scenario, lever: Lever, value: int) -> str:
-    """``£100m`` for a cap; ``x0.3333 (SR21 £100m, Later SRs £200m)`` for the scale."""
-    if not lever.scale:
-        return money_text(1000 * value)
-    amounts = ", ".join(
-        f"{name} {money_text(a)}" for name, a in lever.amounts(scenario, value).items()
-    )
-    return f"{scale_text(value)} ({amounts})"
+__all__ = ["FUNDING_OUTPUTS", "render_funding", "write_funding"]
 
 
 def _against(lever: Lever, value: int, current: int) -> str:
@@ -61,14 +38,6 @@ def _against(lever: Lever, value: int, current: int) -> str:
     if diff < 0:
         return f"{text} short"
     return "exactly"
-
-
-def _late(plan: Plan) -> int:
-    return sum(system.late_months for c in plan.clusters for system in c.legacy)
-
-
-def _completion(plan: Plan) -> int:
-    return max(c.finish for c in plan.clusters)
 
 
 def _status(answer: PromiseResult) -> str:
@@ -131,7 +100,7 @@ def promise_rows(
             cells += [*blank, "the same: hard deadlines are rules, kept by every plan"]
         elif plan is not None and plan.has_schedule:
             cells += [term_text(t, plan.objective[t]) for t in terms]
-            cells += [_late(plan)] * late + [month_label(_completion(plan))] * completion
+            cells += [plan_late(plan)] * late + [month_label(plan_completion(plan))] * completion
             kept = "keeps it" if answer.kept else "DOES NOT keep it"
             cells.append(f"{plan.status}, checked, {kept}")
         else:
@@ -211,9 +180,8 @@ def render_funding(result: FundingResult) -> str:
 
 def _unlimited(lever_result: LeverResult) -> str:
     lever = lever_result.lever
-    if lever.scale:
-        return "even with every cap unlimited"
-    return f"even with {lever.cap} unlimited, the other caps at their amounts"
+    others = "" if lever.scale else ", the other caps at their amounts"
+    return f"even with {unlimited_text(lever)}{others}"
 
 
 def _notes(result: FundingResult, lever_result: LeverResult) -> list[str]:
@@ -244,315 +212,6 @@ def _notes(result: FundingResult, lever_result: LeverResult) -> list[str]:
             "more there."
         )
     return notes
-
-
-# -- frontier ---------------------------------------------------------------------------------
-
-
-def frontier_rows(scenario: Scenario, lever: Lever, frontier: Frontier) -> list[dict[str, Any]]:
-    """One row per step: ``from`` (lever units), ``to`` (the next step's value, or ``None`` past
-    the last), the best first stage (model units) and the late months."""
-    rows = []
-    steps = frontier.steps
-    for index, step in enumerate(steps):
-        following = steps[index + 1].value if index + 1 < len(steps) else None
-        rows.append(
-            {
-                "from": step.value,
-                "to": following,
-                "stage": step.stage,
-                "late": step.late,
-                "proven": step.proven,
-            }
-        )
-    return rows
-
-
-def frontier_lines(scenario: Scenario, lever_result: LeverResult) -> list[str]:
-    frontier = lever_result.frontier
-    assert frontier is not None
-    lever = lever_result.lever
-    name = stage_name(scenario)
-    low, high = (
-        lever_value_text(scenario, lever, frontier.low),
-        lever_value_text(scenario, lever, frontier.high),
-    )
-    lines = [
-        f"Funding frontier from {low} to {high}: the best {name} and, among the plans that "
-        "reach it, the least late months"
-    ]
-    if frontier.least is None or not frontier.steps:
-        lines += ["  " + text for text in frontier_summary(scenario, lever_result)]
-        return lines
-    body = []
-    for row in frontier_rows(scenario, lever, frontier):
-        to = row["to"]
-        if to is None:
-            to_text = "and above" if frontier.reached else f"{high} (the upper bound)"
-        else:
-            to_text = lever_value_text(scenario, lever, to)
-        body.append(
-            [
-                lever_value_text(scenario, lever, row["from"]),
-                to_text,
-                stage_text(scenario, row["stage"]),
-                row["late"],
-            ]
-        )
-    lines.append(
-        format_table(
-            ["from", "to (next breakpoint)", f"best {name}", "late months"], body, "rrrr", indent=2
-        )
-    )
-    lines += ["  " + text for text in frontier_summary(scenario, lever_result)]
-    return lines
-
-
-def frontier_summary(scenario: Scenario, lever_result: LeverResult) -> list[str]:
-    """The frontier in words (:func:`scheduler.whatif.funding.frontier_sentences`)."""
-    frontier = lever_result.frontier
-    assert frontier is not None
-    lever = lever_result.lever
-
-    def amount(value: int) -> str:
-        return lever_value_text(scenario, lever, value)
-
-    return frontier_sentences(scenario, lever, frontier, lever_result.current, amount)
-
-
-def frontier_figure(scenario: Scenario, lever_result: LeverResult) -> Any:
-    """The frontier as steps (a matplotlib ``Figure``): the best first stage against the amount,
-    late months on a second axis, the scenario's own amount and the least amount with a plan
-    marked. Drawn with the Agg canvas, as the sweep's chart (:mod:`scheduler.report.sweep_report`)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter
-
-    from scheduler.report.sweep_report import _legend
-
-    frontier = lever_result.frontier
-    assert frontier is not None
-    lever = lever_result.lever
-    stage = scenario.objective.stages[0]
-    single = len(stage) == 1
-    name = stage_name(scenario)
-    money_y = single and stage[0][0] in MONEY_TERMS
-
-    def x(value: int) -> float:
-        return value / 1000 if not lever.scale else value / SCALE  # £m, or the factor
-
-    def y(value: int) -> float:
-        if not single:
-            return float(value)
-        term, weight = stage[0]
-        plain = from_model(term, value // weight, scenario.horizon.start)
-        return plain / 1e6 if money_y else float(plain)
-
-    steps = frontier.steps
-    xs = [x(s.value) for s in steps] + [x(frontier.high)]
-    ys = [y(s.stage) for s in steps]
-    late = [s.late for s in steps]
-    figure = Figure(figsize=(9, 4.6), layout="constrained")
-    FigureCanvasAgg(figure)
-    ax = figure.subplots()
-    if steps:
-        ax.step(xs, ys + ys[-1:], where="post", label=f"best {name}" + (" (£m)" if money_y else ""))
-        ax.plot(xs[:-1], ys, "o", markersize=3, color="C0")
-        twin = ax.twinx()
-        twin.step(
-            xs, late + late[-1:], where="post", color="grey", linestyle="--", label="late months"
-        )
-        twin.set_ylabel("late months (legacy)")
-    else:
-        twin = None
-    if frontier.least is not None and frontier.least > frontier.low:
-        ax.axvspan(x(frontier.low), x(frontier.least), color="red", alpha=0.08, label="no plan")
-    ax.axvline(
-        x(lever_result.current),
-        color="black",
-        linestyle="--",
-        linewidth=0.8,
-        label=f"scenario's own ({lever_value_text(scenario, lever, lever_result.current).split(' (')[0]})",
-    )
-    if frontier.reached and steps:
-        ax.axvline(
-            x(steps[-1].value),
-            color="green",
-            linestyle=":",
-            linewidth=1,
-            label=f"best first reached ({lever_value_text(scenario, lever, steps[-1].value).split(' (')[0]})",
-        )
-    ax.set_ylabel(f"best {name}" + (" (£m)" if money_y else ""))
-    if single and stage[0][0] in MONTH_TERMS:
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: month_label(round(v))))
-    if lever.scale:
-        ax.set_xlabel("every cap scaled by (x1 = the scenario's own amounts)")
-    else:
-        ax.set_xlabel(f"{lever.cap} cap")
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: money_text(round(v * 1e6))))
-    ax.grid(True, alpha=0.3)
-    _legend(ax, *([twin] if twin is not None else []))
-    figure.suptitle(
-        f"{printable(scenario.name)}\nexact funding frontier (each step a proven least amount)",
-        fontsize="medium",
-    )
-    return figure
-
-
-def write_frontier_chart(scenario: Scenario, lever_result: LeverResult, path: str | Path) -> Path:
-    target = Path(path)
-    with atomic_file(target, "wb") as handle:
-        frontier_figure(scenario, lever_result).savefig(handle, dpi=110, format="png")
-    return target
-
-
-# -- files ------------------------------------------------------------------------------------
-
-
-def _plan_summary(plan: Plan | None) -> dict[str, Any] | None:
-    if plan is None:
-        return None
-    if not plan.has_schedule:
-        return {"status": plan.status}
-    return {
-        "status": plan.status,
-        "objective": {
-            k: (month_label(v) if k in MONTH_TERMS else v) for k, v in plan.objective.items()
-        },
-        "late_months": _late(plan),
-        "completion": month_label(_completion(plan)),
-        "caps": [{"name": c.name, "amount": c.amount, "released": c.released} for c in plan.caps],
-    }
-
-
-def _lever_json(scenario: Scenario, lever: Lever, value: int | None) -> Any:
-    if value is None:
-        return None
-    if lever.scale:
-        return {
-            "factor": value / SCALE,
-            "basis_points": value,
-            "amounts": lever.amounts(scenario, value),
-        }
-    return 1000 * value
-
-
-def funding_json(result: FundingResult) -> dict[str, Any]:
-    """The ``scheduler-funding/1`` document."""
-    scenario = result.scenario
-    levers = []
-    for lr in result.levers:
-        lever = lr.lever
-        promises = []
-        for answer in lr.promises:
-            least = answer.least
-            promises.append(
-                {
-                    "promise": answer.key,
-                    "label": answer.label,
-                    "status": least.status,
-                    "least": _lever_json(scenario, lever, least.value),
-                    "bound": _lever_json(scenario, lever, least.bound)
-                    if least.status == "feasible"
-                    else None,
-                    "difference": None
-                    if least.value is None
-                    else ((lr.current - least.value) * (1 if lever.scale else 1000)),
-                    "same_as": answer.same_as,
-                    "kept": answer.kept,
-                    "plan": _plan_summary(answer.plan),
-                    "explanation": list(answer.explanation),
-                }
-            )
-        entry: dict[str, Any] = {
-            "cap": lever.cap,
-            "scale": lever.scale,
-            "current": _lever_json(scenario, lever, lr.current),
-            "promises": promises,
-        }
-        if lr.frontier is not None:
-            frontier = lr.frontier
-            entry["frontier"] = {
-                "from": _lever_json(scenario, lever, frontier.low),
-                "to": _lever_json(scenario, lever, frontier.high),
-                "least_with_plan": _lever_json(scenario, lever, frontier.least),
-                "reached_best": frontier.reached,
-                "complete": frontier.complete,
-                "steps": [
-                    {
-                        "from": _lever_json(scenario, lever, row["from"]),
-                        "to": _lever_json(scenario, lever, row["to"]),
-                        "first_stage": _stage_json(scenario, row["stage"]),
-                        "late_months": row["late"],
-                    }
-                    for row in frontier_rows(scenario, lever, frontier)
-                ],
-            }
-        levers.append(entry)
-    return {
-        "format": "scheduler-funding/1",
-        "scenario": scenario.name,
-        "source": scenario.source,
-        "first_stage": [list(pair) for pair in scenario.objective.stages[0]],
-        "late_months_allowed": result.late_months,
-        "levers": levers,
-    }
-
-
-def _stage_json(scenario: Scenario, value: int) -> Any:
-    stage = scenario.objective.stages[0]
-    if len(stage) != 1:
-        return value
-    name, weight = stage[0]
-    plain = from_model(name, value // weight, scenario.horizon.start)
-    return month_label(plain) if name in MONTH_TERMS else plain
-
-
-def write_funding_json(result: FundingResult, path: str | Path) -> Path:
-    text = json.dumps(funding_json(result), indent=2, ensure_ascii=False) + "\n"
-    return write_text(path, text)
-
-
-CSV_COLUMNS = (
-    "cap", "promise", "status", "least", "current", "difference", "objective", "late_months",
-    "completion", "plan_status", "kept",
-)  # fmt: skip
-
-
-def write_funding_csv(result: FundingResult, path: str | Path) -> Path:
-    """One row per lever and promise: money in pounds (a scale as its factor); ``difference`` is
-    the current amount less the least (positive: headroom, negative: shortfall)."""
-    target = Path(path)
-    with atomic_file(target, newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(CSV_COLUMNS))
-        writer.writeheader()
-        for lr in result.levers:
-            unit = (lambda v: v / SCALE) if lr.lever.scale else (lambda v: 1000 * v)
-            for answer in lr.promises:
-                plan = answer.plan if answer.plan is not None and answer.plan.has_schedule else None
-                writer.writerow(
-                    {
-                        "cap": lr.lever.cap or "(every cap, scaled)",
-                        "promise": answer.key,
-                        "status": answer.least.status,
-                        "least": "" if answer.value is None else unit(answer.value),
-                        "current": unit(lr.current),
-                        "difference": ""
-                        if answer.value is None
-                        else unit(lr.current - answer.value),
-                        "objective": ""
-                        if plan is None
-                        else "; ".join(
-                            f"{k}={month_label(v) if k in MONTH_TERMS else v}"
-                            for k, v in plan.objective.items()
-                        ),
-                        "late_months": "" if plan is None else _late(plan),
-                        "completion": "" if plan is None else month_label(_completion(plan)),
-                        "plan_status": "" if answer.plan is None else answer.plan.status,
-                        "kept": "" if answer.kept is None else answer.kept,
-                    }
-                )
-    return target
 
 
 FUNDING_OUTPUTS = ("funding.txt", "funding.json", "funding.csv", "frontier-*.png", "plans/*.json")

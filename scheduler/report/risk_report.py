@@ -380,8 +380,9 @@ def _year(month: float | npt.NDArray[Any]) -> float | npt.NDArray[Any]:
 
 
 def risk_figure(result: RiskResult, scenario: Scenario) -> Any:
-    """S-curves of each cluster's go-live (with its hard deadlines marked) and a histogram of
-    completion with its planned month and P50/P80/P90: a matplotlib ``Figure``."""
+    """S-curves of each cluster's go-live (with its hard deadlines, and the status date when there
+    is one, marked) and a histogram of completion with its planned month and P50/P80/P90: a
+    matplotlib ``Figure``."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter, PercentFormatter
@@ -416,9 +417,11 @@ def risk_figure(result: RiskResult, scenario: Scenario) -> Any:
             alpha=0.7,
             weights=np.full(completion.size, 1 / completion.size),
         )
-    top.set_title(
-        "Go-live: share of runs live by each month (triangles: planned; dashed: hard deadlines)"
-    )
+    title = "Go-live: share of runs live by each month (triangles: planned; dashed: hard deadlines"
+    if result.status_date is not None:  # history to its left: the same in every run
+        top.axvline(_year(result.status_date), color="grey", linestyle=":", lw=1.5)
+        title += f"; dotted: status date {month_label(result.status_date)}"
+    top.set_title(title + ")", fontsize="medium" if result.status_date is not None else None)
     top.yaxis.set_major_formatter(PercentFormatter(1.0))
     top.xaxis.set_major_formatter(label_of)
     top.grid(True, alpha=0.3)

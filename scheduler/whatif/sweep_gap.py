@@ -32,7 +32,8 @@ from scheduler.scenario.data import Scenario
 from scheduler.solve.cpsat.least_cap import Frontier, Lever
 from scheduler.terms import COUNT_TERMS, MONEY_TERMS, MONTH_TERMS, term_text
 from scheduler.units import money_text
-from scheduler.whatif.funding import CAP_PATH, cap_amount, frontier_sentences
+from scheduler.whatif.funding import CAP_PATH, cap_amount
+from scheduler.whatif.funding_words import frontier_sentences
 from scheduler.whatif.sweep import SweepRow, Value
 
 __all__ = ["CAP_PATH", "GapFinding", "cap_amount", "exact_lines", "funding_gaps", "gap_lines"]

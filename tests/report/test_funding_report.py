@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from builders import Budget, Cap, Objective, cluster, phase, scenario
 
-from scheduler.report.funding_report import frontier_figure, frontier_lines
+from scheduler.report.funding_frontier import frontier_figure, frontier_lines
 from scheduler.solve.cpsat.least_cap import Frontier, Lever, Step
 from scheduler.whatif.funding import LeverResult
 

@@ -228,8 +228,9 @@ def simulate(
         for c in scenario.clusters
     )
     on_chain = chains(schedule.driver, schedule.through_end, ends, active)
-    criticality = tuple(
-        (job.label, round(float(on_chain[j].mean()), 4)) for j, job in enumerate(jobs)
+    criticality = tuple(  # a finished phase's months are history: they put nothing at risk
+        (job.label, 0.0 if job.finished else round(float(on_chain[j].mean()), 4))
+        for j, job in enumerate(jobs)
     )
     caps = []
     budget = scenario.budget

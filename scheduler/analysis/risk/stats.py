@@ -8,7 +8,8 @@
   that sets completion or the retirement of a legacy system whose hard deadline the run breaks:
   the chain walks back along the job that set each start (``ssg.Schedule.driver``); a phase the
   chain reaches only through its start (the stagger, the supplier order) does not count, since
-  its months move nothing.
+  its months move nothing. At a status date a finished phase has index 0 (:mod:`.simulate`): its
+  months are history, the same in every run; a running phase counts, its months to go vary.
 - A driver of a legacy system's retirement is a phase whose sampled months correlate with the
   retirement month over the runs (Pearson); the tornado lists the largest ``|r|`` first.
 """

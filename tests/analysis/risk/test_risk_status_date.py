@@ -190,3 +190,22 @@ def test_every_run_of_status_2025_keeps_history_and_the_rules() -> None:
     assert sc.risk is not None
     sc = dataclasses.replace(sc, risk=dataclasses.replace(sc.risk, runs=300))
     every_run_keeps_the_rules(sc, solve(sc, OPTIONS).plan, sample=60)
+
+
+def test_a_finished_phase_that_holds_the_next_start_has_no_criticality() -> None:
+    """Cluster c's tender finished 2025-03 and its build starts at the status date right after
+    it, so the tender is the build's driver in every run; its months are history, index 0."""
+    base = scenario(
+        cluster("c", phase("tender", 3), phase("build", 6)),
+        start="2024-04",
+        end="2027-03",
+    )
+    sc = as_at(base, STATUS, {("c", "tender"): ("2025-01", "2025-03")})
+    risk = Risk(runs=200, phases=(("build", Range(-20, 0, 50, True)),))
+    sc = dataclasses.replace(sc, risk=risk)
+    plan = solve(sc, OPTIONS).plan
+    assert plan.cluster("c").phase("build").start == m(STATUS)
+    runs = run_samples(sc, plan)
+    assert set(runs.schedule.driver[1]) == {0}  # the tender set the build's start...
+    index = dict(simulate(sc, plan).criticality)
+    assert index == {"c tender": 0.0, "c build": 1.0}  # ...but only the build's months vary
