@@ -7,7 +7,13 @@ from scheduler.analysis.indicators import STAGE_LABELS, STAGES, Indicators, Year
 from scheduler.report.table import format_table
 from scheduler.units import millions, month_label
 
-__all__ = ["cap_columns", "indicator_tables", "money_cells", "with_share", "year_label"]
+__all__ = [
+    "cap_columns",
+    "indicator_tables",
+    "money_cells",
+    "progress_cells",
+    "year_label",
+]
 
 
 def year_label(row: YearIndicators) -> str:
@@ -24,7 +30,7 @@ SHORT = {
 }
 
 
-def with_share(value: int | None, share: float | None) -> str:
+def _with_share(value: int | None, share: float | None) -> str:
     """``15,000 (3%)``; ``not given`` when the scenario lacks the figure."""
     if value is None:
         return "not given"
@@ -37,6 +43,21 @@ def cap_columns(found: Indicators) -> list[tuple[str, int]]:
     for row in found.years:
         caps += [(cap.name, cap.amount) for cap in row.caps if (cap.name, cap.amount) not in caps]
     return caps
+
+
+def progress_cells(row: YearIndicators, of: str) -> list[object]:
+    """A year's convergence row: its label, the clusters at each stage, departments and users on
+    the new systems (with their shares), legacy systems retired ``of`` due in the year and to
+    date, and those still in service."""
+    return [
+        year_label(row),
+        *(len(row.stages[stage]) for stage in STAGES),
+        _with_share(row.departments.value, row.departments.share),
+        _with_share(row.users.value, row.users.share),
+        f"{row.legacy_retired_in_year}{of}{row.legacy_due_in_year}",
+        f"{row.legacy_retired}{of}{row.legacy_due}",
+        row.legacy_in_service,
+    ]
 
 
 def money_cells(row: YearIndicators, caps: list[tuple[str, int]], benefits: bool) -> list[object]:
@@ -61,18 +82,7 @@ def _progress(found: Indicators, indent: int) -> str:
         "to date",
         "in service",
     ]
-    rows = [
-        [
-            year_label(row),
-            *(len(row.stages[stage]) for stage in STAGES),
-            with_share(row.departments.value, row.departments.share),
-            with_share(row.users.value, row.users.share),
-            f"{row.legacy_retired_in_year}/{row.legacy_due_in_year}",
-            f"{row.legacy_retired}/{row.legacy_due}",
-            row.legacy_in_service,
-        ]
-        for row in found.years
-    ]
+    rows = [progress_cells(row, "/") for row in found.years]
     stages = ", ".join(
         STAGE_LABELS[s] + ("" if STAGE_LABELS[s] in (SHORT[s], "pre-market") else f" ({SHORT[s]})")
         for s in STAGES

@@ -7,7 +7,7 @@ from __future__ import annotations
 from scheduler.analysis.indicators import STAGE_LABELS, STAGES, Indicators
 from scheduler.report.html.charts import chart_svg, new_figure
 from scheduler.report.html.page import esc, figure, table
-from scheduler.report.indicators_text import cap_columns, money_cells, with_share, year_label
+from scheduler.report.indicators_text import cap_columns, money_cells, progress_cells, year_label
 from scheduler.units import millions, month_label
 
 __all__ = ["indicators_section"]
@@ -77,18 +77,7 @@ def _chart(found: Indicators) -> str:
 def _progress_table(found: Indicators) -> str:
     headers = ["year", *(STAGE_LABELS[s] for s in STAGES), "departments", "users"]
     headers += ["legacy retired / due in year", "to date", "in service"]
-    rows = [
-        [
-            year_label(row),
-            *(len(row.stages[s]) for s in STAGES),
-            with_share(row.departments.value, row.departments.share),
-            with_share(row.users.value, row.users.share),
-            f"{row.legacy_retired_in_year} / {row.legacy_due_in_year}",
-            f"{row.legacy_retired} / {row.legacy_due}",
-            row.legacy_in_service,
-        ]
-        for row in found.years
-    ]
+    rows = [progress_cells(row, " / ") for row in found.years]
     total = "not given" if found.users is None else f"{found.users:,}"
     departments = "not given" if found.departments is None else str(found.departments)
     caption = (
