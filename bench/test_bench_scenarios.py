@@ -3,8 +3,10 @@
 Model build and solve are timed apart (``SolveStats``); ``gap`` is (value - bound) / value of the
 first objective stage (extension cost), the stage that decides the plan's shape. Each generated
 programme is generated, loaded and solved in a fresh process, whose peak resident set size is
-reported. For 1,000 clusters the targets are a first plan within 10 s, a gap under 1% at 60 s and
-under 2 GB; for 10,000 a checked plan and a bound within 5 minutes and 8 GB.
+reported, and the seconds spent generating and loading it. For 1,000 clusters the targets are a
+first plan within 10 s, a gap under 1% at 60 s and under 2 GB; for 10,000 a checked plan and a
+bound within 5 minutes and 8 GB, generating and loading included: hence its 150 s solve limit
+(which covers the greedy schedule and the model build; entry windows and the check come after).
 """
 
 from __future__ import annotations
@@ -64,8 +66,8 @@ def test_generated_10_fast(benchmark, record) -> None:
 @pytest.mark.full
 @pytest.mark.parametrize(
     ("clusters", "limit"),
-    [(10, 60.0), (100, 60.0), (1000, 10.0), (1000, 60.0), (10000, 300.0)],
-    ids=["10-60s", "100-60s", "1000-10s", "1000-60s", "10000-300s"],
+    [(10, 60.0), (100, 60.0), (1000, 10.0), (1000, 60.0), (10000, 150.0)],
+    ids=["10-60s", "100-60s", "1000-10s", "1000-60s", "10000-150s"],
 )
 def test_generated(benchmark, record, clusters: int, limit: float) -> None:
     args = (generated_solve, clusters, YEARS, SEED, limit)

@@ -61,6 +61,7 @@ def tiny_scenarios(draw):
                     last,
                     money(),
                     START + months - 1 if draw(st.booleans()) else None,
+                    instances=draw(st.sampled_from([1, 1, 15])),
                 ),
             )
         if index and draw(st.booleans()):
@@ -72,6 +73,7 @@ def tiny_scenarios(draw):
                 ),
             )
         fields["benefits"] = draw(st.sampled_from([0, 0, 500_000]))
+        fields["platform"] = draw(st.sampled_from([None, "Oracle Cloud", "SAP"]))
         clusters.append(cluster(f"c{index}", *phases, **fields))
     budget = None
     if draw(st.booleans()):

@@ -20,6 +20,12 @@ clusters' ``users``. A legacy system is **retired** by the end of ``y`` when ``r
 cluster's finish, inside the horizon (as ``net_cost`` counts them). A figure the scenario does not
 give (a cluster without ``users`` or ``departments``, no benefits at all) is ``None`` with the
 reason in :attr:`Indicators.not_given`, never 0.
+
+Two more measures of convergence: the **platforms in use** at the end of ``y`` are the distinct
+``platform`` values of the clusters gone live (those without one are counted, not guessed; when no
+cluster names a platform the list is ``None``, not given), and **legacy instances** weigh each
+legacy system by its ``instances`` (default 1): retired in the year, retired to date and still in
+service, as for the systems themselves.
 """
 
 from __future__ import annotations
@@ -139,10 +145,24 @@ class YearIndicators:
     benefits: int | None
     benefits_to_date: int | None
     milestones: tuple[YearMilestone, ...]
+    platforms: tuple[str, ...] | None = (
+        None  # distinct, of the clusters gone live (None: not given)
+    )
+    live_without_platform: int = 0  # clusters gone live that name no platform
+    instances_retired_in_year: int = 0
+    instances_retired: int = 0  # by the year's end
+    instances_in_service: int = 0
 
     @property
     def on_new_systems(self) -> tuple[str, ...]:
         return self.stages["transitioning"] + self.stages["live"]
+
+    def platforms_text(self) -> str:
+        """``2: Oracle Cloud, Workday``; ``0: none yet``; ``not given`` when no cluster names a
+        platform."""
+        if self.platforms is None:
+            return "not given"
+        return f"{len(self.platforms)}: {', '.join(self.platforms) or 'none yet'}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -164,6 +184,14 @@ class YearIndicators:
                 "due": self.legacy_due,
                 "in_service": self.legacy_in_service,
                 "due_not_retired": self.legacy_due_not_retired,
+                "instances_retired_in_year": self.instances_retired_in_year,
+                "instances_retired": self.instances_retired,
+                "instances_in_service": self.instances_in_service,
+            },
+            "platforms": {
+                "in_use": None if self.platforms is None else list(self.platforms),
+                "count": None if self.platforms is None else len(self.platforms),
+                "live_without_platform": self.live_without_platform,
             },
             "spend": self.spend,
             "released": self.released,
@@ -201,6 +229,8 @@ class Indicators:
     users: int | None
     legacy: int
     not_given: dict[str, str]  # indicator -> why the scenario does not give it
+    legacy_instances: int = 0  # the legacy systems weighed by their instances
+    platforms: tuple[str, ...] | None = None  # every platform the clusters name (None: none)
 
     def to_dict(self) -> dict[str, Any]:
         """The plan JSON's ``indicators`` object."""
@@ -210,6 +240,8 @@ class Indicators:
                 "departments": self.departments,
                 "users": self.users,
                 "legacy": self.legacy,
+                "legacy_instances": self.legacy_instances,
+                "platforms": None if self.platforms is None else list(self.platforms),
             },
             "not_given": dict(self.not_given),
             "years": [year.to_dict() for year in self.years],
@@ -235,6 +267,9 @@ def indicators(scenario: Scenario, plan: Plan) -> Indicators | None:
     modelled = any(c.benefits for c in scenario.clusters)
     if not modelled:
         not_given["benefits"] = "not given (no cluster has benefits in the scenario)"
+    named = sorted({c.platform for c in scenario.clusters if c.platform is not None})
+    if not named:
+        not_given["platforms"] = "not given (no cluster has a platform in the scenario)"
     departments = sorted({d for c in scenario.clusters for d in c.departments})
     total_users = None if no_users else sum(c.users or 0 for c in scenario.clusters)
     total_departments = None if no_departments else len(departments)
@@ -247,9 +282,23 @@ def indicators(scenario: Scenario, plan: Plan) -> Indicators | None:
             row = replace(row, benefits_to_date=earned)
         years.append(row)
     legacy = sum(len(c.legacy) for c in plan.clusters)
+    weight = _instances(scenario)
+    instances = sum(weight[cp.id, item.name] for cp in plan.clusters for item in cp.legacy)
     return Indicators(
-        tuple(years), len(plan.clusters), total_departments, total_users, legacy, not_given
+        tuple(years),
+        len(plan.clusters),
+        total_departments,
+        total_users,
+        legacy,
+        not_given,
+        instances,
+        tuple(named) if named else None,
     )
+
+
+def _instances(scenario: Scenario) -> dict[tuple[str, str], int]:
+    """``(cluster id, legacy name) -> instances`` (1 unless the scenario says otherwise)."""
+    return {(c.id, item.name): item.instances for c in scenario.clusters for item in c.legacy}
 
 
 def _year(
@@ -277,8 +326,15 @@ def _year(
     live_users = [cluster_of[cid].users for cid in sorted(live)]
     user_value = None if any(u is None for u in live_users) else sum(u or 0 for u in live_users)
     systems = [item for cp in plan.clusters for item in cp.legacy]
+    weight = _instances(scenario)
+    weighed = [(item, weight[cp.id, item.name]) for cp in plan.clusters for item in cp.legacy]
     fy = scenario.horizon.fiscal_year
     status = scenario.status_date
+    platforms = None
+    if any(c.platform is not None for c in scenario.clusters):
+        platforms = tuple(
+            sorted({p for cid in live if (p := cluster_of[cid].platform) is not None})
+        )
     return YearIndicators(
         year=year,
         label=scenario.horizon.fy_label(year),
@@ -312,6 +368,11 @@ def _year(
         benefits=_benefits(scenario, plan, first, end),
         benefits_to_date=None,
         milestones=_milestones(plan, year, fy, status),
+        platforms=platforms,
+        live_without_platform=sum(1 for cid in live if cluster_of[cid].platform is None),
+        instances_retired_in_year=sum(n for s, n in weighed if fy(s.retired) == year),
+        instances_retired=sum(n for s, n in weighed if s.retired <= end),
+        instances_in_service=sum(n for s, n in weighed if s.retired > end),
     )
 
 

@@ -9,8 +9,10 @@ from scheduler.units import millions, month_label
 
 __all__ = [
     "cap_columns",
+    "convergence_cells",
     "indicator_tables",
     "money_cells",
+    "named_platforms",
     "progress_cells",
     "year_label",
 ]
@@ -99,6 +101,37 @@ def _progress(found: Indicators, indent: int) -> str:
     return title + "\n" + format_table(headers, rows, "lrrrrrrrrrr", indent=indent)
 
 
+def convergence_cells(found: Indicators, row: YearIndicators) -> list[object]:
+    """Year, platforms in use, gone live without one, legacy instances retired in the year, to
+    date (``16/19``) and still in service."""
+    return [
+        year_label(row),
+        row.platforms_text(),
+        row.live_without_platform,
+        row.instances_retired_in_year,
+        f"{row.instances_retired}/{found.legacy_instances}",
+        row.instances_in_service,
+    ]
+
+
+def named_platforms(found: Indicators) -> str:
+    """Every platform the scenario names (``not given`` when none)."""
+    return "not given" if found.platforms is None else ", ".join(found.platforms)
+
+
+def _convergence(found: Indicators, indent: int) -> str:
+    """ERP platforms in use among the clusters gone live, and legacy instances retired."""
+    headers = ["year", "platforms in use", "live, no platform", "instances retired", "to date"]
+    headers.append("in service")
+    rows = [convergence_cells(found, row) for row in found.years]
+    title = (
+        "Convergence per financial year: distinct ERP platforms in use among the clusters gone "
+        f"live\n  (the scenario names: {named_platforms(found)}); legacy instances "
+        f"(of {found.legacy_instances}) retired in the year\n  and to date, and still in service"
+    )
+    return title + "\n" + format_table(headers, rows, "llrrrr", indent=indent)
+
+
 def _money(found: Indicators, indent: int) -> str:
     caps = cap_columns(found)
     headers = ["year", "spend £m", "released £m", *(f"{name} £m" for name, _ in caps)]
@@ -135,10 +168,11 @@ def _milestones(found: Indicators, indent: int) -> str:
 
 
 def indicator_tables(found: Indicators | None, indent: int = 2) -> str:
-    """The three tables, and a line per indicator the scenario does not give."""
+    """The four tables, and a line per indicator the scenario does not give."""
     if found is None or not found.years:
         return ""
-    parts = [_progress(found, indent), _money(found, indent), _milestones(found, indent)]
+    parts = [_progress(found, indent), _convergence(found, indent)]
+    parts += [_money(found, indent), _milestones(found, indent)]
     notes = [f"{' ' * indent}{name}: {why}" for name, why in sorted(found.not_given.items())]
     if notes:
         parts.append("Indicators the scenario does not give\n" + "\n".join(notes))

@@ -217,9 +217,14 @@ def _indicators(s: _Sheets, scenario: Scenario, plan: Plan) -> None:
     headers += ["departments on new systems", "departments share", "users on new systems"]
     headers += ["users share", "legacy retired in year", "legacy due in year"]
     headers += ["legacy retired to date", "legacy due to date", "legacy in service"]
+    headers += ["legacy instances retired in year", "legacy instances retired to date"]
+    headers += ["legacy instances in service", "platforms in use", "platform count"]
+    headers += ["gone live without a platform"]
     headers += ["spend", "released", *(f"{name} released to date" for name in caps)]
     headers += ["benefits", "benefits to date", "milestones"]
-    widths = [10, 10, 8] + [10] * len(STAGES) + [12] * 9 + [14] * (4 + len(caps)) + [70]
+    widths = (
+        [10, 10, 8] + [10] * len(STAGES) + [12] * 12 + [24, 10, 12] + [14] * (4 + len(caps)) + [70]
+    )
     sheet = s.sheet("Indicators", headers, widths)
     for row, year in enumerate(found.years, start=1):
         released = {cap.name: cap.released for cap in year.caps}
@@ -237,6 +242,12 @@ def _indicators(s: _Sheets, scenario: Scenario, plan: Plan) -> None:
             (year.legacy_retired, ""),
             (year.legacy_due, ""),
             (year.legacy_in_service, ""),
+            (year.instances_retired_in_year, ""),
+            (year.instances_retired, ""),
+            (year.instances_in_service, ""),
+            (None if year.platforms is None else "; ".join(year.platforms), ""),
+            (None if year.platforms is None else len(year.platforms), ""),
+            (year.live_without_platform, ""),
             (year.spend, "money"),
             (year.released, "money"),
             *((released.get(name), "money") for name in caps),

@@ -25,9 +25,22 @@ _SHARE = {
     "users_share": "fraction?",
 }
 _LEGACY = {
-    key: "count"
-    for key in ("retired_in_year", "due_in_year", "retired", "due", "in_service", "due_not_retired")
+    **{
+        key: "count"
+        for key in (
+            "retired_in_year",
+            "due_in_year",
+            "retired",
+            "due",
+            "in_service",
+            "due_not_retired",
+        )
+    },
+    # legacy instances and platforms: optional, so that a plan file written before them still reads
+    **{f"{key}?": "count" for key in ("instances_retired_in_year", "instances_retired")},
+    "instances_in_service?": "count",
 }
+_PLATFORMS = {"in_use": "texts?", "count": "count?", "live_without_platform": "count"}
 _STAGES = {
     key: ["text"]
     for key in ("pre_market", "in_competition", "implementing", "transitioning", "live")
@@ -47,6 +60,7 @@ _YEAR = {
     "stages": _STAGES,
     "on_new_systems": _SHARE,
     "legacy": _LEGACY,
+    "platforms?": _PLATFORMS,
     "spend": "pounds",
     "released": "pounds",
     "caps": [_CAP],
@@ -55,7 +69,14 @@ _YEAR = {
     "milestones": [_MILESTONE],
 }
 SHAPE: dict[str, Any] = {
-    "totals": {"clusters": "count", "departments": "count?", "users": "count?", "legacy": "count"},
+    "totals": {
+        "clusters": "count",
+        "departments": "count?",
+        "users": "count?",
+        "legacy": "count",
+        "legacy_instances?": "count",
+        "platforms?": "texts?",
+    },
     "not_given": {"*": "text"},
     "years": [_YEAR],
 }
@@ -83,6 +104,10 @@ def _leaves(fy_start: int) -> dict[str, tuple[Callable[[Any], bool], str]]:
 
     return {
         "text": (lambda v: isinstance(v, str), "text"),
+        "texts": (
+            lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+            "a list of text",
+        ),
         "bool": (lambda v: isinstance(v, bool), "true or false"),
         "count": (lambda v: _whole(v) and v >= 0, "a whole number 0 or more"),
         "pounds": (_whole, "whole pounds"),

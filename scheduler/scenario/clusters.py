@@ -15,10 +15,17 @@ from scheduler.scenario.checks import (
 )
 from scheduler.scenario.data import Cluster, Dependency, Horizon, Legacy, Milestone
 from scheduler.scenario.fields import Fields, Reader, number_text
+from scheduler.scenario.limits import MAX_INSTANCES, MAX_NAME
 from scheduler.scenario.phases import Suppliers, build_phases
 from scheduler.scenario.yamlnodes import Node
 
-__all__ = ["ClusterDraft", "parse_milestone", "read_clusters", "resolve_dependencies"]
+__all__ = [
+    "EMPTY_PLATFORM",
+    "ClusterDraft",
+    "parse_milestone",
+    "read_clusters",
+    "resolve_dependencies",
+]
 
 CLUSTER_ID = re.compile(r"[a-z0-9-]+")
 CLUSTER_KEYS = (
@@ -34,10 +41,12 @@ CLUSTER_KEYS = (
     "legacy",
     "depends_on",
     "benefits",
+    "platform",
 )
-LEGACY_KEYS = ("name", "expires", "replaced_by", "extension_cost", "hard_deadline")
+LEGACY_KEYS = ("name", "expires", "replaced_by", "extension_cost", "hard_deadline", "instances")
 DEPENDENCY_KEYS = ("cluster", "milestone", "lag", "this")
 ENTRY_KEYS = ("earliest_entry", "latest_entry", "fixed_entry")
+EMPTY_PLATFORM = "expected the name of an ERP platform, got empty text"
 
 
 @dataclass
@@ -100,8 +109,25 @@ def _legacy(reader: Reader, fields: Fields, phases: list[str]) -> tuple[Legacy, 
         expires = item.month("expires", 0) or 0
         extension_cost = item.money("extension_cost", 0) or 0
         deadline = item.month("hard_deadline")
-        result.append(Legacy(name, expires, replaced_by, extension_cost, deadline))
+        instances = item.integer("instances", 1, minimum=1, maximum=MAX_INSTANCES) or 1
+        result.append(Legacy(name, expires, replaced_by, extension_cost, deadline, instances))
     return tuple(result)
+
+
+def _platform(fields: Fields) -> str | None:
+    """``platform``: the name of the shared ERP platform, non-empty text of at most
+    ``MAX_NAME`` characters (``None`` when not given)."""
+    value = fields.text("platform")
+    if value is None:
+        return None
+    name = value.strip()
+    if not name:
+        fields.error("platform", EMPTY_PLATFORM)
+        return None
+    if len(name) > MAX_NAME:
+        fields.error("platform", f"{len(name):,} characters: at most {MAX_NAME} in a name")
+        return None
+    return name
 
 
 def _lag(item: Fields) -> int:
@@ -186,6 +212,7 @@ def _cluster(
         fixed_entry=fields.month("fixed_entry"),
         legacy=_legacy(reader, fields, phase_ids),
         benefits=fields.money("benefits", 0) or 0,
+        platform=_platform(fields),
     )
     check_entry_history(reader, fields, cluster)
     dependencies = _dependencies(reader, fields, cluster)

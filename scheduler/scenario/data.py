@@ -214,6 +214,7 @@ class Legacy:
     replaced_by: str
     extension_cost: int = 0
     hard_deadline: int | None = None
+    instances: int = 1  # how many legacy instances (installations) this entry stands for
 
 
 @dataclass(frozen=True)
@@ -230,6 +231,7 @@ class Cluster:
     legacy: tuple[Legacy, ...] = ()
     depends_on: tuple[Dependency, ...] = ()
     benefits: int = 0
+    platform: str | None = None  # the shared ERP platform it moves to (None: not given)
 
     @property
     def label(self) -> str:

@@ -155,6 +155,7 @@ def _cluster(
                 replaced_by=item.replaced_by,
                 extension_cost=item.extension_cost,
                 hard_deadline=_month(item.hard_deadline),
+                instances=item.instances if item.instances != 1 else None,
             )
             for item in cluster.legacy
         ],
@@ -168,6 +169,7 @@ def _cluster(
             for dep in cluster.depends_on
         ],
         benefits=cluster.benefits,
+        platform=cluster.platform,
     )
 
 

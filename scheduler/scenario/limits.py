@@ -12,7 +12,9 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_FILE_BYTES",
     "MAX_HORIZON_MONTHS",
+    "MAX_INSTANCES",
     "MAX_MONEY",
+    "MAX_NAME",
     "MAX_NODES",
     "MAX_TOTAL",
     "MAX_WEIGHT",
@@ -46,3 +48,9 @@ MAX_COUNT = 10**9
 
 MAX_WEIGHT = 10**6
 """An objective weight is at most 10^6."""
+
+MAX_INSTANCES = 10**6
+"""A legacy system stands for at most 10^6 instances (Matrix's 15 are the largest known)."""
+
+MAX_NAME = 200
+"""A cluster's ``platform`` is at most 200 characters (it is a name, shown in tables)."""

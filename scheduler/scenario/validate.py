@@ -26,10 +26,17 @@ from scheduler.scenario.checks import (
     unknown_supplier,
     unknown_term,
 )
-from scheduler.scenario.clusters import CLUSTER_ID, ClusterDraft, DependencyDraft
+from scheduler.scenario.clusters import CLUSTER_ID, EMPTY_PLATFORM, ClusterDraft, DependencyDraft
 from scheduler.scenario.data import DATA_ORIGIN, Budget, Cluster, Phase, Scenario
 from scheduler.scenario.fields import Fields, Reader, number_text
-from scheduler.scenario.limits import MAX_COUNT, MAX_HORIZON_MONTHS, MAX_MONEY, MAX_WEIGHT
+from scheduler.scenario.limits import (
+    MAX_COUNT,
+    MAX_HORIZON_MONTHS,
+    MAX_INSTANCES,
+    MAX_MONEY,
+    MAX_NAME,
+    MAX_WEIGHT,
+)
 from scheduler.scenario.magnitudes import magnitude_problems
 from scheduler.scenario.phases import PHASE_ID, PHASE_ID_RULE
 from scheduler.scenario.static import check_static
@@ -162,6 +169,12 @@ def _limits(found: _Found, scenario: Scenario) -> None:
                     count(f"{phase_at}.modes[{m_index}].uses.{supplier_id}", units)
         for l_index, legacy in enumerate(cluster.legacy):
             amount(f"{at}.legacy[{l_index}].extension_cost", legacy.extension_cost)
+            count(f"{at}.legacy[{l_index}].instances", legacy.instances, MAX_INSTANCES)
+        if cluster.platform is not None and len(cluster.platform) > MAX_NAME:
+            found.add(
+                f"{at}.platform",
+                f"{len(cluster.platform):,} characters: at most {MAX_NAME} in a name",
+            )
         for d_index, dependency in enumerate(cluster.depends_on):
             fits(f"{at}.depends_on[{d_index}].lag", dependency.lag)
     if not found.problems:
@@ -229,6 +242,8 @@ def _clusters(found: _Found, scenario: Scenario) -> None:
             found.add(child_path(path, key), message)
         found.at_least(child_path(path, "users"), cluster.users, 0)
         found.money(child_path(path, "benefits"), cluster.benefits)
+        if cluster.platform is not None and not cluster.platform.strip():
+            found.add(child_path(path, "platform"), EMPTY_PLATFORM)
         _phases(found, scenario, cluster, path)
         _legacy(found, cluster, path)
         _dependencies(found, cluster, path, by_id)
@@ -319,6 +334,7 @@ def _legacy(found: _Found, cluster: Cluster, path: str) -> None:
         if phases:
             found.add(child_path(at, "replaced_by"), unknown_phase(legacy.replaced_by, phases))
         found.money(child_path(at, "extension_cost"), legacy.extension_cost)
+        found.at_least(child_path(at, "instances"), legacy.instances, 1)
 
 
 def _dependencies(found: _Found, cluster: Cluster, path: str, by_id: dict[str, Cluster]) -> None:

@@ -12,6 +12,7 @@ values, aliases expanded, exceed :data:`~scheduler.scenario.limits.MAX_NODES` or
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +36,28 @@ __all__ = [
 ]
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@functools.cache
+def _resolving_once(loader: type) -> type:
+    """``loader`` resolving each distinct plain scalar's tag once per file: PyYAML's resolver
+    (Python, even under libyaml's parser) matches every scalar against its regular expressions,
+    and a scenario repeats the same few hundred texts (keys, months, amounts) tens of thousands
+    of times. A scalar's tag depends on its text and style alone (no path resolvers are set)."""
+
+    class Loader(loader):
+        def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+            if kind is not yaml.ScalarNode:
+                return super().resolve(kind, value, implicit)
+            cache = self.__dict__.setdefault("_tags", {})
+            key = (value, implicit)
+            tag = cache.get(key)
+            if tag is None:
+                tag = cache[key] = super().resolve(kind, value, implicit)
+            return tag
+
+    return Loader
+
 
 OVERRIDE_ORIGIN = "--set"
 
@@ -314,7 +337,7 @@ def _compose(text: str, source: str, origin: str | None) -> tuple[yaml.Node | No
     and whether it has aliases."""
     _, aliased = measure(text, source, origin)
     try:
-        return yaml.compose(text, Loader=_LOADER), aliased
+        return yaml.compose(text, Loader=_resolving_once(_LOADER)), aliased
     except yaml.YAMLError as exc:
         raise _syntax_error(exc, source, origin) from None
 

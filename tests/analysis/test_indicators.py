@@ -39,6 +39,7 @@ B = cluster(
 )
 BUDGET = Budget(tranche=100_000, caps=(Cap("C1", 2024, 2025, 3_000_000),))
 ENTRIES = {"a": "2024-06", "b": "2025-01"}
+NO_PLATFORMS = "not given (no cluster has a platform in the scenario)"
 
 
 def _hand_case():
@@ -76,7 +77,7 @@ def test_convergence_by_hand():
     found = indicators(sc, plan)
     assert found is not None
     assert (found.clusters, found.departments, found.users, found.legacy) == (2, 3, 400, 2)
-    assert found.not_given == {}
+    assert found.not_given == {"platforms": NO_PLATFORMS}
     first, second, third = found.years
     # D1 is only a's: on the new systems once a is live; D2 waits for b too
     assert (first.departments.value, first.departments.share) == (1, 0.3333)
@@ -145,6 +146,76 @@ def test_milestones_fall_in_their_year_by_hand():
     ]
 
 
+def _with_platforms(a_platform: str | None, b_platform: str | None):
+    """The hand case with platforms, "old" standing for 3 instances and "mainframe" for 5."""
+    a = replace(A, platform=a_platform, legacy=(replace(A.legacy[0], instances=3),))
+    b = replace(B, platform=b_platform, legacy=(replace(B.legacy[0], instances=5),))
+    sc = scenario(a, b, start="2024-04", end="2027-03", budget=BUDGET)
+    found = indicators(sc, plan_of(sc, ENTRIES))
+    assert found is not None
+    return found
+
+
+def test_platforms_in_use_and_legacy_instances_by_hand():
+    found = _with_platforms("Oracle", "SAP")
+    # gone live at each year's end: 2025-03 a (live 2025-02); 2026-03 a; 2027-03 a and b (2026-04)
+    assert [y.platforms for y in found.years] == [("Oracle",), ("Oracle",), ("Oracle", "SAP")]
+    assert [y.live_without_platform for y in found.years] == [0, 0, 0]
+    assert found.platforms == ("Oracle", "SAP") and "platforms" not in found.not_given
+    # old (3 instances) retired 2025-02, in 2024-25; mainframe (5) retired 2026-04, in 2026-27
+    assert found.legacy_instances == 8
+    instances = [
+        (y.instances_retired_in_year, y.instances_retired, y.instances_in_service)
+        for y in found.years
+    ]
+    assert instances == [(3, 3, 5), (0, 3, 5), (5, 8, 0)]
+    # the systems themselves are still counted one each
+    assert [y.legacy_retired for y in found.years] == [1, 1, 2]
+    third = found.to_dict()["years"][2]
+    assert third["platforms"] == {
+        "in_use": ["Oracle", "SAP"],
+        "count": 2,
+        "live_without_platform": 0,
+    }
+    assert third["legacy"]["instances_retired"] == 8
+    assert found.years[0].platforms_text() == "1: Oracle"
+
+
+def test_platforms_are_distinct_and_a_live_cluster_without_one_is_counted():
+    shared = _with_platforms("Oracle", "Oracle")
+    assert shared.years[2].platforms == ("Oracle",)  # two clusters, one platform
+    partial = _with_platforms(None, "SAP")
+    # a is live from 2025-02 but names no platform: counted, not guessed; b's SAP from 2026-04
+    assert [y.platforms for y in partial.years] == [(), (), ("SAP",)]
+    assert [y.live_without_platform for y in partial.years] == [1, 1, 1]
+    assert partial.years[0].platforms_text() == "0: none yet"
+
+
+def test_platforms_not_given_when_no_cluster_names_one():
+    found = _with_platforms(None, None)
+    assert found.not_given["platforms"] == NO_PLATFORMS
+    assert found.platforms is None
+    data = found.to_dict()
+    assert data["totals"]["platforms"] is None
+    # not 0 and not an empty list: unknown; the live clusters without a platform are still counted
+    assert [y["platforms"] for y in data["years"]][2] == {
+        "in_use": None,
+        "count": None,
+        "live_without_platform": 2,
+    }
+    assert found.years[2].platforms_text() == "not given"
+
+
+def test_instances_default_to_one():
+    sc, plan = _hand_case()
+    found = indicators(sc, plan)
+    assert found is not None
+    assert found.legacy_instances == found.legacy == 2
+    assert [y.instances_in_service for y in found.years] == [
+        y.legacy_in_service for y in found.years
+    ]
+
+
 def test_not_given_is_null_with_a_reason_never_zero():
     b = replace(B, users=None, departments=())
     a = replace(A, benefits=0)
@@ -156,6 +227,7 @@ def test_not_given_is_null_with_a_reason_never_zero():
         "users": "not given for b (no users in the scenario)",
         "departments": "not given for b (no departments in the scenario)",
         "benefits": "not given (no cluster has benefits in the scenario)",
+        "platforms": NO_PLATFORMS,
     }
     data = found.to_dict()
     assert data["totals"]["users"] is None

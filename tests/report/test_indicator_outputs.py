@@ -57,6 +57,8 @@ def test_plan_json_carries_indicators_and_check_accepts_them(status_out, capsys)
         "departments": 10,
         "users": 477_000,
         "legacy": 5,
+        "legacy_instances": 19,  # Matrix's 15 instances and four single systems
+        "platforms": ["Oracle Cloud", "SAP", "Workday"],
     }
     assert years[3]["stages"]["in_competition"] == ["defence"]  # at 2026-03: tendering
     capsys.readouterr()
@@ -183,3 +185,100 @@ def test_a_figure_claimed_not_given_must_be_so():
     assert indicator_mismatches(sc, plan, given) == [
         "indicators.not_given.users: reported as not given, but the scenario gives it"
     ]
+
+
+# --- convergence: ERP platforms in use and legacy instances (status-2025 names both) -----------
+# status-2025: Overseas live on Oracle Cloud (2022-11); Matrix (Workday, its 15 instances) goes
+# live in 2027-28; Synergy (Oracle Cloud) and Unity (SAP) in 2028-29; Defence (Oracle Cloud) last.
+
+
+def test_plan_json_and_check_carry_platforms_and_instances(status_out, tmp_path, capsys):
+    data = json.loads((status_out / "plan.json").read_text(encoding="utf-8"))
+    years = {y["year"]: y for y in data["indicators"]["years"]}
+    assert years["2025-26"]["platforms"] == {
+        "in_use": ["Oracle Cloud"],
+        "count": 1,
+        "live_without_platform": 0,
+    }
+    assert years["2028-29"]["platforms"]["in_use"] == ["Oracle Cloud", "SAP", "Workday"]
+    legacy = years["2027-28"]["legacy"]
+    assert (legacy["retired_in_year"], legacy["instances_retired_in_year"]) == (1, 15)
+    assert (legacy["instances_retired"], legacy["instances_in_service"]) == (16, 3)
+    years["2028-29"]["platforms"]["count"] = 2
+    years["2027-28"]["legacy"]["instances_in_service"] = 18
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(data), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["check", STATUS, str(edited)]) == 6
+    out = capsys.readouterr().out
+    assert "indicators.years[6].platforms.count: reported as 2, recomputed 3" in out
+    assert "indicators.years[5].legacy.instances_in_service: reported as 18, recomputed 3" in out
+
+
+def test_plan_reader_checks_the_new_figures_and_accepts_a_file_without_them():
+    sc, plan = _tiny()
+    data = json.loads(plan_json(plan, sc))
+    data["indicators"]["years"][0]["platforms"]["in_use"] = "Oracle"
+    data["indicators"]["years"][1]["legacy"]["instances_retired"] = -1
+    with pytest.raises(ScenarioError) as caught:
+        plan_from_json(data, "p.json")
+    assert sorted(f"{p.key}: {p.message}" for p in caught.value.problems) == [
+        'indicators.years[0].platforms.in_use: expected a list of text or null, got "Oracle"',
+        "indicators.years[1].legacy.instances_retired: expected a whole number 0 or more, got -1",
+    ]
+    older = json.loads(plan_json(plan, sc))  # as written before platforms and instances
+    for year in older["indicators"]["years"]:
+        del year["platforms"]
+        for key in ("instances_retired_in_year", "instances_retired", "instances_in_service"):
+            del year["legacy"][key]
+    del older["indicators"]["totals"]["platforms"]
+    assert plan_from_json(older, "old.json").indicators == older["indicators"]
+    # check recomputes them: a file without them is told what they are, not silently passed
+    assert "indicators.years[0].platforms: missing, recomputed" in " ".join(
+        indicator_mismatches(sc, plan, older["indicators"])
+    )
+
+
+def test_terminal_csv_xlsx_and_html_show_platforms_and_instances(status_out):
+    text = (status_out / "report.txt").read_text(encoding="utf-8")
+    assert "Convergence per financial year: distinct ERP platforms in use" in text
+    lines = text.splitlines()
+    start = lines.index(
+        "Convergence per financial year: distinct ERP platforms in use among the clusters gone live"
+    )
+    block = lines[start : start + 20]
+    row = next(line for line in block if line.strip().startswith("2027-28"))
+    assert row.split()[1:] == ["2:", "Oracle", "Cloud,", "Workday", "0", "15", "16/19", "3"]
+    assert all(len(line) <= 120 for line in block)
+    rows = list(csv.DictReader(io.StringIO((status_out / "indicators.csv").read_text("utf-8-sig"))))
+    assert rows[6]["year"] == "2028-29"
+    assert rows[6]["platforms"] == "Oracle Cloud;SAP;Workday" and rows[6]["platform_count"] == "3"
+    assert rows[5]["legacy_instances_retired_in_year"] == "15"
+    assert rows[5]["legacy_instances_in_service"] == "3"
+    openpyxl = pytest.importorskip("openpyxl")
+    sheet = openpyxl.load_workbook(status_out / "plan.xlsx")["Indicators"]
+    header = [cell.value for cell in sheet[1]]
+    values = {header[i]: cell.value for i, cell in enumerate(sheet[7])}  # 2027-28
+    assert values["platforms in use"] == "Oracle Cloud; Workday"
+    assert values["platform count"] == 2
+    assert values["legacy instances retired in year"] == 15
+    html = (status_out / "report.html").read_text(encoding="utf-8")
+    assert "Distinct ERP platforms in use among the clusters gone live" in html
+    assert "3: Oracle Cloud, SAP, Workday" in html and "16/19" in html
+
+
+def test_platforms_not_given_on_every_surface():
+    sc, plan = _tiny()  # no cluster names a platform
+    data = json.loads(plan_json(plan, sc))["indicators"]
+    assert data["not_given"]["platforms"] == "not given (no cluster has a platform in the scenario)"
+    assert data["years"][0]["platforms"] == {
+        "in_use": None,
+        "count": None,
+        "live_without_platform": 1,  # a is live at 2025-03, naming no platform
+    }
+    text = render_plan(sc, plan)
+    assert "platforms: not given (no cluster has a platform in the scenario)" in text
+    found = indicators(sc, plan)
+    assert found is not None
+    row = indicator_rows(found)[0]
+    assert (row["platforms"], row["platform_count"]) == ("not given", "not given")

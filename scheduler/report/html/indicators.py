@@ -7,7 +7,14 @@ from __future__ import annotations
 from scheduler.analysis.indicators import STAGE_LABELS, STAGES, Indicators
 from scheduler.report.html.charts import chart_svg, new_figure
 from scheduler.report.html.page import esc, figure, table
-from scheduler.report.indicators_text import cap_columns, money_cells, progress_cells, year_label
+from scheduler.report.indicators_text import (
+    cap_columns,
+    convergence_cells,
+    money_cells,
+    named_platforms,
+    progress_cells,
+    year_label,
+)
 from scheduler.units import millions, month_label
 
 __all__ = ["indicators_section"]
@@ -87,6 +94,18 @@ def _progress_table(found: Indicators) -> str:
     return table(headers, rows, numeric=range(1, len(headers)), caption=caption)
 
 
+def _convergence_table(found: Indicators) -> str:
+    headers = ["year", "ERP platforms in use", "gone live without a platform"]
+    headers += ["legacy instances retired in year", "to date", "in service"]
+    rows = [convergence_cells(found, row) for row in found.years]
+    caption = (
+        "Distinct ERP platforms in use among the clusters gone live (named: "
+        f"{named_platforms(found)}); legacy "
+        f"instances (of {found.legacy_instances}) retired and still in service"
+    )
+    return table(headers, rows, numeric=range(2, len(headers)), caption=caption)
+
+
 def _money_table(found: Indicators) -> str:
     caps = cap_columns(found)
     headers = ["year", "spend £m", "released £m"]
@@ -130,7 +149,7 @@ def indicators_section(found: Indicators | None) -> str:
     if any(row.history for row in found.years):
         note += " Dotted years ended before the status date: history."
     parts = [figure(_chart(found), _progress_table(found), note)]
-    parts += [_money_table(found), _milestone_table(found)]
+    parts += [_convergence_table(found), _money_table(found), _milestone_table(found)]
     if found.not_given:
         items = "".join(
             f"<li>{esc(name)}: {esc(why)}</li>" for name, why in sorted(found.not_given.items())
