@@ -180,7 +180,10 @@ class CpsatBackend:
         solver, options = self.solver, self.options
         solver.parameters.num_workers = max(1, options.workers - 1)
         if solver.parameters.num_workers == 1:
+            # one full LP worker, deterministic as it is: no interleaved subsolvers, which on this
+            # model would copy it for every neighbourhood they try (3 GB at 1,000 clusters)
             solver.parameters.linearization_level = 2
+            solver.parameters.interleave_search = False
         _set_limit(solver, options, max(seconds, 0.05))
         outcome: list[cp_model.CpSolverStatus] = []
         thread = threading.Thread(
