@@ -7,8 +7,9 @@ usage are recomputed from the plan JSON with plain arithmetic, the entry windows
 shift with the rules' evaluation, and attributions by solving the counterfactual scenario the
 test builds itself. :func:`contradictions` returns one line per sentence it cannot confirm (an
 unknown kind of sentence included), so a test asserts it is empty. The checkers, one per kind of
-sentence, are in ``compare_truth_plans`` (what the plans do) and ``compare_truth_cause`` (the
-attributions).
+sentence, are in ``compare_truth_plans`` (headlines, options, terms, caps),
+``compare_truth_entries`` (entries and what holds them), ``compare_truth_bindings`` (binding
+rules, absences, milestones, targets) and ``compare_truth_cause`` (the attributions).
 """
 
 from __future__ import annotations
@@ -56,6 +57,11 @@ class Pair:
     def cluster(self, side: str, cid: str) -> dict[str, Any] | None:
         data = self.data[side]
         return next((c for c in data["clusters"] if c["id"] == cid), None) if data else None
+
+    def legacy(self, side: str, cid: str, name: str) -> dict[str, Any] | None:
+        """The cluster's legacy system ``name`` (``None`` when the plan lacks either)."""
+        cluster = self.cluster(side, cid)
+        return next((x for x in cluster["legacy"] if x["name"] == name), None) if cluster else None
 
     def entry(self, side: str, cid: str) -> int:
         return parse_month(self.cluster(side, cid)["entry"])  # type: ignore[index]
@@ -122,7 +128,9 @@ def contradictions(
     story: Story, a: Subject, b: Subject, solve: Callable[[Scenario], Plan] | None = None
 ) -> list[str]:
     """Every sentence of ``story`` that a recomputation does not confirm (empty: all true)."""
-    import compare_truth_cause  # noqa: F401  (registers the checkers)
+    import compare_truth_bindings  # noqa: F401  (registers the checkers)
+    import compare_truth_cause  # noqa: F401
+    import compare_truth_entries  # noqa: F401
     import compare_truth_plans  # noqa: F401
 
     pair = Pair(a, b)

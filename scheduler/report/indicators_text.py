@@ -13,7 +13,7 @@ __all__ = [
     "indicator_tables",
     "money_cells",
     "named_platforms",
-    "with_share",
+    "progress_cells",
     "year_label",
 ]
 
@@ -32,7 +32,7 @@ SHORT = {
 }
 
 
-def with_share(value: int | None, share: float | None) -> str:
+def _with_share(value: int | None, share: float | None) -> str:
     """``15,000 (3%)``; ``not given`` when the scenario lacks the figure."""
     if value is None:
         return "not given"
@@ -45,6 +45,21 @@ def cap_columns(found: Indicators) -> list[tuple[str, int]]:
     for row in found.years:
         caps += [(cap.name, cap.amount) for cap in row.caps if (cap.name, cap.amount) not in caps]
     return caps
+
+
+def progress_cells(row: YearIndicators, of: str) -> list[object]:
+    """A year's convergence row: its label, the clusters at each stage, departments and users on
+    the new systems (with their shares), legacy systems retired ``of`` due in the year and to
+    date, and those still in service."""
+    return [
+        year_label(row),
+        *(len(row.stages[stage]) for stage in STAGES),
+        _with_share(row.departments.value, row.departments.share),
+        _with_share(row.users.value, row.users.share),
+        f"{row.legacy_retired_in_year}{of}{row.legacy_due_in_year}",
+        f"{row.legacy_retired}{of}{row.legacy_due}",
+        row.legacy_in_service,
+    ]
 
 
 def money_cells(row: YearIndicators, caps: list[tuple[str, int]], benefits: bool) -> list[object]:
@@ -69,18 +84,7 @@ def _progress(found: Indicators, indent: int) -> str:
         "to date",
         "in service",
     ]
-    rows = [
-        [
-            year_label(row),
-            *(len(row.stages[stage]) for stage in STAGES),
-            with_share(row.departments.value, row.departments.share),
-            with_share(row.users.value, row.users.share),
-            f"{row.legacy_retired_in_year}/{row.legacy_due_in_year}",
-            f"{row.legacy_retired}/{row.legacy_due}",
-            row.legacy_in_service,
-        ]
-        for row in found.years
-    ]
+    rows = [progress_cells(row, "/") for row in found.years]
     stages = ", ".join(
         STAGE_LABELS[s] + ("" if STAGE_LABELS[s] in (SHORT[s], "pre-market") else f" ({SHORT[s]})")
         for s in STAGES

@@ -12,7 +12,7 @@ from scheduler.report.indicators_text import (
     convergence_cells,
     money_cells,
     named_platforms,
-    with_share,
+    progress_cells,
     year_label,
 )
 from scheduler.units import millions, month_label
@@ -84,18 +84,7 @@ def _chart(found: Indicators) -> str:
 def _progress_table(found: Indicators) -> str:
     headers = ["year", *(STAGE_LABELS[s] for s in STAGES), "departments", "users"]
     headers += ["legacy retired / due in year", "to date", "in service"]
-    rows = [
-        [
-            year_label(row),
-            *(len(row.stages[s]) for s in STAGES),
-            with_share(row.departments.value, row.departments.share),
-            with_share(row.users.value, row.users.share),
-            f"{row.legacy_retired_in_year} / {row.legacy_due_in_year}",
-            f"{row.legacy_retired} / {row.legacy_due}",
-            row.legacy_in_service,
-        ]
-        for row in found.years
-    ]
+    rows = [progress_cells(row, " / ") for row in found.years]
     total = "not given" if found.users is None else f"{found.users:,}"
     departments = "not given" if found.departments is None else str(found.departments)
     caption = (

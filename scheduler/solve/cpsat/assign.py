@@ -171,7 +171,10 @@ def assigned_spend(built: ModelCore, cv: ClusterVars) -> dict[int, np.ndarray]:
     assignment = cv.assignment
     assert assignment is not None  # only assigned clusters are asked
     phases = list(cv.phases.values())
-    spend: dict[int, np.ndarray] = {}
+    years = built.years
+    first = np.array([built.scenario.horizon.fy_months(y)[0] for y in years]) - built.origin
+    last = np.array([built.scenario.horizon.fy_months(y)[1] for y in years]) - built.origin
+    table = np.zeros((len(years), len(assignment.entries)), dtype=np.int64)
     for k, combo in enumerate(assignment.combos):
         of_k = np.flatnonzero(assignment.combo_of == k)
         if not len(of_k):
@@ -182,18 +185,14 @@ def assigned_spend(built: ModelCore, cv: ClusterVars) -> dict[int, np.ndarray]:
             mode = pv.modes[choice]
             profile[at : at + mode.months] += monthly_spread(mode.cost, mode.months)
         prefix = np.concatenate([[0], np.cumsum(profile)])
-        entries = assignment.entries[of_k]
-        for year in built.years:
-            first, last = built.scenario.horizon.fy_months(year)
-            lo = np.maximum(first - built.origin - entries, 0)
-            hi = np.minimum(last - built.origin - entries, length - 1)
-            amount = np.where(
-                lo <= hi, prefix[np.maximum(hi, -1) + 1] - prefix[lo.clip(0, length)], 0
-            )
-            if amount.any():
-                spend.setdefault(year, np.zeros(len(assignment.entries), dtype=np.int64))[of_k] = (
-                    amount
-                )
+        entries = assignment.entries[of_k][None, :]  # years x entries below
+        lo = np.clip(first[:, None] - entries, 0, length)
+        hi = np.clip(last[:, None] - entries, -1, length - 1)
+        table[:, of_k] = np.where(lo <= hi, prefix[hi + 1] - prefix[lo], 0)
+    spend: dict[int, np.ndarray] = {}
+    for index, year in enumerate(years):
+        if table[index].any():
+            spend[year] = table[index]
     return spend
 
 

@@ -33,7 +33,7 @@ from scheduler.terms import from_model
 
 _SOLVED = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 LARGE_MODEL = 50_000  # variables; above this, no presolve and the LP bound (see __init__)
-BOUND_PATIENCE = 4.0  # seconds without a better bound before CP-SAT yields to the LNS
+BOUND_PATIENCE = 10.0  # seconds without a better bound before CP-SAT yields to the LNS
 LNS_LEAST = 5.0  # seconds: a shorter stage of a large model keeps its hinted plan (CP-SAT takes
 # about that long to load 1,000 generated clusters, and reading the rows 1-2 s)
 

@@ -27,7 +27,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from ortools.sat import cp_model_pb2
@@ -52,6 +52,18 @@ class Rows:
     var_domains: list[list[int]]
     objective_vars: np.ndarray
     objective_coefs: np.ndarray
+    var_low: np.ndarray = field(init=False)  # each variable's least and greatest value
+    var_high: np.ndarray = field(init=False)
+    row_simple: np.ndarray = field(init=False)  # whether a row's domain is one interval
+    row_low: np.ndarray = field(init=False)
+    row_high: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.var_low = np.array([d[0] for d in self.var_domains], dtype=np.int64)
+        self.var_high = np.array([d[-1] for d in self.var_domains], dtype=np.int64)
+        self.row_simple = np.array([len(d) == 2 for d in self.domains], dtype=bool)
+        self.row_low = np.array([d[0] for d in self.domains], dtype=np.int64)
+        self.row_high = np.array([d[-1] for d in self.domains], dtype=np.int64)
 
 
 def read_rows(model: cp_model.CpModel) -> Rows | None:
@@ -239,12 +251,23 @@ class _Incumbent:
         touched, first = np.unique(row, return_index=True)
         own = np.add.reduceat(coef * solution[var], first) if len(terms) else np.zeros(0)
         fixed = self.activity[touched] - own  # what the fixed variables contribute to each row
+        domains = {index: list(rows.var_domains[index]) for index in free_vars.tolist()}
+        small_vars, bounds = renumber[var], np.append(first, len(terms))
+        needed = _needed(rows, touched, first, fixed, var, coef)
+        kept: list[tuple[int, int]] = []  # (position in touched, row)
+        for i in np.flatnonzero(needed).tolist():
+            r = int(touched[i])
+            lo, hi = bounds[i], bounds[i + 1]
+            shifted = _shift(rows.domains[r], int(fixed[i]))
+            if hi - lo == 1 and len(shifted) == 2 and len(domains[int(var[lo])]) == 2:
+                _tighten(domains[int(var[lo])], int(coef[lo]), shifted)  # a bound on one variable
+            else:
+                kept.append((i, r))
         small = cp_model.CpModel()
         proto = small.proto
         for index in free_vars.tolist():
-            proto.variables.add().domain.extend(rows.var_domains[index])
-        small_vars, bounds = renumber[var], np.append(first, len(terms))
-        for i, r in enumerate(touched.tolist()):
+            proto.variables.add().domain.extend(domains[index])
+        for i, r in kept:
             lo, hi = bounds[i], bounds[i + 1]
             linear = proto.constraints.add().linear
             linear.vars.extend(small_vars[lo:hi].tolist())
@@ -263,6 +286,39 @@ class _Incumbent:
         found = solution.copy()
         found[free_vars] = np.array(solver.response_proto.solution, dtype=np.int64)
         return found, solver.deterministic_time
+
+
+def _needed(
+    rows: Rows,
+    touched: np.ndarray,
+    first: np.ndarray,
+    fixed: np.ndarray,
+    var: np.ndarray,
+    coef: np.ndarray,
+) -> np.ndarray:
+    """Per touched row, whether it can bind in the small model: a row of one interval
+    ``lo .. hi`` whose free part ranges over ``fixed + min .. fixed + max`` inside it (each
+    variable within its own bounds) holds whatever the small model does, and is left out."""
+    if not len(touched):
+        return np.zeros(0, dtype=bool)
+    low, high = rows.var_low[var], rows.var_high[var]
+    least = np.add.reduceat(np.where(coef > 0, coef * low, coef * high), first)
+    most = np.add.reduceat(np.where(coef > 0, coef * high, coef * low), first)
+    simple = rows.row_simple[touched]
+    within = (rows.row_low[touched] <= fixed + least) & (fixed + most <= rows.row_high[touched])
+    return ~(simple & within)
+
+
+def _tighten(domain: list[int], coefficient: int, allowed: list[int]) -> None:
+    """Intersect a variable's interval ``domain`` with ``coefficient * x in allowed`` (one
+    interval, CP-SAT's infinite ends as such)."""
+    lo, hi = allowed
+    if coefficient < 0:
+        coefficient, lo, hi = -coefficient, -hi, -lo
+    if lo > INT64_MIN + 1:
+        domain[0] = max(domain[0], -(-lo // coefficient))
+    if hi < INT64_MAX:
+        domain[1] = min(domain[1], hi // coefficient)
 
 
 def _shift(domain: list[int], by: int) -> list[int]:
