@@ -43,9 +43,32 @@ def test_platform_and_instances_are_read_and_default_to_none_and_one(tmp_path: P
 
 
 def test_a_version_1_file_without_them_reads_as_before() -> None:
-    sc = load_scenario("scenarios/actual-2023.yaml")
-    assert all(c.platform is None for c in sc.clusters)
-    assert all(item.instances == 1 for c in sc.clusters for item in c.legacy)
+    """base.yaml without its platform and instances lines reads as base.yaml with the defaults."""
+    text = Path("scenarios/base.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    kept, skipping = [], False
+    for line in lines:
+        key = line.strip()
+        if key.startswith(("platform:", "instances:")):
+            skipping = True
+            continue
+        if skipping and key.startswith("#") and line.startswith(" " * 44):
+            continue  # the comment's continuation lines
+        skipping = False
+        kept.append(line)
+    old = load_scenario_text("".join(kept), "v1.yaml")
+    assert all(c.platform is None for c in old.clusters)
+    assert all(item.instances == 1 for c in old.clusters for item in c.legacy)
+    new = load_scenario("scenarios/base.yaml")
+    defaults = tuple(
+        dataclasses.replace(
+            c,
+            platform=None,
+            legacy=tuple(dataclasses.replace(item, instances=1) for item in c.legacy),
+        )
+        for c in new.clusters
+    )
+    assert old.clusters == defaults
 
 
 BAD = """\
