@@ -227,14 +227,7 @@ def risk_to_dict(result: RiskResult, scenario: Scenario) -> dict[str, Any]:
             if result.status_date is not None
             else {}
         ),
-        "most_at_risk": None
-        if most is None
-        else {
-            "cluster": most.cluster,
-            "legacy": most.name,
-            "date": "hard_deadline" if most.p_deadline is not None else "expires",
-            "probability": most.p_deadline if most.p_deadline is not None else most.p_expiry,
-        },
+        "most_at_risk": None if most is None else most.at_risk(),
         "legacy": [
             {
                 "cluster": item.cluster,

@@ -33,13 +33,7 @@ def jit_releases(spend: Mapping[int, int], years: tuple[int, ...], tranche: int)
     """Least just-in-time releases: in each year ``y`` in order, the least multiple of the tranche
     with ``sum_{y'<=y} R[y'] >= sum_{y'<=y} S[y']``: the releases of a carry-forward cluster whose
     releases are not decided elsewhere (a surplus rounded up in one year covers the next)."""
-    released, spent, out = 0, 0, {}
-    for year in years:
-        spent += spend.get(year, 0)
-        if spent > released:
-            out[year] = ceil_to(spent - released, tranche)
-            released += out[year]
-    return out
+    return _jit_after(spend, years, tranche, 0, lambda _year: False)
 
 
 def cluster_spend(

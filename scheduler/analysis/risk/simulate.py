@@ -55,6 +55,17 @@ class LegacyRisk:
     late_incurred: int = 0
     extension_incurred: int = 0
 
+    def at_risk(self) -> dict[str, object]:
+        """The JSON of this system as the one most at risk: its hard deadline's probability, or
+        its expiry's when it has no hard deadline."""
+        deadline = self.p_deadline is not None
+        return {
+            "cluster": self.cluster,
+            "legacy": self.name,
+            "date": "hard_deadline" if deadline else "expires",
+            "probability": self.p_deadline if deadline else self.p_expiry,
+        }
+
 
 @dataclass(frozen=True)
 class ClusterRisk:
@@ -121,14 +132,7 @@ class RiskResult:
             "expiries": {f"{i.cluster}: {i.name}": i.p_expiry for i in self.legacy},
             "go_live_P80": {c.cluster: c.go_live[1] for c in self.clusters},
             "completion_P80": self.completion[1],
-            "most_at_risk": None
-            if most is None
-            else {
-                "cluster": most.cluster,
-                "legacy": most.name,
-                "date": "hard_deadline" if most.p_deadline is not None else "expires",
-                "probability": most.p_deadline if most.p_deadline is not None else most.p_expiry,
-            },
+            "most_at_risk": None if most is None else most.at_risk(),
         }
 
     @property
