@@ -10,10 +10,12 @@ or below a value, hint the next stage with its last solution and read that solut
   solve with the incumbent of the stages before it (``feasible``); the plan is ``optimal`` only if
   every stage was proven optimal.
 - **Time shares.** The time limit covers the whole solve, model building included. The first of
-  several stages may use half of what is left, each later one what is left divided by the stages
-  left, so time a stage does not need rolls over. With ``deterministic`` (and a backend that
-  counts deterministic time) "what is left" is counted in the solver's deterministic time only,
-  never the wall clock, so the plan does not depend on the machine's load.
+  several stages may use the backend's ``first_share`` of what is left (half, or most of it where
+  the backend says the first stage needs it: a large model's search), each later one what is
+  left divided by the stages left, so time a stage does not need rolls over. With
+  ``deterministic`` (and a backend that counts deterministic time) "what is left" is counted in
+  the solver's deterministic time only, never the wall clock, so the plan does not depend on the
+  machine's load.
 - **Bounds**: a stage of one term reports that term's proven bound (the stage bound divided by the
   term's weight, rounded up); a stage of several terms reports ``weighted``.
 - **The starting schedule**: the warm start of the options if it breaks no rule of this scenario,
@@ -97,6 +99,7 @@ class Backend(Protocol):
     version: str
     workers: int
     least_seconds: float  # the shortest budget worth giving one stage
+    first_share: float  # the part of what is left the first of several stages may use
     counts_work: bool  # whether ``StageResult.work`` is a deterministic time
 
     def start_from(self, decisions: Mapping[str, ClusterDecision], seconds: float) -> float:
@@ -142,12 +145,12 @@ class _Clock:
             return max(0.0, self.options.time_limit - self.work)
         return max(0.0, self.options.time_limit - (time.monotonic() - self.started))
 
-    def share(self, index: int, count: int) -> float:
-        """The first of several stages may use half of what is left; a later one its share of
-        what is left over the stages left (unused time rolls over)."""
+    def share(self, index: int, count: int, first: float = 0.5) -> float:
+        """The first of several stages may use the part ``first`` of what is left; a later one
+        its share of what is left over the stages left (unused time rolls over)."""
         left = self.left()
         if index == 0 and count > 1:
-            return left / 2
+            return left * first
         return left / (count - index)
 
     def wall(self) -> float:
@@ -202,7 +205,8 @@ class _Driver:
         for index, stage in enumerate(stages):
             if self.interrupt.requested:
                 break
-            seconds = max(self.clock.share(index, len(stages)), backend.least_seconds)
+            share = self.clock.share(index, len(stages), backend.first_share)
+            seconds = max(share, backend.least_seconds)
             began = time.monotonic()
             result = self.interrupt.run(
                 functools.partial(backend.minimise, stage, seconds), backend

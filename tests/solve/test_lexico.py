@@ -32,6 +32,7 @@ class Scripted:
     workers = 1
     least_seconds = 0.01
     counts_work = True
+    first_share = 0.5
 
     def __init__(self, sc, options, should_stop, results, block=None):
         self.scenario = sc
@@ -69,11 +70,12 @@ class Scripted:
         return Values({"a": tender}, terms)
 
 
-def driven(results, objective: Objective = THREE, **options):
+def driven(results, objective: Objective = THREE, first_share: float = 0.5, **options):
     made: list[Scripted] = []
 
     def build(sc, opts, should_stop):
         made.append(Scripted(sc, opts, should_stop, results))
+        made[0].first_share = first_share
         return made[0]
 
     sc = one_cluster(objective)
@@ -94,6 +96,18 @@ def test_time_shares_first_stage_half_then_what_is_left_over_the_stages_left():
     assert plan.status == "optimal"
     assert plan.solver.deterministic_time == 15.0
     assert [r.status for r in stats.stages] == ["OPTIMAL"] * 3
+
+
+def test_a_backend_may_give_the_first_stage_most_of_what_is_left():
+    """A large model's backend asks for 80%: the later stages share the rest."""
+    results = [StageResult("OPTIMAL", 0, 0, 40.0), StageResult("OPTIMAL", 5, 5, 4.0)]
+    results.append(StageResult("OPTIMAL", 2, 2, 1.0))
+    _, _, _, calls = driven(results, first_share=0.8, time_limit=60, deterministic=True)
+    shares = [call[2] for call in calls if call[0] == "minimise"]
+    left = 60 - 0.5
+    assert shares[0] == pytest.approx(left * 0.8)
+    assert shares[1] == pytest.approx((left - 40) / 2)
+    assert shares[2] == pytest.approx(left - 40 - 4)
 
 
 def test_each_stage_is_held_and_hinted_before_the_next_and_not_after_the_last():

@@ -100,3 +100,13 @@ def test_stage_too_short_to_load_keeps_the_greedy_plan(monkeypatch) -> None:
     assert outcome.plan.status == "feasible"
     assert outcome.plan.objective == greedy.objective
     assert [s.status for s in outcome.stats.stages] == ["FEASIBLE"] * len(sc.objective.stages)
+
+
+def test_large_model_gives_the_first_stage_most_of_the_time(monkeypatch) -> None:
+    """The driver's first-stage share: three quarters on a model that takes the large path, the
+    default half otherwise."""
+    sc = generated(10, 10, 5)
+    options = SolveOptions(time_limit=10, workers=2)
+    assert CpsatBackend(sc, options, lambda: False).first_share == 0.5
+    monkeypatch.setattr(backend, "LARGE_MODEL", 0)
+    assert CpsatBackend(sc, options, lambda: False).first_share == backend.FIRST_SHARE_LARGE
