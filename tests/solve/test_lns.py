@@ -110,3 +110,31 @@ def test_large_model_gives_the_first_stage_most_of_the_time(monkeypatch) -> None
     assert CpsatBackend(sc, options, lambda: False).first_share == 0.5
     monkeypatch.setattr(backend, "LARGE_MODEL", 0)
     assert CpsatBackend(sc, options, lambda: False).first_share == backend.FIRST_SHARE_LARGE
+
+
+def _rows(objective_vars: list[int], objective_coefs: list[int], variables: int) -> lns.Rows:
+    empty = np.zeros(0, dtype=np.int64)
+    return lns.Rows(
+        empty, empty, empty, [], [[0, 1]] * variables,
+        np.array(objective_vars, dtype=np.int64), np.array(objective_coefs, dtype=np.int64),
+    )  # fmt: skip
+
+
+def test_potential_is_each_clusters_objective_above_its_least() -> None:
+    """What a neighbourhood could gain per cluster: its literal's objective less its cheapest
+    literal's; a group of clusters all at their least is skipped unless another variable (say,
+    completion) is in the objective."""
+    owner = np.array([0, 0, 1, 1, 2])  # variable 4 is no cluster's literal
+    rows = _rows([0, 1, 3], [5, 2, 7], 5)
+    potential = lns._Potential(rows, owner, 2)
+    assert potential.of(np.array([1, 0, 1, 0, 0])).tolist() == [3, 0]
+    assert potential.of(np.array([0, 1, 0, 1, 0])).tolist() == [0, 7]
+    assert not potential.other
+    assert lns._Potential(_rows([0, 4], [5, 1], 5), owner, 2).other
+
+
+def test_row_starts_are_the_distinct_rows_in_order() -> None:
+    touched, first = lns._row_starts(np.array([2, 2, 5, 7, 7, 7]))
+    assert touched.tolist() == [2, 5, 7] and first.tolist() == [0, 2, 3]
+    touched, first = lns._row_starts(np.zeros(0, dtype=np.int64))
+    assert len(touched) == 0 and len(first) == 0

@@ -26,7 +26,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -37,6 +37,11 @@ from scheduler.solve.cpsat.variables import ModelCore
 
 INT64_MAX = 2**63 - 1
 SMALL_LIMIT = 5.0  # seconds for one neighbourhood (a pool of 25 clusters takes about 0.5 s)
+FIRST_SIZE = (
+    25  # clusters per neighbourhood at first (an integrator pool; 1,000 clusters: 0.3 s each)
+)
+LARGEST_SIZE = 50
+GROW_BELOW = 0.005  # a pass improving the objective by less than this part doubles the size
 INT64_MIN = -(2**63)
 
 
@@ -107,12 +112,9 @@ def read_rows(model: cp_model.CpModel) -> Rows | None:
     )
 
 
-def neighbourhoods(
-    built: ModelCore, current: Callable[[], np.ndarray], size: int
-) -> Iterator[list[str]]:
-    """Groups of at most ``size`` cluster ids, endlessly: supplier groups, then entry windows
-    (see the module docstring), each pass ordered by the entries of ``current()``, the
-    incumbent when the pass starts."""
+def neighbourhoods(built: ModelCore, entry: dict[str, int], size: int) -> list[list[str]]:
+    """One pass of groups of at most ``size`` cluster ids: supplier groups, then entry windows
+    (see the module docstring), ordered by ``entry``, each cluster's incumbent market entry."""
     clusters = list(built.clusters.values())
     users: dict[str, int] = {}
     keys = {}
@@ -125,25 +127,24 @@ def neighbourhoods(
     groups: dict[tuple[str, ...], list[str]] = {}
     for cid, suppliers in keys.items():
         groups.setdefault(tuple(sorted(suppliers - shared)), []).append(cid)
-    while True:
-        incumbent = current()
-        entry = {cv.cluster.id: _entry(cv, incumbent) for cv in clusters}
-        chunk: list[str] = []
-        for members in groups.values():
-            if chunk and len(chunk) + len(members) > size:
-                yield chunk
-                chunk = []
-            members = sorted(members, key=lambda cid: (entry[cid], cid))
-            while len(members) > size:
-                yield members[:size]
-                members = members[size:]
-            chunk.extend(members)
-        if chunk:
-            yield chunk
-        ids = sorted(entry, key=lambda cid: (entry[cid], cid))
-        step = max(1, size // 2)
-        for first in range(0, max(1, len(ids) - step), step):
-            yield ids[first : first + size]
+    out: list[list[str]] = []
+    chunk: list[str] = []
+    for members in groups.values():
+        if chunk and len(chunk) + len(members) > size:
+            out.append(chunk)
+            chunk = []
+        members = sorted(members, key=lambda cid: (entry[cid], cid))
+        while len(members) > size:
+            out.append(members[:size])
+            members = members[size:]
+        chunk.extend(members)
+    if chunk:
+        out.append(chunk)
+    ids = sorted(entry, key=lambda cid: (entry[cid], cid))
+    step = max(1, size // 2)
+    for first in range(0, max(1, len(ids) - step), step):
+        out.append(ids[first : first + size])
+    return out
 
 
 def _entry(cv, incumbent: np.ndarray) -> int:
@@ -171,12 +172,20 @@ def search(
     parameters: Callable[[cp_model.CpSolver, float], None],
     deterministic: bool,
     should_stop: Callable[[], bool],
-    size: int = 25,
+    size: int = FIRST_SIZE,
+    largest: int = LARGEST_SIZE,
 ) -> Outcome:
     """Improve ``incumbent`` (a feasible value per variable) for the model's objective within
     ``seconds`` (deterministic seconds with ``deterministic``); ``parameters(solver, limit)``
     sets each small solve's parameters and limit. Each row's value at the incumbent is kept up
-    to date, so a neighbourhood costs time in its own terms only, not the whole matrix's."""
+    to date, so a neighbourhood costs time in its own terms only, not the whole matrix's.
+
+    Passes of :func:`neighbourhoods` start with ``size`` clusters per group (a small model
+    CP-SAT solves in a few hundredths of a second); a pass that improves the objective by less
+    than ``GROW_BELOW`` of it doubles the size, up to ``largest``; the search ends at the time
+    limit or after a pass at ``largest`` that improved nothing. A group whose clusters are all
+    at their own least objective (and no other variable in the objective) is skipped: no
+    solution of it can be better."""
     ids = list(built.clusters)
     owner = np.full(len(rows.var_domains), len(ids), dtype=np.int64)  # len(ids): not a literal
     for i, cv in enumerate(built.clusters.values()):
@@ -187,26 +196,59 @@ def search(
     cuts = np.searchsorted(term_owner[by_owner], np.arange(len(ids) + 2))
     terms_of = [by_owner[cuts[i] : cuts[i + 1]] for i in range(len(ids) + 1)]
     position = {cid: i for i, cid in enumerate(ids)}
+    potential = _Potential(rows, owner, len(ids))
     state = _Incumbent(rows, incumbent.copy())
     started, work, improved, tried = time.monotonic(), 0.0, 0, 0
-    stale = 0
-    for group in neighbourhoods(built, lambda: state.solution, size):
-        spent = work if deterministic else time.monotonic() - started
-        left = seconds - spent
-        if left < 0.2 or should_stop() or stale >= 2 * max(1, len(ids) // size + 1):
-            break
-        owners = [position[cid] for cid in group] + [len(ids)]
-        terms = np.sort(np.concatenate([terms_of[i] for i in owners]))
-        free = np.zeros(len(owner), dtype=bool)
-        free[np.isin(owner, owners)] = True
-        found, small_work = state.solve(terms, free, min(left, SMALL_LIMIT), parameters)
-        work += small_work
-        tried += 1
-        if found is not None and state.improves(found, terms):
-            improved, stale = improved + 1, 0
-            continue
-        stale += 1
+
+    def left() -> float:
+        return seconds - (work if deterministic else time.monotonic() - started)
+
+    while left() >= 0.2 and not should_stop():
+        entry = {cv.cluster.id: _entry(cv, state.solution) for cv in built.clusters.values()}
+        before = state.objective
+        gains = potential.of(state.solution)
+        for group in neighbourhoods(built, entry, size):
+            if left() < 0.2 or should_stop():
+                break
+            owners = [position[cid] for cid in group]
+            if not potential.other and not gains[owners].any():
+                continue
+            owners.append(len(ids))
+            terms = np.sort(np.concatenate([terms_of[i] for i in owners]))
+            free = np.isin(owner, owners)
+            found, small_work = state.solve(terms, free, min(left(), SMALL_LIMIT), parameters)
+            work += small_work
+            tried += 1
+            if found is not None and state.improves(found, terms):
+                improved += 1
+                gains = potential.of(state.solution)
+        else:
+            if before - state.objective <= GROW_BELOW * abs(before):
+                if size >= largest and state.objective == before:
+                    break
+                size = min(largest, 2 * size)
     return Outcome(state.solution, state.objective, improved, tried, work)
+
+
+class _Potential:
+    """How much each cluster's part of the objective could fall: its value at a solution less
+    its least over its own literals (one of which is 1)."""
+
+    def __init__(self, rows: Rows, owner: np.ndarray, clusters: int) -> None:
+        coefficient = np.zeros(len(owner), dtype=np.int64)
+        np.add.at(coefficient, rows.objective_vars, rows.objective_coefs)
+        self.owner, self.coefficient, self.clusters = owner, coefficient, clusters
+        literal = owner < clusters
+        least = np.full(clusters + 1, INT64_MAX, dtype=np.int64)
+        np.minimum.at(least, owner[literal], coefficient[literal])
+        self.least = least[:clusters]
+        self.other = bool(coefficient[~literal].any())  # e.g. completion, free in every group
+
+    def of(self, solution: np.ndarray) -> np.ndarray:
+        value = np.bincount(
+            self.owner, weights=self.coefficient * solution, minlength=self.clusters + 1
+        )
+        return value[: self.clusters].round().astype(np.int64) - self.least
 
 
 class _Incumbent:
@@ -229,7 +271,9 @@ class _Incumbent:
             return False
         var = rows.var_of[terms]
         change = rows.coef_of[terms] * (found[var] - self.solution[var])
-        np.add.at(self.activity, rows.row_of[terms], change)
+        touched, first = _row_starts(rows.row_of[terms])
+        if len(terms):
+            self.activity[touched] += np.add.reduceat(change, first)
         self.solution, self.objective = found, value
         return True
 
@@ -248,7 +292,7 @@ class _Incumbent:
         renumber = np.full(len(free), -1, dtype=np.int64)
         renumber[free_vars] = np.arange(len(free_vars))
         row, var, coef = rows.row_of[terms], rows.var_of[terms], rows.coef_of[terms]
-        touched, first = np.unique(row, return_index=True)
+        touched, first = _row_starts(row)
         own = np.add.reduceat(coef * solution[var], first) if len(terms) else np.zeros(0)
         fixed = self.activity[touched] - own  # what the fixed variables contribute to each row
         domains = {index: list(rows.var_domains[index]) for index in free_vars.tolist()}
@@ -286,6 +330,13 @@ class _Incumbent:
         found = solution.copy()
         found[free_vars] = np.array(solver.response_proto.solution, dtype=np.int64)
         return found, solver.deterministic_time
+
+
+def _row_starts(row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of terms in row order and where each starts (``np.unique`` without
+    its sort: terms are kept sorted by position, hence by row)."""
+    first = np.flatnonzero(np.r_[True, row[1:] != row[:-1]]) if len(row) else row[:0]
+    return row[first], first
 
 
 def _needed(
