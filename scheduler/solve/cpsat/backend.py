@@ -223,8 +223,22 @@ class CpsatBackend:
             should_stop = self.built.should_stop
             return not options.deterministic and should_stop is not None and should_stop()
 
+        def workers() -> int:
+            """Small solves at once: one beside CP-SAT; all the workers once CP-SAT has yielded
+            (never with ``deterministic``, whose search must not depend on the timing)."""
+            if options.deterministic or thread.is_alive():
+                return 1
+            return max(1, options.workers)
+
         found = lns.search(
-            self.built, rows, incumbent, seconds, parameters, options.deterministic, stop
+            self.built,
+            rows,
+            incumbent,
+            seconds,
+            parameters,
+            options.deterministic,
+            stop,
+            workers=workers,
         )
         thread.join()
         solver.best_bound_callback = None
