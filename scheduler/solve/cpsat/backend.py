@@ -239,6 +239,7 @@ class CpsatBackend:
             options.deterministic,
             stop,
             workers=workers,
+            seed=options.seed,
         )
         thread.join()
         solver.best_bound_callback = None
