@@ -26,6 +26,7 @@ from scheduler.solve.cpsat import lns
 from scheduler.solve.cpsat.lpbound import LpBound, lp_bound
 from scheduler.solve.cpsat.lpbound import applicable as lp_applicable
 from scheduler.solve.cpsat.model import CpsatModel
+from scheduler.solve.cpsat.precedence import add_dependencies_by_month
 from scheduler.solve.cpsat.variables import LinearExpr
 from scheduler.solve.lexico import Stage, StageResult
 from scheduler.solve.options import SolveOptions
@@ -61,6 +62,10 @@ class CpsatBackend:
             self.solver.parameters.linearization_level = 2
         if self.built.time_indexed:
             _time_indexed_parameters(self.solver, options)
+            if self._large():
+                # valid inequalities: with the dependencies as one row each, the LP bound is
+                # several per cent below the optimum (bench/README.md, issue 11)
+                add_dependencies_by_month(self.built)
         elif len(self.built.model.proto.variables) > LARGE_MODEL:
             # No presolve, so that the complete starting hint is CP-SAT's first solution at once:
             # on 1,000 generated clusters a one-pass presolve alone outlasted a 30 s first stage
