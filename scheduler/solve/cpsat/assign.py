@@ -79,7 +79,7 @@ def new_assignment(built: ModelCore, cluster: Cluster, entry_lo: int) -> Assignm
     if not literals:  # nothing fits: the horizon rule alone makes the model infeasible
         model.add_bool_or([])
     model.add_exactly_one(literals.values())
-    return Assignment(literals, combos, offsets, lengths)
+    return Assignment(literals, combos, offsets, lengths, built.forms)
 
 
 def admissible(scenario: Scenario, cluster: Cluster, month: int, modes: Iterable[Mode]) -> bool:
