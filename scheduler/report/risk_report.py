@@ -337,7 +337,8 @@ def write_risk_csv(result: RiskResult, scenario: Scenario, path: str | Path) -> 
 
 def write_runs_csv(result: RiskResult, path: str | Path) -> Path:
     """One row per run: completion, each go-live and retirement (``YYYY-MM``), and each sampled
-    duration that varies (months)."""
+    duration that varies (months); a phase running at the status date also gets its months to go
+    (the sampled whole less the months it ran before the status date)."""
     detail = result.detail
     if detail is None:
         raise ValueError("the result holds no per-run detail")
@@ -349,7 +350,12 @@ def write_runs_csv(result: RiskResult, path: str | Path) -> Path:
     for (cid, name), values in out.retired.items():
         series.append((f"retired {cid}: {name}", values, True))
     for j in detail.draws.uncertain:
-        series.append((f"months {detail.jobs[j].label}", detail.draws.months[j], False))
+        job = detail.jobs[j]
+        series.append((f"months {job.label}", detail.draws.months[j], False))
+        if job.running:  # history before the status date, sampled only from it on
+            series.append(
+                (f"months to go {job.label}", detail.draws.months[j] - job.elapsed, False)
+            )
     columns = ["run"] + [name for name, _, _ in series]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
