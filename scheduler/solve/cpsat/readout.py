@@ -58,8 +58,11 @@ class Readout:
                 yield cv.late[system.name]
             assignment = cv.assignment
             for year in cv.spend:
-                table = cv.spend_table.get(year) if assignment is not None else None
-                yield cv.spend[year] if table is None else (assignment.index, table)
+                table = cv.spend_table.get(year)
+                if assignment is None or table is None:
+                    yield cv.spend[year]
+                else:
+                    yield (assignment.index, table)
             yield from cv.tranches.values()
         for name in self.terms:
             yield self.built.term(name)
