@@ -190,14 +190,15 @@ def add_caps(built: ModelCore) -> None:
             if cap.first_year <= year <= cap.last_year
         )
         if terms:
+            released = cp_model.LinearExpr.sum(terms)  # once, over every cluster and year
             rule = built.rule(
                 f"{CAP}:{cap.name}",
                 f"cap {cap.name}: at most {money_label(cap.amount)} released over "
                 f"{built.scenario.horizon.fy_label(cap.first_year)}.."
                 f"{built.scenario.horizon.fy_label(cap.last_year)}",
-                1000 * (sum(terms) + used),
+                1000 * (released + used),
                 "<=",
                 1000 * (room + used),
                 "money",
             )
-            built.enforce(built.model.add(sum(terms) <= room), rule)
+            built.enforce(built.model.add(released <= room), rule)

@@ -62,11 +62,10 @@ class Assignment:
             count=len(self.literals),
         )
 
-    def weighted(self, coefficient: Callable[[int, int], int]) -> LinearExpr:
-        """``sum coefficient(e, k) x[e, k]`` over the pairs with a non-zero coefficient."""
-        return self.weighted_array(
-            np.array([coefficient(e, k) for e, k in self.literals], dtype=np.int64)
-        )
+    def sum_where(self, mask: np.ndarray) -> LinearExpr:
+        """``sum x_i`` over the literals where ``mask`` holds, in their order."""
+        chosen = self._literals[np.flatnonzero(mask)].tolist()
+        return cp_model.LinearExpr.sum(chosen) if chosen else 0
 
     def weighted_array(self, coefficients: np.ndarray) -> LinearExpr:
         """``sum coefficients[i] x_i`` (one coefficient per literal, in their order) over the
