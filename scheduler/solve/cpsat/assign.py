@@ -24,7 +24,6 @@ from collections.abc import Iterable
 
 import numpy as np
 from ortools.sat.python import cp_model
-from ortools.util.python.sorted_interval_list import Domain
 
 from scheduler.scenario.data import Cluster, Legacy, Mode, Scenario
 from scheduler.solve.cpsat.variables import Assignment, ClusterVars, LinearExpr, ModelCore
@@ -71,7 +70,7 @@ def new_assignment(built: ModelCore, cluster: Cluster, entry_lo: int) -> Assignm
         for combo in combos
     ]
     literals = {}
-    boolean = Domain(0, 1)  # one domain object for every literal (CP-SAT copies it)
+    boolean = cp_model.Domain(0, 1)  # one domain object for every literal (CP-SAT copies it)
     for k, modes in enumerate(combo_modes):
         first, last = entry_lo, built.months - lengths[k]
         if built.time_indexed:
