@@ -268,6 +268,7 @@ def _solver(r: _Reader, value: Any) -> SolverInfo:
         r.fail("solver.deterministic", f"expected true or false, got {_shown(deterministic)}")
         deterministic = False
     dtime = _number(r, get("deterministic_time"), "solver.deterministic_time")
+    first = _number(r, get("first_plan_seconds"), "solver.first_plan_seconds")
     return SolverInfo(
         name=name or "",
         version=version or "",
@@ -276,6 +277,7 @@ def _solver(r: _Reader, value: Any) -> SolverInfo:
         seed=0 if seed is None else seed,
         deterministic=deterministic is True,
         deterministic_time=dtime,
+        first_plan_seconds=first,
     )
 
 
