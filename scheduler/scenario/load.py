@@ -39,10 +39,12 @@ from scheduler.scenario.history import (
 )
 from scheduler.scenario.limits import MAX_FILE_BYTES, MAX_HORIZON_MONTHS, MAX_WEIGHT
 from scheduler.scenario.magnitudes import check_magnitudes
+from scheduler.scenario.overrides import apply_overrides
 from scheduler.scenario.phases import Suppliers, read_lifecycle
 from scheduler.scenario.risk import read_risk
 from scheduler.scenario.static import check_static
-from scheduler.scenario.yamlnodes import Node, apply_overrides, parse_yaml, shown
+from scheduler.scenario.yamlnodes import Node, shown
+from scheduler.scenario.yamlparse import parse_yaml
 from scheduler.terms import OBJECTIVE_TERMS
 from scheduler.units import fy_label, month_label
 
