@@ -90,7 +90,8 @@ def _read(
     if type(get()) is StreamEndEvent:  # else the document's start
         return None, []
     scalars = Scalars(parser)
-    values: dict[tuple[Any, ...], Any] = {}  # (tag given, implicit, text) -> value read
+    # a plain scalar's text, or (tag given, implicit, text) -> its value
+    values: dict[str | tuple[Any, ...], Any] = {}
     problems: list[Problem] = []
     stack: list[_Open] = []
     top: _Open | None = None
@@ -124,14 +125,17 @@ def _read(
                 else:
                     lines[text] = line
                 continue
-            cached = (event.tag, event.implicit, text)
-            value = values.get(cached, _UNREAD)
-            if value is _UNREAD:
-                value, wrong = scalars.value(_scalar_node(parser, event))
-                if wrong is None:
-                    values[cached] = value
-                else:
-                    problems.append(Problem(source, line, _path(stack, base), wrong))
+            if event.tag is None and not event.implicit[0]:  # quoted, untagged: a string
+                value = text
+            else:
+                cached = text if event.tag is None else (event.tag, event.implicit, text)
+                value = values.get(cached, _UNREAD)
+                if value is _UNREAD:
+                    value, wrong = scalars.value(_scalar_node(parser, event))
+                    if wrong is None:
+                        values[cached] = value
+                    else:
+                        problems.append(Problem(source, line, _path(stack, base), wrong))
             node = Node(value, line, {}, text, origin)
         elif kind is MappingStartEvent or kind is SequenceStartEvent:
             if event.anchor is not None or len(stack) >= MAX_DEPTH:
