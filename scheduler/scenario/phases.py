@@ -33,6 +33,8 @@ class Suppliers:
     valid: dict[str, Supplier] = field(default_factory=dict)
 
     def check(self, reader: Reader, supplier: str, node: Node, path: str) -> bool:
+        if supplier in self.valid:  # listed (a lookup; ``ids`` is a list, in the file's order)
+            return True
         message = unknown_supplier(supplier, self.ids)
         if message is not None:
             reader.error(node, path, message)
