@@ -79,7 +79,7 @@ def new_assignment(built: ModelCore, cluster: Cluster, entry_lo: int) -> Assignm
     if not literals:  # nothing fits: the horizon rule alone makes the model infeasible
         model.add_bool_or([])
     model.add_exactly_one(literals.values())
-    return Assignment(literals, combos, offsets, lengths)
+    return Assignment(literals, combos, offsets, lengths, built.forms)
 
 
 def admissible(scenario: Scenario, cluster: Cluster, month: int, modes: Iterable[Mode]) -> bool:
@@ -131,20 +131,14 @@ def link_assignment(built: ModelCore, cv: ClusterVars) -> None:
     the phase variables of the interval form follow the assignment."""
     assignment = cv.assignment
     assert assignment is not None
+    combos = np.array(assignment.combos, dtype=np.int64).reshape(len(assignment.combos), -1)
     for index, pv in enumerate(cv.phases.values()):
-
-        def start_of(e: int, k: int, i: int = index) -> int:
-            return e + assignment.offsets[k][i]
-
-        built.model.add(pv.start == assignment.weighted(start_of))
+        start = assignment.entries + assignment.offset_of[:, index]
+        built.model.add(pv.start == assignment.weighted_array(start))
         if len(pv.modes) > 1:
+            mode_of = combos[assignment.combo_of, index]
             for choice, literal in enumerate(pv.chosen):
-                chosen = [
-                    lit
-                    for (_, k), lit in assignment.literals.items()
-                    if assignment.combos[k][index] == choice
-                ]
-                built.model.add(literal == sum(chosen))
+                built.model.add(literal == assignment.sum_where(mode_of == choice))
 
 
 def assigned_late(built: ModelCore, cv: ClusterVars, legacy: Legacy) -> LinearExpr:

@@ -21,15 +21,15 @@ from ortools.sat.python import cp_model, cp_model_helper
 
 from scheduler.rules.evaluate import ClusterDecision
 from scheduler.scenario.data import Scenario
-from scheduler.solve.common import ClusterValues, Values
+from scheduler.solve.common import Values
 from scheduler.solve.cpsat import lns
 from scheduler.solve.cpsat.lpbound import LpBound, lp_bound
 from scheduler.solve.cpsat.lpbound import applicable as lp_applicable
 from scheduler.solve.cpsat.model import CpsatModel
-from scheduler.solve.cpsat.variables import LinearExpr
+from scheduler.solve.cpsat.readout import Readout
+from scheduler.solve.cpsat.variables import Assignment, LinearExpr
 from scheduler.solve.lexico import Stage, StageResult
 from scheduler.solve.options import SolveOptions
-from scheduler.terms import from_model
 
 _SOLVED = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 LARGE_MODEL = 50_000  # variables; above this, no presolve and the LP bound (see __init__)
@@ -67,6 +67,9 @@ class CpsatBackend:
             # (no plan from CP-SAT, so no bound either); without it the first stage improves
             # the greedy plan and reports the LP bound.
             self.solver.parameters.cp_model_presolve = False
+        if self._large():
+            # a shorter stage could only keep the hinted plan (CP-SAT would not even load it)
+            self.least_seconds = LNS_LEAST
         self.hint_lines: list[str] = []
         if options.hint is not None:
             self.solver.parameters.log_search_progress = True
@@ -77,6 +80,7 @@ class CpsatBackend:
         self.found: lns.Outcome | None = None  # the last stage's plan, when the LNS found it
         self.running = self.solver  # the solver that stop() stops
         self.flat: _Flat = {}  # each model expression read as terms, once (see _Solution)
+        self.readout: Readout | None = None  # the plan's figures as one matrix, made once
 
     def start_from(self, decisions: Mapping[str, ClusterDecision], seconds: float) -> float:
         """Hint the starting schedule. In the time-indexed form only a warm start is hinted, not
@@ -272,32 +276,14 @@ class CpsatBackend:
         return "used" if used else "not used"
 
     def values(self) -> Values:
-        """The solver's values of the last solution (months from the horizon start made ordinals)."""
-        built = self.built
-        solver: cp_model.CpSolver | _Solution = self.solver
+        """The last solution's values (:mod:`scheduler.solve.cpsat.readout`)."""
+        if self.readout is None:
+            self.readout = Readout(self.built, self.scenario.objective.reported_terms)
         if self.found is not None:
-            solver = _Solution(self.found.solution, self.flat)
-        origin = built.origin
-        clusters = {}
-        for cluster in self.scenario.clusters:
-            cv = built.clusters[cluster.id]
-            options = []
-            for pv in cv.phases.values():
-                chosen = zip(pv.modes, pv.chosen, strict=True)
-                options.append(next(mode.option for mode, lit in chosen if solver.value(lit)))
-            clusters[cluster.id] = ClusterValues(
-                phase_starts=tuple(origin + solver.value(pv.start) for pv in cv.phases.values()),
-                phase_ends=tuple(origin + solver.value(pv.end) for pv in cv.phases.values()),
-                options=tuple(options),
-                late=tuple(solver.value(cv.late[system.name]) for system in cluster.legacy),
-                spend_k={year: solver.value(e) for year, e in cv.spend.items()},
-                tranches={year: solver.value(n) for year, n in cv.tranches.items()},
-            )
-        terms = {
-            name: from_model(name, _term_value(built, solver, name), origin)
-            for name in self.scenario.objective.reported_terms
-        }
-        return Values(clusters, terms)
+            solution = self.found.solution
+        else:
+            solution = np.array(self.solver.response_proto.solution, dtype=np.int64)
+        return self.readout.values(solution)
 
 
 _Flat = dict[int, tuple[LinearExpr, np.ndarray, np.ndarray, int]]
@@ -369,14 +355,6 @@ def _latest_end(built: CpsatModel, decisions: Mapping[str, ClusterDecision]) -> 
         mode = next(m for m in last.modes if m.option == decision.options[-1])
         latest = max(latest, decision.phase_starts[-1] + mode.months - 1 - built.origin)
     return latest
-
-
-def _term_value(built: CpsatModel, solver: cp_model.CpSolver | _Solution, name: str) -> int:
-    """An objective term's value in the solution; completion as the latest phase end (in the
-    time-indexed form the completion variable is only bounded below by the phase ends)."""
-    if name == "completion":
-        return max(solver.value(cv.last_end) for cv in built.clusters.values())
-    return int(solver.value(built.term(name)))
 
 
 def solve_model(solver: cp_model.CpSolver, model: cp_model.CpModel) -> cp_model.CpSolverStatus:
@@ -508,6 +486,17 @@ def _hint_decisions(built: CpsatModel, decisions: Mapping[str, ClusterDecision])
                     assert isinstance(literal, cp_model.IntVar)
                     built.model.add_hint(literal, int(i == position))
         if cv.assignment is not None:
-            chosen = (decision.entry - built.origin, tuple(positions))
-            for (e, k), literal in cv.assignment.literals.items():
-                built.model.add_hint(literal, int((e, cv.assignment.combos[k]) == chosen))
+            _hint_assignment(built, cv.assignment, decision.entry - built.origin, positions)
+
+
+def _hint_assignment(
+    built: CpsatModel, assignment: Assignment, entry: int, positions: list[int]
+) -> None:
+    """Hint one cluster's assignment literals: 1 for (entry, its combination), 0 for the rest (in
+    the literals' order, written to the hint at once)."""
+    combo = tuple(positions)
+    k = next((k for k, c in enumerate(assignment.combos) if c == combo), -1)
+    values = ((assignment.entries == entry) & (assignment.combo_of == k)).astype(np.int64)
+    hint = built.model.proto.solution_hint
+    hint.vars.extend(assignment.index.tolist())
+    hint.values.extend(values.tolist())
