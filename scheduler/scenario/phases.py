@@ -163,6 +163,8 @@ def _uses(reader: Reader, fields: Fields, key: str, suppliers: Suppliers) -> Cou
 def _check_capacity(
     reader: Reader, fields: Fields, uses: Counter[str], suppliers: Suppliers, what: str
 ) -> None:
+    if not uses:
+        return
     node, path = fields.get("uses") or (fields.node, fields.path)
     for supplier, units in sorted(uses.items()):
         known = suppliers.valid.get(supplier)
