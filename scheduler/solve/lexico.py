@@ -355,11 +355,12 @@ class _Driver:
     ) -> tuple[Plan, SolveStats]:
         """What was left of the time limit after building is too short for a first stage."""
         least = self.backend.least_seconds
+        built = "" if self.options.deterministic else f" ({self.build_seconds:.1f} s)"
         what = (
-            f"After building the model ({self.build_seconds:.1f} s), the first objective stage "
-            f"would have had {seconds:.1f} s of the time limit of {self.options.time_limit:g} s, "
-            f"less than the {least:g} s {self.backend.label} needs to improve on a starting "
-            "schedule of this size, so it was not started"
+            f"After building the model{built}, the first objective stage would have had "
+            f"{seconds:.1f} s of the time limit of {self.options.time_limit:g} s, less than the "
+            f"{least:g} s {self.backend.label} needs to improve on a starting schedule of this "
+            "size, so it was not started"
         )
         return self._fallback(what, start, self._info(), self._stats())
 

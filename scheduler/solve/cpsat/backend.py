@@ -191,6 +191,9 @@ class CpsatBackend:
             solver.parameters.interleave_search = False
         _set_limit(solver, options, max(seconds, 0.05))
         outcome: list[cp_model.CpSolverStatus] = []
+        hint = _without_greedy_hint(
+            self.built.model, self.stages_solved == 0 and options.hint is None
+        )
         thread = threading.Thread(
             target=lambda: outcome.append(solve_model(solver, self.built.model)), name="cp-sat"
         )
@@ -225,6 +228,8 @@ class CpsatBackend:
             self.built, rows, incumbent, seconds, parameters, options.deterministic, stop
         )
         thread.join()
+        if hint is not None:
+            _restore_hint(self.built.model, hint)
         solver.best_bound_callback = None
         status = outcome[0]
         offset = self.built.model.proto.objective.offset
@@ -336,6 +341,26 @@ def _complete_hint_values(model: cp_model.CpModel, rows: lns.Rows) -> np.ndarray
     values[indices] = np.array(hint.values, dtype=np.int64)
     hinted[indices] = True
     return values if hinted.all() else None
+
+
+def _without_greedy_hint(model: cp_model.CpModel, drop: bool) -> tuple[list[int], list[int]] | None:
+    """With ``drop``, take the hint off the model and return it (variables, values) for
+    :func:`_restore_hint`. On the first stage of a large model the hint is the greedy plan, which
+    the neighbourhood search starts from; CP-SAT's own search started from it stays there
+    (1,000 generated clusters, one worker, 60 s at load 4: the greedy £7.302bn throughout),
+    while without it CP-SAT's LP-guided search finds and proves the optimum (£5.0796bn in 37 s)."""
+    if not drop:
+        return None
+    hint = model.proto.solution_hint
+    saved = (list(hint.vars), list(hint.values))
+    model.clear_hints()
+    return saved
+
+
+def _restore_hint(model: cp_model.CpModel, saved: tuple[list[int], list[int]]) -> None:
+    hint = model.proto.solution_hint
+    hint.vars.extend(saved[0])
+    hint.values.extend(saved[1])
 
 
 def _set_limit(solver: cp_model.CpSolver, options: SolveOptions, seconds: float) -> None:

@@ -176,8 +176,8 @@ def add_caps(built: ModelCore) -> None:
         return
     tranche = budget.tranche_k
     for cap in budget.caps:
-        terms = [
-            tranche * cv.tranches[year]
+        counts = [
+            cv.tranches[year]
             for cv in built.clusters.values()
             for year in built.years
             if cap.covers(year) and year in cv.tranches
@@ -189,8 +189,8 @@ def add_caps(built: ModelCore) -> None:
             for year, amount in amounts.items()
             if cap.first_year <= year <= cap.last_year
         )
-        if terms:
-            released = cp_model.LinearExpr.sum(terms)  # once, over every cluster and year
+        if counts:  # tranche * the sum of the counts, made once over every cluster and year
+            released = cp_model.LinearExpr.weighted_sum(counts, [tranche] * len(counts))
             rule = built.rule(
                 f"{CAP}:{cap.name}",
                 f"cap {cap.name}: at most {money_label(cap.amount)} released over "
