@@ -4,13 +4,16 @@ which the neighbourhood search starts from, and the hint is back on the model af
 
 from __future__ import annotations
 
+import time
+
+import numpy as np
 import pytest
 from ortools.sat.python import cp_model
 
 from scheduler.instances.generate import generate_yaml
 from scheduler.pipeline import solve
 from scheduler.scenario.load import load_scenario_text
-from scheduler.solve.cpsat import backend
+from scheduler.solve.cpsat import backend, lns
 from scheduler.solve.options import SolveOptions
 
 
@@ -55,3 +58,27 @@ def test_first_stage_search_starts_without_the_greedy_hint(monkeypatch) -> None:
     assert hinted[0] == 0
     assert all(count > 0 for count in hinted[1:])
     assert outcome.plan.objective["extension_cost"] == optimum.objective["extension_cost"]
+
+
+@pytest.mark.slow
+def test_stage_ends_once_cpsat_proves_it(monkeypatch) -> None:
+    """Forced large path, not deterministic, on 30 generated clusters, with a neighbourhood
+    search that never gives up by itself (it waits for ``should_stop``): the stage ends once
+    CP-SAT has proven it (a second or two), not at the end of its share (over 40 s), and the
+    plan is CP-SAT's proven optimum."""
+    monkeypatch.setattr(backend, "LARGE_MODEL", 0)
+
+    def patient(built, rows, incumbent, seconds, parameters, deterministic, should_stop, **_):
+        began = time.monotonic()
+        while not should_stop() and time.monotonic() - began < seconds:
+            time.sleep(0.05)
+        objective = int(np.dot(rows.objective_coefs, incumbent[rows.objective_vars]))
+        return lns.Outcome(incumbent, objective, 0, 0, 0.0)
+
+    monkeypatch.setattr(lns, "search", patient)
+    sc = load_scenario_text(generate_yaml(30, 10, 1), "generated-30")
+    outcome = solve(sc, SolveOptions(time_limit=90, workers=2))
+    assert outcome.plan.status == "optimal"
+    first = outcome.stats.stages[0]
+    assert first.status == "OPTIMAL"
+    assert first.seconds < 20

@@ -216,10 +216,12 @@ class CpsatBackend:
             the time limit. Meanwhile, once CP-SAT's bound has moved past its initial one and
             then stood still for ``BOUND_PATIENCE`` seconds, CP-SAT is stopped so that the
             neighbourhood search has the machine (its bound, the root LP's, rarely moves again
-            within the minute on 1,000 clusters)."""
+            within the minute on 1,000 clusters). Once CP-SAT has proven its plan optimal
+            (unless deterministic: when that happens depends on the timing), there is nothing
+            left to find and the stage ends."""
             if len(bounds) > 1 and time.monotonic() - bounds[-1] > BOUND_PATIENCE:
                 solver.stop_search()
-            if self.stopped:
+            if self.stopped or (not options.deterministic and outcome[:1] == [cp_model.OPTIMAL]):
                 return True
             should_stop = self.built.should_stop
             return not options.deterministic and should_stop is not None and should_stop()
