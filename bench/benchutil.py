@@ -41,6 +41,7 @@ class Timed:
     generate: float | None = None  # seconds to generate the scenario's YAML (generated_solve)
     load: float | None = None  # seconds to load and validate that YAML
     fallback: bool = False  # the plan is the starting (greedy) schedule: no solver plan in time
+    first_plan: float | None = None  # seconds into the solve when it first had a plan to return
 
     @property
     def first_gap(self) -> float | None:
@@ -77,6 +78,7 @@ def timed_solve(
         gaps=gaps,
         bound_by=bound_by,
         fallback=stats.fallback,
+        first_plan=stats.first_plan_seconds,
     )
 
 

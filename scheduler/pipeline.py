@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scheduler.analysis.indicators import indicators
+from scheduler.analysis.targets import target_results
 from scheduler.analysis.total_float import phase_floats
 from scheduler.analysis.window import entry_windows
 from scheduler.errors import PlanCheckError, Problem
@@ -151,7 +152,8 @@ def verify_plan(scenario: Scenario, plan_file: PlanFile, time_limit: float = 10.
       go-live and finish each cluster states (:func:`claim_mismatches`);
     - every entry window, recomputed (:func:`entry_windows`) from the plan's decisions;
     - the ``indicators`` per financial year, when the file has them, recomputed from the checked
-      plan and the scenario (:func:`indicator_mismatches`);
+      plan and the scenario (:func:`indicator_mismatches`), and its ``targets``, met or missed
+      (:func:`target_mismatches`);
     - a plan without a schedule (``infeasible``, ``unknown``) by solving the scenario for up to
       ``time_limit`` seconds (deterministic): a plan found refutes it; infeasibility proven
       confirms it; neither leaves the claim unverified.
@@ -177,6 +179,8 @@ def verify_plan(scenario: Scenario, plan_file: PlanFile, time_limit: float = 10.
                 )
     if plan_file.indicators is not None and plan.has_schedule and not violations:
         violations += indicator_mismatches(scenario, plan, plan_file.indicators)
+    if plan_file.targets is not None and plan.has_schedule and not violations:
+        violations += target_mismatches(scenario, plan, plan_file.targets)
     if plan.status == "optimal" and not violations:
         notes.append(
             "optimality is the solver's proof: the bounds are consistent with the values, "
@@ -199,6 +203,8 @@ def verify_plan(scenario: Scenario, plan_file: PlanFile, time_limit: float = 10.
             )
     if plan_file.indicators and not plan.has_schedule:
         violations.append(f"indicators: a plan with status {plan.status} has no indicators")
+    if plan_file.targets and not plan.has_schedule:
+        violations.append(f"targets: a plan with status {plan.status} meets or misses none")
     return Verdict(tuple(violations), tuple(unverified), tuple(notes))
 
 
@@ -208,7 +214,19 @@ def indicator_mismatches(scenario: Scenario, plan: Plan, given: dict[str, Any]) 
     recomputation does not have are ignored (as the plan reader ignores them), except in
     ``not_given``: a figure claimed not given must be so."""
     found = indicators(scenario, plan)
-    want: Any = {} if found is None else found.to_dict()
+    return _figure_mismatches(given, {} if found is None else found.to_dict(), "indicators")
+
+
+def target_mismatches(scenario: Scenario, plan: Plan, given: list[Any]) -> list[str]:
+    """Each figure of a plan file's ``targets`` that differs from the targets of its (checked)
+    plan and the scenario, met or missed, by key path (``targets[0].met: reported as true,
+    recomputed false``)."""
+    want = [result.to_dict() for result in target_results(scenario, plan)]
+    return _figure_mismatches(given, want, "targets")
+
+
+def _figure_mismatches(given: Any, want: Any, root: str) -> list[str]:
+    """The key paths at which ``given`` differs from the recomputed ``want``."""
     out: list[str] = []
 
     def walk(got: Any, expected: Any, path: str) -> None:
@@ -231,7 +249,7 @@ def indicator_mismatches(scenario: Scenario, plan: Plan, given: dict[str, Any]) 
             shown = [_short(json.dumps(value, ensure_ascii=False)) for value in (got, expected)]
             out.append(f"{path}: reported as {shown[0]}, recomputed {shown[1]}")
 
-    walk(given, want, "indicators")
+    walk(given, want, root)
     return out
 
 

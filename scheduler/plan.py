@@ -124,6 +124,7 @@ class SolverInfo:
     seed: int = 0
     deterministic: bool = False
     deterministic_time: float | None = None
+    first_plan_seconds: float | None = None  # the solve had a plan to return this soon (wall)
 
 
 @dataclass(frozen=True)
@@ -275,6 +276,11 @@ class Plan:
                 "seed": self.solver.seed,
                 "deterministic": self.solver.deterministic,
                 "deterministic_time": self.solver.deterministic_time,
+                **(
+                    {"first_plan_seconds": self.solver.first_plan_seconds}
+                    if self.solver.first_plan_seconds is not None
+                    else {}
+                ),
             },
             "fiscal_year_start": fy,
             **(
@@ -412,6 +418,7 @@ class Plan:
                 seed=int(solver.get("seed", 0)),
                 deterministic=bool(solver.get("deterministic", False)),
                 deterministic_time=solver.get("deterministic_time"),
+                first_plan_seconds=solver.get("first_plan_seconds"),
             ),
             clusters=clusters,
             caps=caps,

@@ -199,8 +199,10 @@ def _absent_legacy(pair: Pair, match: re.Match) -> None:
 def _milestones(pair: Pair, match: re.Match) -> None:
     pattern = (
         rf"([\w-]+): award ({MONTH}) \(([+-]?\d+ months?)\), go-live ({MONTH}) \(([+-]?\d+ "
-        rf"months?)\): ([+-]?\d+ months?) from the actuals, ([+-]?\d+ months?) chosen by the "
-        rf"re-optimisation(?: \(\1 (.+?)\))?(?=; [\w-]+: award|$)"
+        rf"months?)\): ([+-]?\d+ months?) from the actuals, (?:([+-]?\d+ months?) from «B»'s "
+        rf"entry bounds \((fixed entry|earliest entry|latest entry|the status date) ({MONTH})\), )?"
+        rf"([+-]?\d+ months?) chosen by the re-optimisation(?: \(\1 (.+?)\))?"
+        rf"(?=; [\w-]+: award|$)"
     )
     items = list(re.finditer(pattern, match.group(1)))
     need(bool(items), "no items")
@@ -211,7 +213,10 @@ def _milestones(pair: Pair, match: re.Match) -> None:
         live = parse_month(cb["go_live"]) - parse_month(ca["go_live"])  # type: ignore[index]
         need(cb["award"] == item.group(2) and award == _months(item.group(3)), "award")  # type: ignore[index]
         need(cb["go_live"] == item.group(4) and live == _months(item.group(5)), "go-live")  # type: ignore[index]
-        need(_months(item.group(6)) + _months(item.group(7)) == live, "the split adds up")
+        bounds = _months(item.group(7)) if item.group(7) else 0
+        need(_months(item.group(6)) + bounds + _months(item.group(10)) == live, "the split adds up")
+        if item.group(7):
+            _entry_bound(pair, cid, bounds, item.group(8), parse_month(item.group(9)))
         actual = sum(
             (parse_month(p["end"]) - parse_month(p["start"]))
             - (parse_month(q["end"]) - parse_month(q["start"]))
@@ -226,8 +231,27 @@ def _milestones(pair: Pair, match: re.Match) -> None:
             else actual <= _months(item.group(6)) or actual == 0,
             "actuals",
         )
-        if item.group(8):
-            entry_reason(pair, "B", cid, item.group(8))
+        if item.group(11):
+            entry_reason(pair, "B", cid, item.group(11))
+
+
+def _entry_bound(pair: Pair, cid: str, months: int, name: str, month: int) -> None:
+    """B's bound ``name`` at ``month`` forces ``months`` of the entry's move from A's entry: the
+    bound is B's scenario's, the entry lies on its side of it, and A's entry beyond it."""
+    scenario = pair.scenario("B")
+    cluster = scenario.cluster(cid)
+    given = {
+        "fixed entry": cluster.fixed_entry,
+        "earliest entry": cluster.earliest_entry,
+        "latest entry": cluster.latest_entry,
+        "the status date": scenario.status_date,
+    }[name]
+    need(given == month, f"{name} is {given}")
+    before, after = pair.entry("A", cid), pair.entry("B", cid)
+    if months > 0:
+        need(before < month <= after and months == month - before, "a floor forces the move")
+    else:
+        need(after <= month < before and months == month - before, "a ceiling forces the move")
 
 
 @claim(rf"Target (.+?) \(({MONTH})\): (.+)\.")

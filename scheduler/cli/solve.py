@@ -130,9 +130,12 @@ def run(args: argparse.Namespace) -> int:
         if robust is not None:
             print(render_robust(robust))
         stats = outcome.stats
+        first = stats.first_plan_seconds
         print(
             f"\nmodel built in {stats.build_seconds:.2f} s; solved in {stats.solve_seconds:.2f} s "
-            f"over {len(stats.stages)} objective stage(s); plan re-checked independently: "
+            f"over {len(stats.stages)} objective stage(s)"
+            + ("" if first is None else f"; first plan at {first:.2f} s")
+            + "; plan re-checked independently: "
             + ("passed" if plan.has_schedule else "no plan to check"),
             file=sys.stderr,
         )

@@ -21,7 +21,8 @@ from scheduler.cli.common import (
 )
 from scheduler.errors import Problem, ScenarioError
 from scheduler.report.html.sweep_page import render_sweep_html, write_sweep_html
-from scheduler.report.sweep_report import render_sweep, write_chart, write_csv, write_sweep
+from scheduler.report.sweep_chart import write_chart
+from scheduler.report.sweep_report import render_sweep, write_csv, write_sweep
 from scheduler.solve.options import MILP_ENGINES
 from scheduler.whatif.executors import cpu_count, dask_runner, local_runner, start_method
 from scheduler.whatif.sweep import SweepSpec, grid_spec, parse_vary, run_sweep, variants_spec

@@ -111,12 +111,12 @@ def frontier_summary(scenario: Scenario, lever_result: LeverResult) -> list[str]
 def frontier_figure(scenario: Scenario, lever_result: LeverResult) -> Any:
     """The frontier as steps (a matplotlib ``Figure``): the best first stage against the amount,
     late months on a second axis, the scenario's own amount and the least amount with a plan
-    marked. Drawn with the Agg canvas, as the sweep's chart (:mod:`scheduler.report.sweep_report`)."""
+    marked. Drawn with the Agg canvas, as the sweep's chart (:mod:`scheduler.report.sweep_chart`)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter
 
-    from scheduler.report.sweep_report import _legend
+    from scheduler.report.sweep_chart import legend
 
     frontier = lever_result.frontier
     assert frontier is not None
@@ -179,7 +179,7 @@ def frontier_figure(scenario: Scenario, lever_result: LeverResult) -> Any:
         ax.set_xlabel(f"{lever.cap} cap")
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: money_text(round(v * 1e6))))
     ax.grid(True, alpha=0.3)
-    _legend(ax, *([twin] if twin is not None else []))
+    legend(ax, *([twin] if twin is not None else []))
     figure.suptitle(
         f"{printable(scenario.name)}\nexact funding frontier (each step a proven least amount)",
         fontsize="medium",

@@ -1,9 +1,9 @@
-"""The risk of a plan, for people: terminal text, JSON, CSV and an S-curve/histogram chart.
+"""The risk of a plan, for people: terminal text, JSON and CSV, and :func:`write_risk` writing
+them with the chart (:mod:`scheduler.report.risk_chart`).
 
 Months are ``YYYY-MM``; probabilities are percentages of the runs, with the 95% sampling error
 (``1.96 * sqrt(p (1 - p) / runs)``) on the headline; money in the text is short (``£4.2m``) and
-exact pounds in JSON and CSV. :func:`risk_figure` returns a matplotlib ``Figure`` and
-:func:`risk_svg` the same chart as SVG text, for the HTML board pack.
+exact pounds in JSON and CSV.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ import io
 import json
 import textwrap
 from pathlib import Path
-from typing import Any, overload
+from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from scheduler.analysis.risk.simulate import RiskResult
 from scheduler.report.atomic import write_atomic
+from scheduler.report.risk_chart import risk_figure
 from scheduler.report.table import format_table
 from scheduler.scenario.data import Scenario
 from scheduler.units import fy_label, money_label, month_label
@@ -27,8 +27,6 @@ from scheduler.units import fy_label, money_label, month_label
 __all__ = [
     "RISK_FORMAT",
     "render_risk",
-    "risk_figure",
-    "risk_svg",
     "risk_to_dict",
     "write_risk",
     "write_risk_csv",
@@ -337,7 +335,8 @@ def write_risk_csv(result: RiskResult, scenario: Scenario, path: str | Path) -> 
 
 def write_runs_csv(result: RiskResult, path: str | Path) -> Path:
     """One row per run: completion, each go-live and retirement (``YYYY-MM``), and each sampled
-    duration that varies (months)."""
+    duration that varies (months); a phase running at the status date also gets its months to go
+    (the sampled whole less the months it ran before the status date)."""
     detail = result.detail
     if detail is None:
         raise ValueError("the result holds no per-run detail")
@@ -349,7 +348,12 @@ def write_runs_csv(result: RiskResult, path: str | Path) -> Path:
     for (cid, name), values in out.retired.items():
         series.append((f"retired {cid}: {name}", values, True))
     for j in detail.draws.uncertain:
-        series.append((f"months {detail.jobs[j].label}", detail.draws.months[j], False))
+        job = detail.jobs[j]
+        series.append((f"months {job.label}", detail.draws.months[j], False))
+        if job.running:  # history before the status date, sampled only from it on
+            series.append(
+                (f"months to go {job.label}", detail.draws.months[j] - job.elapsed, False)
+            )
     columns = ["run"] + [name for name, _, _ in series]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -361,83 +365,6 @@ def write_runs_csv(result: RiskResult, path: str | Path) -> Path:
     for run in range(result.runs):
         writer.writerow([run + 1, *(column[run] for column in labels)])
     return write_atomic(path, buffer.getvalue())
-
-
-@overload
-def _year(month: float) -> float: ...
-@overload
-def _year(month: npt.NDArray[Any]) -> npt.NDArray[Any]: ...
-def _year(month: float | npt.NDArray[Any]) -> float | npt.NDArray[Any]:
-    """Months (a number or an array of them) as years, for the charts' axes."""
-    return month / 12.0
-
-
-def risk_figure(result: RiskResult, scenario: Scenario) -> Any:
-    """S-curves of each cluster's go-live (with its hard deadlines, and the status date when there
-    is one, marked) and a histogram of completion with its planned month and P50/P80/P90: a
-    matplotlib ``Figure``."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter, PercentFormatter
-
-    figure = Figure(figsize=(10, 7.5), layout="constrained")
-    FigureCanvasAgg(figure)
-    top, bottom = figure.subplots(2, 1)
-    label_of = FuncFormatter(lambda v, _: month_label(round(v * 12)))
-    detail = result.detail
-    colours = [f"C{i}" for i in range(10)]
-    shown = [c for c in scenario.clusters if c.legacy] or list(scenario.clusters)
-    if detail is not None:
-        for i, cluster in enumerate(scenario.clusters):
-            if cluster not in shown:
-                continue
-            values = np.sort(detail.outcomes.go_live[cluster.id])
-            colour = colours[i % len(colours)]
-            share = np.arange(1, values.size + 1) / values.size
-            top.step(_year(values), share, where="post", color=colour, label=cluster.label)
-            planned = result.clusters[i].planned
-            top.plot([_year(planned)], [0], marker="^", color=colour, clip_on=False)
-            for system in cluster.legacy:
-                if system.hard_deadline is not None:
-                    top.axvline(_year(system.hard_deadline), color=colour, linestyle="--", lw=1)
-        completion = detail.outcomes.completion
-        low, high = int(completion.min()), int(completion.max())
-        bins = np.arange(low, high + 2) - 0.5
-        bottom.hist(
-            _year(completion),
-            bins=_year(bins),
-            color="C0",
-            alpha=0.7,
-            weights=np.full(completion.size, 1 / completion.size),
-        )
-    title = "Go-live: share of runs live by each month (triangles: planned; dashed: hard deadlines"
-    if result.status_date is not None:  # history to its left: the same in every run
-        top.axvline(_year(result.status_date), color="grey", linestyle=":", lw=1.5)
-        title += f"; dotted: status date {month_label(result.status_date)}"
-    top.set_title(title + ")", fontsize="medium" if result.status_date is not None else None)
-    top.yaxis.set_major_formatter(PercentFormatter(1.0))
-    top.xaxis.set_major_formatter(label_of)
-    top.grid(True, alpha=0.3)
-    top.legend(loc="lower right", fontsize="small")
-    bottom.axvline(_year(result.completion_planned), color="black", lw=1.5, label="planned")
-    for q, month, style in zip(
-        ("P50", "P80", "P90"), result.completion, (":", "--", "-."), strict=True
-    ):
-        bottom.axvline(_year(month), color="C3", linestyle=style, label=f"{q} {month_label(month)}")
-    bottom.set_title("Completion: share of runs by month")
-    bottom.yaxis.set_major_formatter(PercentFormatter(1.0))
-    bottom.xaxis.set_major_formatter(label_of)
-    bottom.grid(True, alpha=0.3)
-    bottom.legend(loc="upper right", fontsize="small")
-    figure.suptitle(f"{result.scenario}: {result.runs:,} runs")
-    return figure
-
-
-def risk_svg(result: RiskResult, scenario: Scenario) -> str:
-    """:func:`risk_figure` as SVG text (for embedding in HTML)."""
-    buffer = io.StringIO()
-    risk_figure(result, scenario).savefig(buffer, format="svg")
-    return buffer.getvalue()
 
 
 def write_risk(result: RiskResult, scenario: Scenario, directory: str | Path) -> list[Path]:

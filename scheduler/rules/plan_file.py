@@ -26,7 +26,7 @@ from scheduler.plan import (
     Plan,
     SolverInfo,
 )
-from scheduler.rules.plan_indicators import read_indicators
+from scheduler.rules.plan_indicators import read_indicators, read_targets
 from scheduler.scenario.limits import MAX_FILE_BYTES
 from scheduler.units import UnitError, parse_fy, parse_month
 
@@ -49,13 +49,14 @@ class Claim:
 
 @dataclass(frozen=True)
 class PlanFile:
-    """A plan as read from a file, with the derived figures it claims and its ``indicators``
-    per financial year as given (``None`` when the file has none)."""
+    """A plan as read from a file, with the derived figures it claims, its ``indicators`` per
+    financial year and its ``targets`` (met or missed) as given (``None`` when the file has none)."""
 
     plan: Plan
     claims: tuple[Claim, ...] = ()
     source: str = ""
     indicators: dict[str, Any] | None = None
+    targets: list[Any] | None = None
 
 
 def read_plan_file(path: str | Path) -> PlanFile:
@@ -218,6 +219,10 @@ def plan_from_json(data: Any, source: str = "<plan>") -> PlanFile:
     indicators = None
     if given is not _MISSING:
         indicators = read_indicators(given, fy, r.fail, _shown)
+    given = r.field(top, "targets", "", required=False)
+    targets = None
+    if given is not _MISSING:
+        targets = read_targets(given, fy, r.fail, _shown)
     if r.problems:
         raise ScenarioError(r.problems)
     plan = Plan(
@@ -232,7 +237,7 @@ def plan_from_json(data: Any, source: str = "<plan>") -> PlanFile:
         fiscal_year_start=fy,
         status_date=status_date,
     )
-    return PlanFile(plan, tuple(claims), source, indicators)
+    return PlanFile(plan, tuple(claims), source, indicators, targets)
 
 
 def _terms(r: _Reader, value: Any, path: str) -> dict[str, int]:
@@ -263,6 +268,7 @@ def _solver(r: _Reader, value: Any) -> SolverInfo:
         r.fail("solver.deterministic", f"expected true or false, got {_shown(deterministic)}")
         deterministic = False
     dtime = _number(r, get("deterministic_time"), "solver.deterministic_time")
+    first = _number(r, get("first_plan_seconds"), "solver.first_plan_seconds")
     return SolverInfo(
         name=name or "",
         version=version or "",
@@ -271,6 +277,7 @@ def _solver(r: _Reader, value: Any) -> SolverInfo:
         seed=0 if seed is None else seed,
         deterministic=deterministic is True,
         deterministic_time=dtime,
+        first_plan_seconds=first,
     )
 
 

@@ -1,5 +1,6 @@
-"""Reading a plan file's ``indicators`` (per financial year, see the README's plan format) field by
-field: each value of the wrong type is a problem with its key path
+"""Reading the figures a plan file derives from its plan and scenario, ``indicators`` (per financial
+year, see the README's plan format) and ``targets`` (met or missed), field by field: each value of
+the wrong type is a problem with its key path
 (``indicators.years[3].users: expected a whole number or null, got "many"``). The figures are
 kept as the file gives them, for ``check`` to compare with a recomputation from the plan.
 
@@ -15,7 +16,7 @@ from typing import Any
 
 from scheduler.units import UnitError, parse_fy, parse_month
 
-__all__ = ["SHAPE", "read_indicators"]
+__all__ = ["SHAPE", "TARGETS", "read_indicators", "read_targets"]
 
 _SHARE = {
     "clusters": ["text"],
@@ -80,6 +81,17 @@ SHAPE: dict[str, Any] = {
     "not_given": {"*": "text"},
     "years": [_YEAR],
 }
+TARGETS: list[Any] = [
+    {
+        "name": "text",
+        "month": "month",
+        "clusters": ["text"],
+        "go_live": "month",
+        "latest": "text",
+        "met": "bool",
+        "months": "count",
+    }
+]
 
 
 def _whole(value: Any) -> bool:
@@ -125,6 +137,27 @@ def read_indicators(
 ) -> dict[str, Any]:
     """Check ``value`` against :data:`SHAPE`, calling ``fail(path, message)`` for each problem;
     return it (``{}`` when it is not an object)."""
+    _read(value, SHAPE, "indicators", fy_start, fail, shown)
+    return value if isinstance(value, dict) else {}
+
+
+def read_targets(
+    value: Any, fy_start: int, fail: Callable[[str, str], None], shown: Callable[[Any], str]
+) -> list[Any]:
+    """Check ``value`` against :data:`TARGETS`, calling ``fail(path, message)`` for each problem;
+    return it (``[]`` when it is not a list)."""
+    _read(value, TARGETS, "targets", fy_start, fail, shown)
+    return value if isinstance(value, list) else []
+
+
+def _read(
+    value: Any,
+    shape: Any,
+    root: str,
+    fy_start: int,
+    fail: Callable[[str, str], None],
+    shown: Callable[[Any], str],
+) -> None:
     leaves = _leaves(fy_start)
 
     def walk(item: Any, shape: Any, path: str) -> None:
@@ -156,5 +189,4 @@ def read_indicators(
             if not test(item):
                 fail(path, f"expected {what}{' or null' if optional else ''}, got {shown(item)}")
 
-    walk(value, SHAPE, "indicators")
-    return value if isinstance(value, dict) else {}
+    walk(value, shape, root)

@@ -271,6 +271,7 @@ def resolve_dependencies(reader: Reader, drafts: list[ClusterDraft]) -> None:
             resolved.append(Dependency(dep.cluster, milestone, dep.lag, dep.this))
         if draft.cluster is not None:
             if len(resolved) == len(draft.dependencies):
-                draft.cluster = replace(draft.cluster, depends_on=tuple(resolved))
+                if resolved:  # else it has none, as built
+                    draft.cluster = replace(draft.cluster, depends_on=tuple(resolved))
             else:
                 draft.cluster = None

@@ -6,6 +6,7 @@ on and every problem in the file is found in one pass. ``null`` counts as absent
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection
 
@@ -24,6 +25,12 @@ def _parent(path: str) -> str:
 
 
 _UNBOUNDED = 10**400
+
+
+@functools.cache
+def _key_set(known: tuple[str, ...]) -> frozenset[str]:
+    """The keys a mapping may have, for membership tests (``known`` is a tuple of them)."""
+    return frozenset(known)
 
 
 def number_text(value: int) -> str:
@@ -75,23 +82,28 @@ class Reader:
         required: Collection[str] = (),
     ) -> Fields | None:
         """Check that ``node`` is a mapping with only ``known`` keys and every ``required`` one."""
+        lines = self.lines
         if node.line is not None:
-            self.lines.setdefault(path, node.line)
-        if node.value is None:
+            lines.setdefault(path, node.line)
+        value = node.value
+        if value is None:
             items: dict[str, Node] = {}
-        elif node.is_map:
-            items = node.value
+        elif isinstance(value, dict):
+            items = value
         else:
             self.error(node, path, f"expected a mapping (key: value), got {shown(node)}")
             return None
         entries: dict[str, tuple[Node, str]] = {}
+        allowed = _key_set(known) if isinstance(known, tuple) else known
+        key_lines = node.key_lines
+        prefix = f"{path}." if path else ""  # child_path, once per mapping (the hot loop)
         for key, child in items.items():
-            key_path = child_path(path, key)
-            line = node.key_lines.get(key) or child.line
+            key_path = prefix + key
+            line = key_lines.get(key) or child.line
             if line is not None:
-                self.lines[key_path] = line
-            if known is not None and key not in known:
-                hint = did_you_mean(key, known)
+                lines[key_path] = line
+            if allowed is not None and key not in allowed:
+                hint = did_you_mean(key, known or ())
                 self.error(child, key_path, f"unknown key '{key}'{hint}", line)
             elif child.value is not None:
                 entries[key] = (child, key_path)
@@ -265,10 +277,14 @@ class Fields:
         if not node.is_seq:
             self.reader.error(node, path, f"expected a list, got {shown(node)}")
             return []
+        lines = self.reader.lines
+        result = []
         for index, item in enumerate(node.value):
+            at = item_path(path, index)
             if item.line is not None:
-                self.reader.lines[item_path(path, index)] = item.line
-        return [(item, item_path(path, index)) for index, item in enumerate(node.value)]
+                lines[at] = item.line
+            result.append((item, at))
+        return result
 
     def texts(self, key: str) -> list[tuple[str, Node, str]]:
         """A list of text items (a single text counts as a list of one)."""

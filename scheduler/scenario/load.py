@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -39,10 +40,12 @@ from scheduler.scenario.history import (
 )
 from scheduler.scenario.limits import MAX_FILE_BYTES, MAX_HORIZON_MONTHS, MAX_WEIGHT
 from scheduler.scenario.magnitudes import check_magnitudes
+from scheduler.scenario.overrides import apply_overrides
 from scheduler.scenario.phases import Suppliers, read_lifecycle
 from scheduler.scenario.risk import read_risk
 from scheduler.scenario.static import check_static
-from scheduler.scenario.yamlnodes import Node, apply_overrides, parse_yaml, shown
+from scheduler.scenario.yamlnodes import Node, shown
+from scheduler.scenario.yamlparse import parse_yaml
 from scheduler.terms import OBJECTIVE_TERMS
 from scheduler.units import fy_label, month_label
 
@@ -68,7 +71,8 @@ TOP_KEYS = (
 
 def load_scenario(path: str | Path, overrides: Sequence[tuple[str, str]] = ()) -> Scenario:
     """Read and validate a scenario file; ``overrides`` are ``(key.path, yaml value)`` pairs."""
-    return ParsedScenario.read(path).load(overrides)
+    with gc_paused():  # one pause for both steps: no collection of the parsed tree in between
+        return ParsedScenario.read(path).load(overrides)
 
 
 class ParsedScenario:
@@ -94,8 +98,9 @@ class ParsedScenario:
             notes: list[Problem] = []
             root, problems = apply_overrides(self.root, overrides, notes)
             origin = ScenarioText(self, overrides)
-            origin.scenario = _build(root, self.source, problems, origin, notes)
-            return origin.scenario
+            scenario = _build(root, self.source, problems, origin, notes)
+            origin.scenario = scenario
+            return scenario
 
         return _guarded(self.source, build)
 
@@ -114,14 +119,37 @@ def _guarded(source: str, work: Callable[[], T]) -> T:
 
 class ScenarioText:
     """The origin of a loaded scenario: its parsed file and overrides, read again (with more
-    overrides) by :meth:`Scenario.with_overrides`."""
+    overrides) by :meth:`Scenario.with_overrides`.
+
+    It refers to the scenario it made weakly, so that the two are no reference cycle: a scenario
+    no longer used is freed at once, not left (with its parsed tree) for the cyclic collector to
+    find by walking every object the programme holds."""
 
     def __init__(self, parsed: ParsedScenario, overrides: Sequence[tuple[str, str]]) -> None:
         self.parsed = parsed
         self.source = parsed.source
         self.overrides = tuple(overrides)
-        self.scenario: Scenario | None = None
+        self._made: weakref.ref[Scenario] | None = None
         self.infeasible: tuple[Problem, ...] = ()  # what the static checks found, by file and line
+
+    @property
+    def scenario(self) -> Scenario | None:
+        """The scenario read from this text, while it is in use."""
+        return None if self._made is None else self._made()
+
+    @scenario.setter
+    def scenario(self, scenario: Scenario | None) -> None:
+        self._made = None if scenario is None else weakref.ref(scenario)
+
+    def __getstate__(self) -> dict[str, object]:  # a sweep's workers receive the scenario
+        state = dict(self.__dict__)
+        state["_made"] = self.scenario
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        made = state.pop("_made")
+        self.__dict__.update(state)
+        self.scenario = made  # type: ignore[assignment]
 
     def made(self, scenario: Scenario) -> bool:
         """Whether ``scenario`` is the one read from this text (not changed in Python since)."""
@@ -192,7 +220,8 @@ def load_scenario_text(
     text: str, source: str = "<string>", overrides: Sequence[tuple[str, str]] = ()
 ) -> Scenario:
     """Validate scenario YAML text; ``source`` names it in problems and ``Scenario.source``."""
-    return ParsedScenario.parse(text, source).load(overrides)
+    with gc_paused():
+        return ParsedScenario.parse(text, source).load(overrides)
 
 
 def _build(

@@ -33,6 +33,8 @@ class Suppliers:
     valid: dict[str, Supplier] = field(default_factory=dict)
 
     def check(self, reader: Reader, supplier: str, node: Node, path: str) -> bool:
+        if supplier in self.valid:  # listed (a lookup; ``ids`` is a list, in the file's order)
+            return True
         message = unknown_supplier(supplier, self.ids)
         if message is not None:
             reader.error(node, path, message)
@@ -161,6 +163,8 @@ def _uses(reader: Reader, fields: Fields, key: str, suppliers: Suppliers) -> Cou
 def _check_capacity(
     reader: Reader, fields: Fields, uses: Counter[str], suppliers: Suppliers, what: str
 ) -> None:
+    if not uses:
+        return
     node, path = fields.get("uses") or (fields.node, fields.path)
     for supplier, units in sorted(uses.items()):
         known = suppliers.valid.get(supplier)

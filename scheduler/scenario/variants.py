@@ -44,7 +44,8 @@ from scheduler.scenario.data import Scenario
 from scheduler.scenario.fields import Reader
 from scheduler.scenario.keypath import split_path
 from scheduler.scenario.load import ParsedScenario, read_text
-from scheduler.scenario.yamlnodes import OVERRIDE_ORIGIN, Node, child_path, parse_yaml, shown
+from scheduler.scenario.yamlnodes import OVERRIDE_ORIGIN, Node, child_path, shown
+from scheduler.scenario.yamlparse import parse_yaml
 
 __all__ = [
     "BASE_NAME",

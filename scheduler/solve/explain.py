@@ -8,6 +8,10 @@ For each rule of that minimal conflict we then say how far it would have to give
 held: a relaxation solve that optimises the rule's own measure (a cap's releases, a deadline's
 month, a dependency's gap), or, for capacities and policies, the least change of the scenario's
 figure that makes the scenario feasible.
+
+A question the time limit cuts short is never answered as if it had been: a rule whose removal
+was not shown to free the others leaves the conflict's minimality unsettled, and a relaxation not
+found in time is "not settled", not "not enough" (both are said).
 """
 
 from __future__ import annotations
@@ -55,25 +59,61 @@ def explain_infeasible(
             "No plan exists even with every named rule switched off: the horizon, the phase "
             "lengths, the waits allowed and the budget's release rules cannot all hold."
         ]
-    minimal = _shrink(built, core, deadline, seed)
-    lines = [_conflict_heading(len(minimal))]
+    minimal, shown_minimal = _shrink(built, core, deadline, seed)
+    lines = [_conflict_heading(len(minimal), shown_minimal)]
     lines += [f"  - {text}" for text in _grouped(rule.text for rule in minimal)]
     gives = [_give(scenario, built, rule, rules, deadline, seed, own_rules) for rule in minimal]
-    enough = [text for text in gives if text]
+    enough = [give.text for give in gives if give.text]
     if enough:
         lines.append("Enough on its own, every other rule of the scenario held:")
         lines += [f"  - {text}" for text in _grouped(enough)]
-    if len(enough) < len(minimal):
+    short = [
+        rule for rule, give in zip(minimal, gives, strict=True) if give.settled and not give.text
+    ]
+    unsettled = [rule for rule, give in zip(minimal, gives, strict=True) if not give.settled]
+    if short and not unsettled:
         lines.append(_not_enough(len(minimal), bool(enough)))
+    elif short:
+        lines.append(
+            f"Relaxing {_subjects(short, 'or')} alone is not enough, every other rule of the "
+            "scenario held."
+        )
+    if unsettled:
+        lines.append(
+            f"Not settled within the time limit: whether relaxing {_subjects(unsettled, 'or')} "
+            "alone would do (a longer --time-limit may tell)."
+        )
     return lines
 
 
-def _conflict_heading(size: int) -> str:
-    """The first line of an explanation of a minimal conflict of ``size`` rules."""
+@dataclasses.dataclass(frozen=True)
+class _Give:
+    """How far one rule of a conflict would have to give: ``text`` says what would do; without
+    it, ``settled`` says whether that was shown impossible (every relaxation tried has no plan)
+    or the time ran out first."""
+
+    text: str | None = None
+    settled: bool = True
+
+
+def _subjects(rules: list[Rule], joiner: str) -> str:
+    """``cap SR21``, ``cap SR21 or supplier sap``: the rules' subjects, in order."""
+    names = list(dict.fromkeys(rule.text.partition(": ")[0] for rule in rules))
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {joiner} {names[-1]}"
+
+
+def _conflict_heading(size: int, shown_minimal: bool = True) -> str:
+    """The first line of an explanation of a conflict of ``size`` rules, ``shown_minimal`` when
+    dropping each of them was shown to let the others hold."""
     if size == 1:
         return (
             "No plan satisfies every rule. This rule cannot hold, even with every other named "
             "rule switched off (a minimal conflict of one rule):"
+        )
+    if not shown_minimal:
+        return (
+            "No plan satisfies every rule. These rules cannot all hold together (a conflict; "
+            "the time ran out before each was shown to be needed, so one may not be):"
         )
     return (
         "No plan satisfies every rule. These rules cannot all hold together "
@@ -139,9 +179,14 @@ def _solve_with(
     return status, [rule for rule in rules if rule.literal.index in blamed]
 
 
-def _shrink(built: CpsatModel, core: list[Rule], deadline: float, seed: int) -> list[Rule]:
-    """Deletion-based minimisation: drop each rule whose removal keeps the conflict."""
+def _shrink(
+    built: CpsatModel, core: list[Rule], deadline: float, seed: int
+) -> tuple[list[Rule], bool]:
+    """Deletion-based minimisation: drop each rule whose removal keeps the conflict. Also say
+    whether the result was shown minimal: every rule kept was kept because the others, without
+    it, have a plan (not because the time ran out first)."""
     kept = list(core)
+    needed: set[int] = set()  # rules whose removal was shown to free the others
     for rule in list(core):
         if rule not in kept or time.monotonic() > deadline:
             continue
@@ -149,7 +194,9 @@ def _shrink(built: CpsatModel, core: list[Rule], deadline: float, seed: int) -> 
         status, blamed = _solve_with(built, trial, deadline, seed)
         if status == cp_model.INFEASIBLE:
             kept = blamed or trial
-    return kept
+        elif status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            needed.add(id(rule))
+    return kept, len(kept) == 1 or all(id(rule) in needed for rule in kept)
 
 
 def _give(
@@ -160,9 +207,9 @@ def _give(
     deadline: float,
     seed: int,
     own_rules: Extra | None = None,
-) -> str | None:
+) -> _Give:
     if time.monotonic() > deadline:
-        return None
+        return _Give(settled=False)
     if rule.measure is not None:
         return _relax_measure(built, rule, rules, deadline, seed)
     return _relax_figure(scenario, rule, deadline, seed, own_rules)
@@ -170,7 +217,7 @@ def _give(
 
 def _relax_measure(
     built: CpsatModel, rule: Rule, rules: list[Rule], deadline: float, seed: int
-) -> str | None:
+) -> _Give:
     """Switch the rule off, keep every other rule, and push its measure as close to its limit."""
     model = built.model
     others = [other.literal for other in rules if other is not rule]
@@ -186,10 +233,10 @@ def _relax_measure(
     model.clear_assumptions()
     model.clear_objective()
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
+        return _Give(settled=status == cp_model.INFEASIBLE)
     value = round(solver.objective_value)
     qualifier = "" if status == cp_model.OPTIMAL else " (best found, not proven)"
-    return _describe(built, rule, value) + qualifier
+    return _Give(_describe(built, rule, value) + qualifier)
 
 
 def _describe(built: CpsatModel, rule: Rule, value: int) -> str:
@@ -210,13 +257,25 @@ def _describe(built: CpsatModel, rule: Rule, value: int) -> str:
 
 def _relax_figure(
     scenario: Scenario, rule: Rule, deadline: float, seed: int, own_rules: Extra | None = None
-) -> str | None:
-    """For capacities and policies: the least change of the scenario's figure that is feasible."""
+) -> _Give:
+    """For capacities and policies: the least change of the scenario's figure that is feasible (a
+    supplier's capacity 1 to 5 units more, then as much as every phase could use at once; the
+    stagger down to none; entries per year up to one per cluster). Without one, settled when each
+    change tried was shown to have no plan (the last of each lets the rule never bind)."""
     kind, _, name = rule.key.partition(":")
     candidates: list[tuple[str, Scenario]] = []
     if kind == SUPPLIER_CAPACITY:
         supplier = scenario.supplier(name)
-        for extra in range(1, 6):
+        # +1 .. +5, then the most the phases could ever use at once (the capacity cannot bind)
+        most = sum(
+            max(mode.units_of(name) for mode in phase.modes)
+            for cluster in scenario.clusters
+            for phase in cluster.phases
+        )
+        extras = list(range(1, 6)) + (
+            [most - supplier.capacity] if most > supplier.capacity + 5 else []
+        )
+        for extra in extras:
             more = dataclasses.replace(supplier, capacity=supplier.capacity + extra)
             suppliers = tuple(more if s.id == name else s for s in scenario.suppliers)
             candidates.append(
@@ -252,12 +311,15 @@ def _relax_figure(
             )
     for text, variant in candidates:
         if time.monotonic() > deadline:
-            return None
+            return _Give(settled=False)
         built = _model(variant, own_rules)
         solver = _step_solver(seed, deadline)
-        if solver.solve(built.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return text
-    return None
+        status = solver.solve(built.model)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return _Give(text)
+        if status != cp_model.INFEASIBLE:
+            return _Give(settled=False)
+    return _Give()
 
 
 def _step_solver(seed: int, deadline: float) -> cp_model.CpSolver:

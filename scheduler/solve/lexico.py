@@ -9,11 +9,19 @@ or below a value, hint the next stage with its last solution and read that solut
   hint the solution, minimise stage 2, and so on. A stage that ends without a solution ends the
   solve with the incumbent of the stages before it (``feasible``); the plan is ``optimal`` only if
   every stage was proven optimal.
-- **Time shares.** The time limit covers the whole solve, model building included. The first of
+- **Time shares.** The time limit is the wall-clock budget of the whole solve: the starting
+  schedule, the model build, the hint and every stage with reading its solution. The first of
   several stages may use half of what is left, each later one what is left divided by the stages
-  left, so time a stage does not need rolls over. With ``deterministic`` (and a backend that
+  left, so time a stage does not need rolls over. A stage whose share is below the backend's
+  ``least_seconds`` (the shortest stage that can improve on its hint: on a large model, the time
+  the solver needs to load it) is not started: the plan is then the stages' so far, or the
+  starting schedule, with a note; the build stops once it has gone on so long that the rest of it
+  would leave no such stage (:class:`_BuildWatch`). With ``deterministic`` (and a backend that
   counts deterministic time) "what is left" is counted in the solver's deterministic time only,
   never the wall clock, so the plan does not depend on the machine's load.
+- **First plan**: the wall-clock seconds from the start of the solve until it had a plan it could
+  return (the starting schedule, else the first stage's), in :class:`SolveStats` and the plan's
+  ``solver`` block (not with ``deterministic``, as for the solve's own seconds).
 - **Bounds**: a stage of one term reports that term's proven bound (the stage bound divided by the
   term's weight, rounded up); a stage of several terms reports ``weighted``.
 - **The starting schedule**: the warm start of the options if it breaks no rule of this scenario,
@@ -70,6 +78,8 @@ class SolveStats:
     hint: str = "none"  # "none" (no warm start), "used" or "not used" (see SolveOptions.hint)
     fallback: bool = False  # the plan is the starting schedule: the solver found none in time
     interrupted: str | None = None  # "SIGINT" or "SIGTERM" when a signal ended the solve early
+    first_plan_seconds: float | None = None  # when the solve first had a plan to return
+    skipped: int = 0  # objective stages not started: too little of the time limit was left
 
     @property
     def solve_seconds(self) -> float:
@@ -96,7 +106,7 @@ class Backend(Protocol):
     label: str  # for notes: "CP-SAT", "the MILP solver (HiGHS)"
     version: str
     workers: int
-    least_seconds: float  # the shortest budget worth giving one stage
+    least_seconds: float  # the shortest budget worth giving one stage (shorter: not started)
     counts_work: bool  # whether ``StageResult.work`` is a deterministic time
 
     def start_from(self, decisions: Mapping[str, ClusterDecision], seconds: float) -> float:
@@ -166,6 +176,48 @@ def solve_lexico(
     return _Driver(scenario, options, interrupt or Interrupt()).run(build)
 
 
+class _BuildWatch:
+    """The build's ``should_stop``: true once a signal asked the solve to stop, the time limit
+    has run out, or the build's pace (:meth:`progress`, the share of clusters built so far)
+    says its cluster loop alone would end after ``BUILD_SHARE`` of the time limit, leaving too
+    little for the rest of the build and the stages (the model of 10,000 generated clusters took
+    70-220 s to build on a shared machine: a build that cannot leave a stage its time is stopped
+    early, and the starting schedule is returned then rather than at the time limit)."""
+
+    def __init__(
+        self, started: float, time_limit: float, interrupt: Interrupt, pace: bool = True
+    ) -> None:
+        self.started = started
+        self.pace = pace  # judge the pace (not with ``deterministic``: it is wall-clock)
+        self.deadline = started + time_limit
+        self.time_limit = time_limit
+        self.interrupt = interrupt
+        self.began = time.monotonic()  # the build's own start (after the starting schedule)
+        self.projected: float | None = None  # the cluster loop's projected end, when stopped
+
+    def progress(self, share: float) -> None:
+        """``share`` of the clusters is built: stop when the pace says the loop would end late."""
+        now = time.monotonic()
+        spent = now - self.began
+        if not self.pace or share < PACE_FROM or spent < PACE_SECONDS:
+            return  # too early to judge the pace
+        end = self.began + spent / share
+        if end - self.started > BUILD_SHARE * self.time_limit:
+            self.projected = end - self.started
+
+    def __call__(self) -> bool:
+        return (
+            self.interrupt.requested is not None
+            or self.projected is not None
+            or time.monotonic() > self.deadline
+        )
+
+
+BUILD_SHARE = 0.75  # of the time limit, at most, for the model build's cluster loop (projected)
+PACE_FROM = 0.1  # share of the clusters built before the pace is judged
+PACE_SECONDS = 1.0  # and seconds of building
+
+
 class _Driver:
     def __init__(self, scenario: Scenario, options: SolveOptions, interrupt: Interrupt) -> None:
         self.scenario = scenario
@@ -175,19 +227,21 @@ class _Driver:
         self.reports: list[StageReport] = []
         self.bounds: dict[str, int] = {}
         self.stage_work = 0.0
+        self.first_plan: float | None = None  # wall seconds into the solve of its first plan
+        self.skipped = 0
 
     def run(self, build: BackendFactory) -> tuple[Plan, SolveStats]:
         options, scenario = self.options, self.scenario
         hint, start = self._starting_schedule()
-        deadline = self.clock.started + options.time_limit
-
-        def should_stop() -> bool:
-            return self.interrupt.requested is not None or time.monotonic() > deadline
-
+        if start is not None:
+            self.first_plan = self.clock.wall()
+        watch = _BuildWatch(
+            self.clock.started, options.time_limit, self.interrupt, not options.deterministic
+        )
         try:
-            backend = build(scenario, options, should_stop)
+            backend = build(scenario, options, watch)
         except BuildStopped as stopped:
-            return self._unbuilt(stopped.label, start)
+            return self._unbuilt(stopped.label, start, watch.projected)
         self.backend = backend
         self.clock.deterministic = options.deterministic and backend.counts_work
         if hint is not None and not self.interrupt.requested:
@@ -202,7 +256,13 @@ class _Driver:
         for index, stage in enumerate(stages):
             if self.interrupt.requested:
                 break
-            seconds = max(self.clock.share(index, len(stages)), backend.least_seconds)
+            seconds = self.clock.share(index, len(stages))
+            if seconds < backend.least_seconds:
+                self.skipped = len(stages) - index
+                if values is None:
+                    return self._too_short(seconds, start)
+                proven = False
+                break
             began = time.monotonic()
             result = self.interrupt.run(
                 functools.partial(backend.minimise, stage, seconds), backend
@@ -228,6 +288,8 @@ class _Driver:
             proven = proven and result.status == "OPTIMAL"
             self._record_bound(stage, result.bound)
             values = backend.values()
+            if self.first_plan is None:
+                self.first_plan = self.clock.wall()
             if index + 1 < len(stages):
                 backend.hold(stage, result.value)
                 backend.hint_last()
@@ -239,7 +301,7 @@ class _Driver:
             plan,
             status=status,
             solver=self._info(),
-            explanation=self._interrupted_note(len(stages)),
+            explanation=self._interrupted_note(len(stages)) + self._skipped_note(len(stages)),
         )
         return plan, self._stats()
 
@@ -258,23 +320,49 @@ class _Driver:
         return (warm if warm is not None else start), start
 
     def _unbuilt(
-        self, label: str, start: Mapping[str, ClusterDecision] | None
+        self, label: str, start: Mapping[str, ClusterDecision] | None, projected: float | None
     ) -> tuple[Plan, SolveStats]:
         """The model could not be built in time (or a signal came first)."""
         self.build_seconds = self.clock.wall()
-        why = (
-            f"was interrupted ({self.interrupt.requested})"
-            if self.interrupt.requested
-            else f"took longer than the time limit of {self.options.time_limit:g} s"
-        )
+        limit = f"the time limit of {self.options.time_limit:g} s"
+        if self.interrupt.requested:
+            why = f"was interrupted ({self.interrupt.requested})"
+        elif projected is not None:
+            why = (
+                f"was stopped {self.build_seconds:.0f} s into the solve: at its pace, adding "
+                f"the clusters alone would have taken until about {projected:.0f} s, leaving "
+                f"too little of {limit} to finish the model and solve it"
+            )
+        else:
+            why = f"took longer than {limit}"
         info = SolverInfo(
             name=label,
             seconds=None if self.options.deterministic else round(self.clock.wall(), 2),
             seed=self.options.seed,
             deterministic=self.options.deterministic,
+            first_plan_seconds=self._first_plan_seconds(),
         )
-        stats = SolveStats(self.build_seconds, (), interrupted=self.interrupt.requested)
+        stats = SolveStats(
+            self.build_seconds,
+            (),
+            interrupted=self.interrupt.requested,
+            first_plan_seconds=self.first_plan,
+        )
         return self._fallback(f"Building the solver's model {why}", start, info, stats)
+
+    def _too_short(
+        self, seconds: float, start: Mapping[str, ClusterDecision] | None
+    ) -> tuple[Plan, SolveStats]:
+        """What was left of the time limit after building is too short for a first stage."""
+        least = self.backend.least_seconds
+        built = "" if self.options.deterministic else f" ({self.build_seconds:.1f} s)"
+        what = (
+            f"After building the model{built}, the first objective stage would have had "
+            f"{seconds:.1f} s of the time limit of {self.options.time_limit:g} s, less than the "
+            f"{least:g} s {self.backend.label} needs to improve on a starting schedule of this "
+            "size, so it was not started"
+        )
+        return self._fallback(what, start, self._info(), self._stats())
 
     def _record_bound(self, stage: Stage, bound: int | None) -> None:
         """A single term's bound is the stage bound over its weight, rounded up (the term is an
@@ -323,6 +411,24 @@ class _Driver:
         )
         return plan, dataclasses.replace(stats, fallback=True)
 
+    def _skipped_note(self, count: int) -> tuple[str, ...]:
+        if not self.skipped or self.interrupt.requested:
+            return ()
+        first = count - self.skipped + 1
+        stages = f"stage {first}" if first == count else f"stages {first}-{count}"
+        return (
+            f"Objective {stages} of {count} not started: the time left was less than the "
+            f"{self.backend.least_seconds:g} s {self.backend.label} needs for a stage of this "
+            "model. This plan is the earlier stages'; a longer --time-limit refines it.",
+        )
+
+    def _first_plan_seconds(self) -> float | None:
+        """The first plan's time for the plan's ``solver`` block: wall-clock, so not when the
+        plan must not depend on the machine (``deterministic``)."""
+        if self.options.deterministic or self.first_plan is None:
+            return None
+        return round(self.first_plan, 2)
+
     def _interrupted_note(self, count: int) -> tuple[str, ...]:
         signal_name = self.interrupt.requested
         if not signal_name:
@@ -349,6 +455,7 @@ class _Driver:
             deterministic_time=(
                 round(self.stage_work, 3) if options.deterministic and counts else None
             ),
+            first_plan_seconds=self._first_plan_seconds(),
         )
 
     def _stats(self) -> SolveStats:
@@ -357,6 +464,8 @@ class _Driver:
             tuple(self.reports),
             self.backend.hint_status(),
             interrupted=self.interrupt.requested,
+            first_plan_seconds=self.first_plan,
+            skipped=self.skipped,
         )
 
 

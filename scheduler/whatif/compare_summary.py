@@ -12,6 +12,7 @@ from scheduler.analysis.graph import build_graph
 from scheduler.analysis.targets import TargetResult, target_results
 from scheduler.plan import Plan
 from scheduler.rules.kinds import EARLIEST_ENTRY, FIXED_ENTRY, SUPPLIER_CAPACITY
+from scheduler.scenario.data import Cluster
 from scheduler.terms import MONEY_TERMS, TERMS
 from scheduler.units import money_label, month_label
 from scheduler.whatif.compare_cause import Solve, attribution
@@ -261,8 +262,9 @@ def _caps(pa: Plan, pb: Plan, la: str, lb: str) -> list[str]:
 
 def _milestones(a: Subject, b: Subject) -> list[str]:
     """Per cluster whose award or go-live moved: by how much, split into what the actuals did
-    (a history entry and phases that ran longer or shorter than ``a`` planned) and what the
-    re-optimisation chose (a later or earlier entry, another option, a wait)."""
+    (a history entry and phases that ran longer or shorter than ``a`` planned), what ``b``'s
+    entry bounds forced (:func:`_entry_bound_shift`) and what the re-optimisation chose (a later
+    or earlier entry within the bounds, another option, a wait)."""
     if b.plan is None or b.plan.status_date is None:
         return []
     out = []
@@ -282,11 +284,19 @@ def _milestones(a: Subject, b: Subject) -> list[str]:
                 by_actuals += pb.months - pa.months
             if pa.id == upto:
                 break
-        chosen = live - by_actuals
+        by_bounds, bound = 0, ""
+        if not cb.phases[0].actual and b.scenario is not None:
+            by_bounds, bound = _entry_bound_shift(b.scenario.cluster(cb.id), b, ca.entry, cb.entry)
+        chosen = live - by_actuals - by_bounds
+        bounds_text = (
+            f"{months_text(by_bounds, signed=True)} from {b.label}'s entry bounds ({bound}), "
+            if by_bounds
+            else ""
+        )
         text = (
             f"{cb.id}: award {month_label(cb.award)} ({months_text(award, signed=True)}), go-live "
             f"{month_label(cb.go_live)} ({months_text(live, signed=True)}): "
-            f"{months_text(by_actuals, signed=True)} from the actuals, "
+            f"{months_text(by_actuals, signed=True)} from the actuals, {bounds_text}"
             f"{months_text(chosen, signed=True)} chosen by the re-optimisation"
         )
         if chosen and not cb.phases[0].actual and cb.entry != ca.entry and b.plan is not None:
@@ -298,6 +308,43 @@ def _milestones(a: Subject, b: Subject) -> list[str]:
     if out:
         return [f"Milestones moved ({b.label} against {a.label}): " + "; ".join(out) + "."]
     return []
+
+
+def _entry_bound_shift(cluster: Cluster, b: Subject, before: int, after: int) -> tuple[int, str]:
+    """Months of a planned entry's move from ``before`` (the other plan's entry) to ``after`` that
+    ``b``'s scenario forces, and the bound that forces them: a later entry is forced up to its
+    floor, the latest of its fixed entry, earliest entry and the status date (nothing new starts
+    before it), when that floor lies after ``before``; an earlier one down to its fixed or latest
+    entry when that lies before ``before``. ``(0, "")`` when no bound forces the move."""
+    assert b.scenario is not None
+    if after > before:
+        floors = [
+            (month, name)
+            for month, name in (
+                (cluster.fixed_entry, "fixed entry"),
+                (cluster.earliest_entry, "earliest entry"),
+                (b.scenario.status_date, "the status date"),
+            )
+            if month is not None
+        ]
+        if floors:
+            floor, name = max(floors, key=lambda item: item[0])
+            if floor > before:
+                return min(floor, after) - before, f"{name} {month_label(floor)}"
+    elif after < before:
+        ceilings = [
+            (month, name)
+            for month, name in (
+                (cluster.fixed_entry, "fixed entry"),
+                (cluster.latest_entry, "latest entry"),
+            )
+            if month is not None
+        ]
+        if ceilings:
+            ceiling, name = min(ceilings, key=lambda item: item[0])
+            if ceiling < before:
+                return max(ceiling, after) - before, f"{name} {month_label(ceiling)}"
+    return 0, ""
 
 
 def _targets(a: Subject, b: Subject) -> list[str]:

@@ -267,3 +267,26 @@ def _written(tmp_path: Path, text: str) -> str:
     path = tmp_path / "plan.json"
     path.write_text(text, encoding="utf-8")
     return str(path)
+
+
+STATUS = ROOT / "scenarios" / "status-2025.yaml"  # has a target, missed
+
+
+def test_a_plans_targets_are_read_and_recomputed(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "status.json"
+    assert main([str(STATUS), "--deterministic", "--quiet", "--json", str(path)]) == 0
+    plan = json.loads(path.read_text(encoding="utf-8"))
+    assert [t["met"] for t in plan["targets"]] == [False]
+    capsys.readouterr()
+    code, out = check(tmp_path, plan, capsys, STATUS)
+    assert code == 0, out
+    claimed = copy.deepcopy(plan)
+    claimed["targets"][0].update(met=True, months=3)
+    code, out = check(tmp_path, claimed, capsys, STATUS)
+    assert code == 6
+    assert "targets[0].met: reported as true, recomputed false" in out
+    assert "targets[0].months: reported as 3, recomputed 36" in out
+    claimed["targets"][0]["go_live"] = "soon"
+    code, out = check(tmp_path, claimed, capsys, STATUS)
+    assert code == 2
+    assert 'targets[0].go_live: expected a month like 2025-10, got "soon"' in out

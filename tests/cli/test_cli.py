@@ -99,6 +99,7 @@ def test_deterministic_mode_gives_byte_identical_plans(tmp_path):
         assert main([str(BASE), "--deterministic", "--json", str(path), "--quiet"]) == 0
     assert first.read_bytes() == second.read_bytes()
     assert json.loads(first.read_text())["solver"]["seconds"] is None
+    assert "first_plan_seconds" not in json.loads(first.read_text())["solver"]  # wall-clock
 
 
 def test_same_seed_gives_same_plan_in_default_mode(tmp_path):
@@ -107,7 +108,8 @@ def test_same_seed_gives_same_plan_in_default_mode(tmp_path):
         path = tmp_path / name
         assert main([str(BASE), "--seed", "3", "--json", str(path), "--quiet"]) == 0
         data = json.loads(path.read_text())
-        data["solver"].pop("seconds")
+        seconds, first = data["solver"].pop("seconds"), data["solver"].pop("first_plan_seconds")
+        assert 0 <= first <= seconds  # the first plan (the starting schedule) within the solve
         plans.append(data)
     assert plans[0] == plans[1]
 

@@ -91,9 +91,10 @@ def test_a_second_ctrl_c_exits_at_once(programme, tmp_path):
         time.sleep(0.05)
     child.send_signal(signal.SIGINT)
     time.sleep(0.05)
-    sent_at = time.monotonic()
     child.send_signal(signal.SIGINT)
-    _, err = child.communicate(timeout=30)
+    _, err = child.communicate(timeout=30)  # the solve itself would run for 120 s
     assert child.returncode == 130
-    assert time.monotonic() - sent_at < 0.5
     assert "SIGINT again: exiting without a plan" in err
+    # "at once" means it did not wait to finish the stage and write its plan (a wall-clock bound
+    # here failed under load: the machine, not the program, decides how fast a process exits)
+    assert not (tmp_path / "plan.json").exists()

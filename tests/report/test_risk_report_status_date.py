@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import json
 
 import pytest
 
 from scheduler.analysis.risk.simulate import simulate
 from scheduler.pipeline import solve
-from scheduler.report.risk_report import render_risk, risk_to_dict
+from scheduler.report.risk_report import render_risk, risk_to_dict, write_runs_csv
 from scheduler.scenario.load import load_scenario
 from scheduler.solve.options import SolveOptions
 from scheduler.units import parse_month as m
@@ -52,3 +53,17 @@ def test_the_report_says_what_the_status_date_holds_fixed(status):
     assert data["status_date"] == "2025-04"
     assert data["history"] == {"finished": 6, "running": 3}
     assert {c["name"]: c["history_released"] for c in data["caps"]}["SR21"] == 270_000_000
+
+
+def test_runs_csv_gives_a_running_phases_months_to_go(status, tmp_path):
+    scenario, plan, result = status
+    rows = list(csv.DictReader(write_runs_csv(result, tmp_path / "runs.csv").open()))
+    assert scenario.status_date == m("2025-04")
+    cluster = next(c for c in plan.clusters if c.id == "synergy")
+    implement = next(p for p in cluster.phases if p.id == "implement")
+    elapsed = scenario.status_date - implement.start  # months it ran before the status date
+    whole = [int(row["months synergy implement"]) for row in rows]
+    to_go = [int(row["months to go synergy implement"]) for row in rows]
+    assert [w - t for w, t in zip(whole, to_go, strict=True)] == [elapsed] * len(rows)
+    assert min(to_go) >= 1 and len(set(to_go)) > 1  # sampled from the status date on
+    assert "months to go overseas tender" not in rows[0]  # finished history: nothing to go

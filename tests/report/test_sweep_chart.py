@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from scheduler.report.sweep_report import path_label, sweep_figure
+from scheduler.report.sweep_chart import path_label, sweep_figure
 from scheduler.solve.options import SolveOptions
 from scheduler.whatif.sweep import grid_spec, parse_vary, run_sweep, serial_runner, variants_spec
 

@@ -10,7 +10,7 @@ from loading import problems
 
 from scheduler.errors import Problem, ScenarioError
 from scheduler.scenario.load import ParsedScenario, load_scenario, load_scenario_text
-from scheduler.scenario.yamlnodes import measure
+from scheduler.scenario.yamlcompose import measure
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = ROOT / "scenarios" / "base.yaml"

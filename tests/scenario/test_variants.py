@@ -15,7 +15,7 @@ from scheduler.scenario.variants import (
     load_variants,
     render_value,
 )
-from scheduler.scenario.yamlnodes import parse_yaml
+from scheduler.scenario.yamlparse import parse_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = ROOT / "scenarios" / "base.yaml"

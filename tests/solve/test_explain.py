@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from builders import Budget, Cap, Policy, Supplier, cluster, m, phase, scenario
+from ortools.sat.python import cp_model
 
 from scheduler.scenario.data import Legacy
+from scheduler.solve import explain
 from scheduler.solve.explain import explain_infeasible
 
 
@@ -96,3 +98,50 @@ def test_one_rule_not_enough_on_its_own_is_not_called_several_rules():
         "has further conflicts, so other rules would have to give with it."
     )
     assert not any("No single rule" in line or "several rules" in line for line in lines)
+
+
+def _two_conflicts():
+    """Capacity and stagger both forbid these two fixed entries (two conflicts of two rules)."""
+    return scenario(
+        cluster("alpha", phase("tender", 3, uses={"market": 1}), fixed_entry="2024-05"),
+        cluster("beta", phase("tender", 3, uses={"market": 1}), fixed_entry="2024-06"),
+        suppliers=(Supplier("market", "ERP market", 1),),
+        policy=Policy(stagger_months=3),
+    )
+
+
+def test_relaxations_cut_short_by_the_time_limit_are_not_called_not_enough(monkeypatch):
+    monkeypatch.setattr(explain, "_relax_figure", lambda *args, **kw: explain._Give(settled=False))
+    monkeypatch.setattr(explain, "_relax_measure", lambda *args, **kw: explain._Give(settled=False))
+    lines = explain_infeasible(_two_conflicts())
+    assert lines[-1].startswith("Not settled within the time limit: whether relaxing ")
+    assert lines[-1].endswith(" alone would do (a longer --time-limit may tell).")
+    assert "beta" in lines[-1] and "alpha" in lines[-1]
+    assert not any("not enough" in line or "No single rule" in line for line in lines)
+
+
+def test_a_conflict_not_shown_minimal_in_time_is_not_called_minimal(monkeypatch):
+    solve_with = explain._solve_with
+    calls = []
+
+    def first_only(built, rules, deadline, seed):  # later questions time out
+        calls.append(len(rules))
+        if len(calls) == 1:
+            return solve_with(built, rules, deadline, seed)
+        return cp_model.UNKNOWN, []
+
+    monkeypatch.setattr(explain, "_solve_with", first_only)
+    lines = explain_infeasible(_two_conflicts())
+    assert len(calls) > 1  # each rule of the conflict was asked about
+    assert "the time ran out before each was shown to be needed" in lines[0]
+    assert "minimal" not in lines[0]
+
+
+def test_a_capacity_more_than_five_units_short_is_still_answered():
+    many = [
+        cluster(f"c{i}", phase("tender", 3, uses={"market": 1}), fixed_entry="2024-05")
+        for i in range(8)
+    ]
+    lines = explain_infeasible(scenario(*many, suppliers=(Supplier("market", "ERP market", 1),)))
+    assert "  - supplier market: capacity 8 (+7) would do" in lines  # before: "not enough"
+    assert lines[-1].startswith("Relaxing any other rule of the conflict alone is not enough")

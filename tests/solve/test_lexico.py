@@ -212,3 +212,99 @@ def test_building_the_model_counts_against_the_time_limit(solver):
     assert time.monotonic() - began < 10
     assert outcome.plan.status == "feasible" and outcome.stats.fallback
     assert "took longer than the time limit of 0.02 s" in outcome.plan.explanation[0]
+
+
+def test_a_first_stage_shorter_than_the_backend_needs_is_not_started():
+    """The time limit is the solve's whole budget: a stage whose share is below the backend's
+    ``least_seconds`` is not started (it used to get ``least_seconds`` anyway, past the limit);
+    the starting schedule is the plan, with a note saying why."""
+    made: list[Scripted] = []
+
+    def build(sc, options, should_stop):
+        backend = Scripted(sc, options, should_stop, [StageResult("OPTIMAL", 0, 0)])
+        backend.least_seconds = 100.0
+        made.append(backend)
+        return backend
+
+    plan, stats = solve_lexico(one_cluster(), SolveOptions(time_limit=60), build)
+    assert [call[0] for call in made[0].calls] == ["start_from"]
+    assert plan.status == "feasible" and stats.fallback and stats.stages == ()
+    assert "less than the 100 s The scripted solver needs" in plan.explanation[0]
+    assert stats.skipped == 3
+
+
+def test_later_stages_without_the_time_they_need_are_skipped_with_a_note():
+    """Deterministic shares: stage 1 reports 50 of the 59.5 s left, so stage 2 would get 4.75 s,
+    below ``least_seconds`` (5): stages 2 and 3 are not started; the plan is stage 1's,
+    feasible (not proven), with its bound and a note."""
+    made: list[Scripted] = []
+
+    def build(sc, options, should_stop):
+        backend = Scripted(sc, options, should_stop, [StageResult("OPTIMAL", 0, 0, 50.0)])
+        backend.least_seconds = 5.0
+        made.append(backend)
+        return backend
+
+    options = SolveOptions(time_limit=60, deterministic=True)
+    plan, stats = solve_lexico(one_cluster(), options, build)
+    assert [call[0] for call in made[0].calls].count("minimise") == 1
+    assert plan.status == "feasible" and not stats.fallback
+    assert plan.bounds == {"extension_cost": 0}
+    assert stats.skipped == 2
+    assert "Objective stages 2-3 of 3 not started" in plan.explanation[-1]
+
+
+def test_the_first_plan_time_is_reported_and_within_the_solve():
+    """The starting schedule is a plan the solve could return: its time is the first plan's, in
+    the stats and the plan's solver block (wall-clock: not in a deterministic plan)."""
+    results = [StageResult("OPTIMAL", 0, 0), StageResult("OPTIMAL", 1_000_000, 1_000_000)]
+    results.append(StageResult("OPTIMAL", 2, 2))
+    _, plan, stats, _ = driven(results, time_limit=10)
+    first = stats.first_plan_seconds
+    assert first is not None and 0 <= first <= stats.build_seconds
+    assert plan.solver.first_plan_seconds == round(first, 2)
+    assert plan.solver.seconds is not None and plan.solver.first_plan_seconds <= plan.solver.seconds
+    assert plan.to_dict()["solver"]["first_plan_seconds"] == plan.solver.first_plan_seconds
+    results = [StageResult("OPTIMAL", 0, 0), StageResult("OPTIMAL", 1_000_000, 1_000_000)]
+    results.append(StageResult("OPTIMAL", 2, 2))
+    _, plan, stats, _ = driven(results, time_limit=10, deterministic=True)
+    assert stats.first_plan_seconds is not None
+    assert plan.solver.first_plan_seconds is None
+    assert "first_plan_seconds" not in plan.to_dict()["solver"]
+
+
+def _paced_build(share_seconds: float, seen: list[float]):
+    """A build adding 100 clusters, ``share_seconds`` each, reporting its progress as the CP-SAT
+    model does (``should_stop.progress``) and stopping when told."""
+
+    def build(sc, options, should_stop):
+        for done in range(100):
+            seen.append(done / 100)
+            should_stop.progress(done / 100)
+            if should_stop():
+                raise BuildStopped("paced")
+            time.sleep(share_seconds)
+        raise AssertionError("the build should have been stopped")
+
+    return build
+
+
+def test_a_build_whose_pace_leaves_no_time_to_solve_is_stopped_early():
+    """At 0.12 s per cluster the 100 clusters alone would take 12 s of a 4 s limit: once a tenth
+    is built and a second has passed, the build is stopped and the starting schedule returned
+    (it used to build until the time limit)."""
+    seen: list[float] = []
+    plan, stats = solve_lexico(one_cluster(), SolveOptions(time_limit=4), _paced_build(0.12, seen))
+    assert plan.status == "feasible" and stats.fallback
+    assert "was stopped" in plan.explanation[0] and "at its pace" in plan.explanation[0]
+    assert max(seen) < 0.5  # stopped long before the end of the cluster loop
+
+
+def test_a_deterministic_build_is_not_judged_by_its_wall_clock_pace():
+    """With ``deterministic`` the pace (wall-clock) is not judged: only the time limit stops the
+    build, as before."""
+    seen: list[float] = []
+    options = SolveOptions(time_limit=1.5, deterministic=True)
+    plan, stats = solve_lexico(one_cluster(), options, _paced_build(0.12, seen))
+    assert plan.status == "feasible" and stats.fallback
+    assert "took longer than the time limit of 1.5 s" in plan.explanation[0]

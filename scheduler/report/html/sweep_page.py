@@ -9,13 +9,9 @@ from pathlib import Path
 from scheduler.report.atomic import write_atomic
 from scheduler.report.html.charts import chart_svg, svg_settings
 from scheduler.report.html.page import Section, esc, figure, page, table
-from scheduler.report.sweep_report import (
-    findings,
-    heading_lines,
-    no_plan_notes,
-    sweep_figure,
-    table_parts,
-)
+from scheduler.report.sweep_chart import sweep_figure
+from scheduler.report.sweep_report import heading_lines, no_plan_notes, table_parts
+from scheduler.report.sweep_rows import findings
 from scheduler.whatif.sweep import SweepResult
 from scheduler.whatif.sweep_gap import gap_lines
 

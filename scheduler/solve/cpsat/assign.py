@@ -23,6 +23,7 @@ import itertools
 from collections.abc import Iterable
 
 import numpy as np
+from ortools.sat.python import cp_model
 
 from scheduler.scenario.data import Cluster, Legacy, Mode, Scenario
 from scheduler.solve.cpsat.variables import Assignment, ClusterVars, LinearExpr, ModelCore
@@ -69,17 +70,21 @@ def new_assignment(built: ModelCore, cluster: Cluster, entry_lo: int) -> Assignm
         for combo in combos
     ]
     literals = {}
+    boolean = cp_model.Domain(0, 1)  # one domain object for every literal (CP-SAT copies it)
     for k, modes in enumerate(combo_modes):
         first, last = entry_lo, built.months - lengths[k]
         if built.time_indexed:
             lo, hi = admissible_range(built.scenario, cluster, modes)
             first, last = max(first, lo - built.origin), min(last, hi - built.origin)
         for e in range(first, last + 1):
-            literals[(e, k)] = model.new_bool_var(f"{cluster.id}.x{e}_{k}")
+            # as model.new_bool_var does, without a new Domain per literal (0.75 s -> 0.46 s
+            # for 1,000 generated clusters' 78,000 literals)
+            literal = cp_model.IntVar(model.proto).with_name(f"{cluster.id}.x{e}_{k}")
+            literals[(e, k)] = literal.with_domain(boolean)
     if not literals:  # nothing fits: the horizon rule alone makes the model infeasible
         model.add_bool_or([])
     model.add_exactly_one(literals.values())
-    return Assignment(literals, combos, offsets, lengths)
+    return Assignment(literals, combos, offsets, lengths, built.forms)
 
 
 def admissible(scenario: Scenario, cluster: Cluster, month: int, modes: Iterable[Mode]) -> bool:
@@ -131,20 +136,14 @@ def link_assignment(built: ModelCore, cv: ClusterVars) -> None:
     the phase variables of the interval form follow the assignment."""
     assignment = cv.assignment
     assert assignment is not None
+    combos = np.array(assignment.combos, dtype=np.int64).reshape(len(assignment.combos), -1)
     for index, pv in enumerate(cv.phases.values()):
-
-        def start_of(e: int, k: int, i: int = index) -> int:
-            return e + assignment.offsets[k][i]
-
-        built.model.add(pv.start == assignment.weighted(start_of))
+        start = assignment.entries + assignment.offset_of[:, index]
+        built.model.add(pv.start == assignment.weighted_array(start))
         if len(pv.modes) > 1:
+            mode_of = combos[assignment.combo_of, index]
             for choice, literal in enumerate(pv.chosen):
-                chosen = [
-                    lit
-                    for (_, k), lit in assignment.literals.items()
-                    if assignment.combos[k][index] == choice
-                ]
-                built.model.add(literal == sum(chosen))
+                built.model.add(literal == assignment.sum_where(mode_of == choice))
 
 
 def assigned_late(built: ModelCore, cv: ClusterVars, legacy: Legacy) -> LinearExpr:

@@ -9,7 +9,13 @@ from ortools.sat.python import cp_model
 
 from scheduler.rules.kinds import CAP
 from scheduler.solve.cpsat.assign import assigned_spend, extension_spend
-from scheduler.solve.cpsat.variables import ClusterVars, LinearExpr, ModelCore, PhaseVars
+from scheduler.solve.cpsat.variables import (
+    ClusterVars,
+    LinearExpr,
+    ModelCore,
+    PhaseVars,
+    TableSums,
+)
 from scheduler.solve.history import cap_room
 from scheduler.units import money_label, monthly_spread, to_thousands
 
@@ -56,8 +62,8 @@ def _assigned_spend(built: ModelCore, cv: ClusterVars, covers_extensions: bool) 
                 tables[year] = tables[year] + amounts if year in tables else amounts
     assignment = cv.assignment
     assert assignment is not None  # only assigned clusters are asked
+    cv.spend = TableSums(assignment, tables)
     for year, table in sorted(tables.items()):
-        cv.spend[year] = assignment.weighted_array(table)
         cv.spend_max[year] = int(table.max())
     cv.spend_table = tables
 
@@ -134,16 +140,16 @@ def add_releases(built: ModelCore) -> None:
         released: list[LinearExpr] = []
         spent: list[LinearExpr] = []
         for year in built.years:
-            spend = cv.spend.get(year, 0)
-            if scenario.is_history_year(year):
-                released.append(history.get(year, 0) // 1000)
-                spent.append(spend)
-                continue
-            if not carry and cv.assignment is not None:
+            if not carry and cv.assignment is not None and not scenario.is_history_year(year):
                 table = cv.spend_table.get(year)
                 cv.tranches[year] = (
                     0 if table is None else cv.assignment.weighted_array(-(-table // tranche))
                 )
+                continue
+            spend = cv.spend.get(year, 0)
+            if scenario.is_history_year(year):
+                released.append(history.get(year, 0) // 1000)
+                spent.append(spend)
                 continue
             most = total_max if carry else cv.spend_max.get(year, 0)
             if most == 0:  # nothing to cover (no cost, or none that can fall in this year)
@@ -170,8 +176,8 @@ def add_caps(built: ModelCore) -> None:
         return
     tranche = budget.tranche_k
     for cap in budget.caps:
-        terms = [
-            tranche * cv.tranches[year]
+        counts = [
+            cv.tranches[year]
             for cv in built.clusters.values()
             for year in built.years
             if cap.covers(year) and year in cv.tranches
@@ -183,15 +189,16 @@ def add_caps(built: ModelCore) -> None:
             for year, amount in amounts.items()
             if cap.first_year <= year <= cap.last_year
         )
-        if terms:
+        if counts:  # tranche * the sum of the counts, made once over every cluster and year
+            released = cp_model.LinearExpr.weighted_sum(counts, [tranche] * len(counts))
             rule = built.rule(
                 f"{CAP}:{cap.name}",
                 f"cap {cap.name}: at most {money_label(cap.amount)} released over "
                 f"{built.scenario.horizon.fy_label(cap.first_year)}.."
                 f"{built.scenario.horizon.fy_label(cap.last_year)}",
-                1000 * (sum(terms) + used),
+                1000 * (released + used),
                 "<=",
                 1000 * (room + used),
                 "money",
             )
-            built.enforce(built.model.add(sum(terms) <= room), rule)
+            built.enforce(built.model.add(released <= room), rule)

@@ -11,7 +11,10 @@ one column ``0 <= x[c,e,k] <= 1`` per admissible (cluster, entry, option combina
 - supplier capacity per supplier ``j`` and month ``t``: ``sum units[c,k,j,t-e] x <= cap[j]``;
 - the stagger, per window of ``g`` months: ``sum_{a<=e<a+g} x <= 1``; entries per financial
   year: ``sum_{fy(e)=y} x <= n``;
-- dependencies: ``sum this[c](e,k) x[c,e,k] - sum other[d](e,k) x[d,e,k] >= offset``;
+- dependencies: ``sum this[c](e,k) x[c,e,k] - sum other[d](e,k) x[d,e,k] >= offset``, and the
+  same month by month, ``sum_{this[c](e,k) <= t} x[c,e,k] <= sum_{other[d](e,k) <= t - offset}
+  x[d,e,k]`` for every month ``t`` (valid inequalities that close most of the aggregated row's
+  integrality gap, :mod:`scheduler.solve.cpsat.precedence`);
 - caps without carry-forward: ``sum tranche ceil(spend[c,y](e,k) / tranche) x <= floor(cap / £1k)``
   (with carry-forward the caps are left out, which only weakens the relaxation);
 
@@ -33,8 +36,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from scheduler.scenario.data import Cluster, Mode, Scenario
+from scheduler.scenario.data import Cluster, Milestone, Mode, Scenario
 from scheduler.solve.cpsat.assign import admissible_range, eligible
+from scheduler.solve.cpsat.precedence import dependency_rows
 from scheduler.solve.highs import quiet_highs
 from scheduler.units import monthly_spread, to_thousands
 
@@ -283,21 +287,33 @@ def _milestone(block: _Block, phase: int, edge: str) -> np.ndarray:
 
 
 def _dependencies(scenario: Scenario, blocks: list[_Block], rows: _Rows) -> None:
+    """Each dependency's row, then its rows month by month."""
     by_cluster: dict[str, list[_Block]] = {}
     for block in blocks:
         by_cluster.setdefault(block.cluster.id, []).append(block)
     for cluster in scenario.clusters:
         for dep in cluster.depends_on:
-            cols, vals = [], []
-            for sign, cid, milestone in (
-                (1, cluster.id, dep.this),
-                (-1, dep.cluster, dep.milestone),
+            this_cols, this_month = _milestones(by_cluster[cluster.id], dep.this)
+            other_cols, other_month = _milestones(by_cluster[dep.cluster], dep.milestone)
+            rows.add(
+                np.concatenate([this_cols, other_cols]),
+                np.concatenate([this_month, -other_month]).astype(float),
+                float(dep.offset),
+                np.inf,
+            )
+            for cols, vals, upper in dependency_rows(
+                this_cols, this_month, other_cols, other_month, dep.offset
             ):
-                for block in by_cluster[cid]:
-                    phase = block.cluster.phase_index(milestone.phase)
-                    cols.append(block.cols)
-                    vals.append(sign * _milestone(block, phase, milestone.edge).astype(float))
-            rows.add(np.concatenate(cols), np.concatenate(vals), float(dep.offset), np.inf)
+                rows.add(cols, vals, -np.inf, upper)
+
+
+def _milestones(blocks: list[_Block], milestone: Milestone) -> tuple[np.ndarray, np.ndarray]:
+    """A cluster's columns and the month of ``milestone`` under each."""
+    cols, months = [], []
+    for block in blocks:
+        cols.append(block.cols)
+        months.append(_milestone(block, block.cluster.phase_index(milestone.phase), milestone.edge))
+    return np.concatenate(cols), np.concatenate(months)
 
 
 def _caps(scenario: Scenario, blocks: list[_Block], rows: _Rows) -> None:

@@ -80,8 +80,10 @@ class CpsatModel(ModelCore):
         """Every constraint family, checking between clusters and families whether building must
         stop (:meth:`ModelCore.check_time`: the time limit covers building the model)."""
         self.time_indexed = use_time_indexed(self.scenario, self.relaxable, eligible)
-        for cluster in self.scenario.clusters:
-            self.check_time()
+        self.last_past = last_past_entry(self.scenario)  # once: a scan of every cluster
+        count = len(self.scenario.clusters)
+        for done, cluster in enumerate(self.scenario.clusters):
+            self.check_time(done / count)
             self.clusters[cluster.id] = self._add_cluster(cluster)
         for family in (
             self._add_supplier_capacity,
@@ -210,7 +212,7 @@ class CpsatModel(ModelCore):
         status = self.scenario.status_date
         if status is not None:  # nothing new starts before the status date (no rule: a fact)
             self.model.add(cv.entry >= status - self.origin)
-        last, gap = last_past_entry(self.scenario), self.scenario.policy.stagger_months
+        last, gap = self.last_past, self.scenario.policy.stagger_months
         if last is not None and gap > 0:  # a future entry keeps its distance from past ones
             rule = self.rule("stagger", f"policy: market entries at least {gap} months apart")
             self.enforce(self.model.add(cv.entry >= last + gap - self.origin), rule)

@@ -113,7 +113,7 @@ def add_capacity_by_month(built: ModelCore) -> None:
         return
     row, cluster, var, units = terms
     # the most units each cluster can hold in a row, summed over the clusters
-    cell = np.lexsort((cluster, row))
+    cell = np.argsort(row * len(built.clusters) + cluster, kind="stable")  # by row, cluster
     cell_row, cell_cluster = row[cell], cluster[cell]
     fresh = np.ones(len(cell), dtype=bool)
     fresh[1:] = (cell_row[1:] != cell_row[:-1]) | (cell_cluster[1:] != cell_cluster[:-1])
@@ -140,40 +140,97 @@ def _capacity_terms(
     """Every term of the capacity rows, one per (row, variable) with its units summed, sorted by
     row (``supplier code * months + month``) then variable: the arrays row, cluster (its position),
     variable index and units; ``None`` when no mode uses a supplier."""
-    parts: list[tuple[np.ndarray, ...]] = []
+    # each (cluster, combination) of a mode using a supplier: a segment of that combination
+    # (phase offset, months, supplier row base, units); its literals then expand into terms
+    seg_combo, seg_offset, seg_months, seg_base, seg_units = [], [], [], [], []
+    lit_combo, lit_entry, lit_var, lit_cluster = [], [], [], []
+    combos_before = 0
     for position, cv in enumerate(built.clusters.values()):
         assignment = cv.assignment
         assert assignment is not None  # every cluster is assigned in this form
-        index = np.array([lit.index for lit in assignment.literals.values()], dtype=np.int64)
+        phases = list(cv.phases.values())
         for k, combo in enumerate(assignment.combos):
-            of_k = assignment.combo_of == k
-            entries, variables = assignment.entries[of_k], index[of_k]
-            for i, pv in enumerate(cv.phases.values()):
+            for i, pv in enumerate(phases):
                 mode = pv.modes[combo[i]]
-                if not mode.uses or not len(entries):
-                    continue
-                span = assignment.offsets[k][i] + np.arange(mode.months)
-                months = (entries[:, None] + span[None, :]).ravel()
-                repeated = np.repeat(variables, mode.months)
                 for supplier_id, count in mode.uses:
-                    size = len(months)
-                    parts.append(
-                        (
-                            code[supplier_id] * built.months + months,
-                            np.full(size, position),
-                            repeated,
-                            np.full(size, count),
-                        )
-                    )
-    if not parts:
+                    seg_combo.append(combos_before + k)
+                    seg_offset.append(assignment.offsets[k][i])
+                    seg_months.append(mode.months)
+                    seg_base.append(code[supplier_id] * built.months)
+                    seg_units.append(count)
+        lit_combo.append(combos_before + assignment.combo_of)
+        lit_entry.append(assignment.entries)
+        lit_var.append(assignment.index)
+        lit_cluster.append(np.full(len(assignment.entries), position, dtype=np.int64))
+        combos_before += len(assignment.combos)
+    if not seg_combo:
         return None
-    row, cluster, var, units = (np.concatenate([p[i] for p in parts]) for i in range(4))
-    order = np.lexsort((var, row))
+    segments = _Segments(seg_combo, seg_offset, seg_months, seg_base, seg_units, combos_before)
+    row, cluster, var, units = segments.terms(
+        np.concatenate(lit_combo),
+        np.concatenate(lit_entry),
+        np.concatenate(lit_var),
+        np.concatenate(lit_cluster),
+    )
+    order = np.argsort(row * (int(var.max()) + 1) + var, kind="stable")  # by row, variable
     row, cluster, var, units = row[order], cluster[order], var[order], units[order]
     fresh = np.ones(len(var), dtype=bool)
     fresh[1:] = (row[1:] != row[:-1]) | (var[1:] != var[:-1])
     starts = np.flatnonzero(fresh)
     return row[starts], cluster[starts], var[starts], np.add.reduceat(units, starts)
+
+
+class _Segments:
+    """The supplier use of every (cluster, combination), as segments sorted by combination: a
+    literal of combination ``k`` holds ``units`` of a supplier in months ``e + offset ..
+    e + offset + months - 1`` of each of ``k``'s segments."""
+
+    def __init__(
+        self,
+        combo: list[int],
+        offset: list[int],
+        months: list[int],
+        base: list[int],
+        units: list[int],
+        combos: int,
+    ) -> None:
+        self.offset = np.array(offset, dtype=np.int64)
+        self.months = np.array(months, dtype=np.int64)
+        self.base = np.array(base, dtype=np.int64)
+        self.units = np.array(units, dtype=np.int64)
+        self.count = np.bincount(np.array(combo, dtype=np.int64), minlength=combos)
+        self.first = np.concatenate([[0], np.cumsum(self.count)[:-1]])
+
+    def terms(
+        self, combo: np.ndarray, entry: np.ndarray, var: np.ndarray, cluster: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """One term per literal, segment and month: (row, cluster, variable, units), unsorted."""
+        per_literal = self.count[combo]
+        segment = _ranges(self.first[combo], per_literal)  # each literal's segments in turn
+        entry, var, cluster = (np.repeat(a, per_literal) for a in (entry, var, cluster))
+        months = self.months[segment]
+        month = _ranges(entry + self.offset[segment], months)  # each segment's months in turn
+        return (
+            np.repeat(self.base[segment], months) + month,
+            np.repeat(cluster, months),
+            np.repeat(var, months),
+            np.repeat(self.units[segment], months),
+        )
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``starts[0] .. starts[0] + lengths[0] - 1``, then the next range, ... as one array."""
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    ends = np.cumsum(lengths)
+    step = np.ones(total, dtype=np.int64)
+    nonempty = lengths > 0
+    at = (ends - lengths)[nonempty]
+    previous_end = np.concatenate([[0], (starts + lengths)[nonempty][:-1]])
+    step[at] = starts[nonempty] - previous_end + 1
+    step[0] = starts[nonempty][0]
+    return np.cumsum(step)
 
 
 INT64_MIN = -(2**63)  # the lower end of a ``<=`` row's domain, as CP-SAT's own ``add`` writes it

@@ -1,0 +1,84 @@
+"""CP-SAT's own search on a large time-indexed model's first stage (the thread beside the
+neighbourhood search, :mod:`scheduler.solve.cpsat.backend`): it starts without the greedy hint,
+which the neighbourhood search starts from, and the hint is back on the model afterwards."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from ortools.sat.python import cp_model
+
+from scheduler.instances.generate import generate_yaml
+from scheduler.pipeline import solve
+from scheduler.scenario.load import load_scenario_text
+from scheduler.solve.cpsat import backend, lns
+from scheduler.solve.options import SolveOptions
+
+
+def test_hint_taken_off_and_put_back() -> None:
+    model = cp_model.CpModel()
+    x, y = model.new_bool_var("x"), model.new_int_var(0, 5, "y")
+    model.add_hint(x, 1)
+    model.add_hint(y, 4)
+    saved = backend._without_greedy_hint(model, True)
+    assert saved is not None and len(model.proto.solution_hint.vars) == 0
+    backend._restore_hint(model, saved)
+    hint = model.proto.solution_hint
+    assert list(hint.vars) == [x.index, y.index] and list(hint.values) == [1, 4]
+    assert backend._without_greedy_hint(model, False) is None
+    assert len(model.proto.solution_hint.vars) == 2
+
+
+@pytest.mark.slow
+def test_first_stage_search_starts_without_the_greedy_hint(monkeypatch) -> None:
+    """Forced large path (``LARGE_MODEL = 0``) on 30 generated clusters: CP-SAT's search of the
+    first stage sees no hint, the later stages' see the complete hint of the last plan, and
+    the plan (re-checked by the pipeline) is the same as the ordinary path's optimum."""
+    sc = load_scenario_text(generate_yaml(30, 10, 1), "generated-30")
+    optimum = solve(sc, SolveOptions(time_limit=60, workers=2)).plan
+    monkeypatch.setattr(backend, "LARGE_MODEL", 0)
+    hinted: list[int] = []
+    solve_model = backend.solve_model
+
+    def recording(solver, model):
+        if (
+            solver.parameters.num_workers == 1
+            and not solver.parameters.fix_variables_to_their_hinted_value
+        ):
+            hinted.append(len(model.proto.solution_hint.vars))
+        return solve_model(solver, model)
+
+    monkeypatch.setattr(backend, "solve_model", recording)
+    options = SolveOptions(time_limit=30, workers=2, deterministic=True)
+    outcome = solve(sc, options)
+    stages = len(sc.objective.stages)
+    assert len(hinted) == stages
+    assert hinted[0] == 0
+    assert all(count > 0 for count in hinted[1:])
+    assert outcome.plan.objective["extension_cost"] == optimum.objective["extension_cost"]
+
+
+@pytest.mark.slow
+def test_stage_ends_once_cpsat_proves_it(monkeypatch) -> None:
+    """Forced large path, not deterministic, on 30 generated clusters, with a neighbourhood
+    search that never gives up by itself (it waits for ``should_stop``): the stage ends once
+    CP-SAT has proven it (a second or two), not at the end of its share (over 40 s), and the
+    plan is CP-SAT's proven optimum."""
+    monkeypatch.setattr(backend, "LARGE_MODEL", 0)
+
+    def patient(built, rows, incumbent, seconds, parameters, deterministic, should_stop, **_):
+        began = time.monotonic()
+        while not should_stop() and time.monotonic() - began < seconds:
+            time.sleep(0.05)
+        objective = int(np.dot(rows.objective_coefs, incumbent[rows.objective_vars]))
+        return lns.Outcome(incumbent, objective, 0, 0, 0.0)
+
+    monkeypatch.setattr(lns, "search", patient)
+    sc = load_scenario_text(generate_yaml(30, 10, 1), "generated-30")
+    outcome = solve(sc, SolveOptions(time_limit=90, workers=2))
+    assert outcome.plan.status == "optimal"
+    first = outcome.stats.stages[0]
+    assert first.status == "OPTIMAL"
+    assert first.seconds < 20
