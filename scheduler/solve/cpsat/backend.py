@@ -30,6 +30,7 @@ from scheduler.solve.cpsat.readout import Readout
 from scheduler.solve.cpsat.variables import Assignment, LinearExpr
 from scheduler.solve.lexico import Stage, StageResult
 from scheduler.solve.options import SolveOptions
+from scheduler.solve.trivial import TRIVIAL_BOUND, trivial_bounds
 
 _SOLVED = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 LARGE_MODEL = 50_000  # variables; above this, no presolve and the LP bound (see __init__)
@@ -150,6 +151,11 @@ class CpsatBackend:
                     f"LP bound (HiGHS, {lp.found.lp_status})",
                 )
                 name = "OPTIMAL" if bound == value else name
+        floor = _trivial_floor(self.scenario, stage) if self.stages_solved == 1 else None
+        if self._large() and floor is not None and (bound is None or floor > bound):
+            # CP-SAT had no time for its LP (a loaded machine): the trivial bound still holds
+            bound, bound_by = min(value, floor), f"trivial bound ({TRIVIAL_BOUND})"
+            name = "OPTIMAL" if bound == value else name
         return StageResult(name, value, bound, work, bound_by)
 
     def _large(self) -> bool:
@@ -343,6 +349,19 @@ def _complete_hint_values(model: cp_model.CpModel, rows: lns.Rows) -> np.ndarray
     values[indices] = np.array(hint.values, dtype=np.int64)
     hinted[indices] = True
     return values if hinted.all() else None
+
+
+def _trivial_floor(scenario: Scenario, stage: Stage) -> int | None:
+    """The first stage's trivial bound (:mod:`scheduler.solve.trivial`) in model units, where
+    those are the plan's: a stage of money terms and late months (not completion, which the
+    model counts from the horizon start)."""
+    if any(name == "completion" for name, _ in stage):
+        return None
+    bounds = trivial_bounds(scenario)
+    if len(stage) == 1:
+        name, weight = stage[0]
+        return weight * bounds[name] if name in bounds else None
+    return bounds.get("weighted")
 
 
 def _without_greedy_hint(model: cp_model.CpModel, drop: bool) -> tuple[list[int], list[int]] | None:
