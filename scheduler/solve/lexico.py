@@ -11,14 +11,17 @@ or below a value, hint the next stage with its last solution and read that solut
   every stage was proven optimal.
 - **Time shares.** The time limit is the wall-clock budget of the whole solve: the starting
   schedule, the model build, the hint and every stage with reading its solution. The first of
-  several stages may use half of what is left, each later one what is left divided by the stages
-  left, so time a stage does not need rolls over. A stage whose share is below the backend's
-  ``least_seconds`` (the shortest stage that can improve on its hint: on a large model, the time
-  the solver needs to load it) is not started: the plan is then the stages' so far, or the
-  starting schedule, with a note; the build stops once it has gone on so long that the rest of it
-  would leave no such stage (:class:`_BuildWatch`). With ``deterministic`` (and a backend that
-  counts deterministic time) "what is left" is counted in the solver's deterministic time only,
-  never the wall clock, so the plan does not depend on the machine's load.
+  several stages may use the backend's ``first_share`` of what is left (half, or most of it where
+  the backend says the first stage needs it: a large model's search), each later one what is
+  left divided by the stages left, so time a stage does not need rolls over; a share that would
+  leave the stages after it less than the backend's ``least_seconds`` takes all that is left. A
+  stage whose share is below ``least_seconds`` (the shortest stage that can improve on its hint:
+  on a large model, the time the solver needs to load it) is not started: the plan is then the
+  stages' so far, or the starting schedule, with a note; the build stops once it has gone on so
+  long that the rest of it would leave no such stage (:class:`_BuildWatch`). With
+  ``deterministic`` (and a backend that counts deterministic time) "what is left" is counted in
+  the solver's deterministic time only, never the wall clock, so the plan does not depend on the
+  machine's load.
 - **First plan**: the wall-clock seconds from the start of the solve until it had a plan it could
   return (the starting schedule, else the first stage's), in :class:`SolveStats` and the plan's
   ``solver`` block (not with ``deterministic``, as for the solve's own seconds).
@@ -107,6 +110,7 @@ class Backend(Protocol):
     version: str
     workers: int
     least_seconds: float  # the shortest budget worth giving one stage (shorter: not started)
+    first_share: float  # the part of what is left the first of several stages may use
     counts_work: bool  # whether ``StageResult.work`` is a deterministic time
 
     def start_from(self, decisions: Mapping[str, ClusterDecision], seconds: float) -> float:
@@ -152,13 +156,17 @@ class _Clock:
             return max(0.0, self.options.time_limit - self.work)
         return max(0.0, self.options.time_limit - (time.monotonic() - self.started))
 
-    def share(self, index: int, count: int) -> float:
-        """The first of several stages may use half of what is left; a later one its share of
-        what is left over the stages left (unused time rolls over)."""
+    def share(self, index: int, count: int, first: float = 0.5, least: float = 0.0) -> float:
+        """The first of several stages may use the part ``first`` of what is left; a later one
+        its share of what is left over the stages left (unused time rolls over). A stage whose
+        share would leave, or be, less than ``least`` (the shortest stage worth starting) while
+        what is left is not, gets all of it: the stages after it could not start anyway, and
+        this one can."""
         left = self.left()
-        if index == 0 and count > 1:
-            return left / 2
-        return left / (count - index)
+        part = left * first if index == 0 and count > 1 else left / (count - index)
+        if least <= left and (part < least or left - part < least):
+            return left
+        return part
 
     def wall(self) -> float:
         return time.monotonic() - self.started
@@ -256,7 +264,9 @@ class _Driver:
         for index, stage in enumerate(stages):
             if self.interrupt.requested:
                 break
-            seconds = self.clock.share(index, len(stages))
+            seconds = self.clock.share(
+                index, len(stages), backend.first_share, backend.least_seconds
+            )
             if seconds < backend.least_seconds:
                 self.skipped = len(stages) - index
                 if values is None:

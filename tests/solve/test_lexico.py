@@ -32,6 +32,7 @@ class Scripted:
     workers = 1
     least_seconds = 0.01
     counts_work = True
+    first_share = 0.5
 
     def __init__(self, sc, options, should_stop, results, block=None):
         self.scenario = sc
@@ -69,11 +70,12 @@ class Scripted:
         return Values({"a": tender}, terms)
 
 
-def driven(results, objective: Objective = THREE, **options):
+def driven(results, objective: Objective = THREE, first_share: float = 0.5, **options):
     made: list[Scripted] = []
 
     def build(sc, opts, should_stop):
         made.append(Scripted(sc, opts, should_stop, results))
+        made[0].first_share = first_share
         return made[0]
 
     sc = one_cluster(objective)
@@ -94,6 +96,18 @@ def test_time_shares_first_stage_half_then_what_is_left_over_the_stages_left():
     assert plan.status == "optimal"
     assert plan.solver.deterministic_time == 15.0
     assert [r.status for r in stats.stages] == ["OPTIMAL"] * 3
+
+
+def test_a_backend_may_give_the_first_stage_most_of_what_is_left():
+    """A large model's backend asks for 80%: the later stages share the rest."""
+    results = [StageResult("OPTIMAL", 0, 0, 40.0), StageResult("OPTIMAL", 5, 5, 4.0)]
+    results.append(StageResult("OPTIMAL", 2, 2, 1.0))
+    _, _, _, calls = driven(results, first_share=0.8, time_limit=60, deterministic=True)
+    shares = [call[2] for call in calls if call[0] == "minimise"]
+    left = 60 - 0.5
+    assert shares[0] == pytest.approx(left * 0.8)
+    assert shares[1] == pytest.approx((left - 40) / 2)
+    assert shares[2] == pytest.approx(left - 40 - 4)
 
 
 def test_each_stage_is_held_and_hinted_before_the_next_and_not_after_the_last():
@@ -234,13 +248,13 @@ def test_a_first_stage_shorter_than_the_backend_needs_is_not_started():
 
 
 def test_later_stages_without_the_time_they_need_are_skipped_with_a_note():
-    """Deterministic shares: stage 1 reports 50 of the 59.5 s left, so stage 2 would get 4.75 s,
-    below ``least_seconds`` (5): stages 2 and 3 are not started; the plan is stage 1's,
-    feasible (not proven), with its bound and a note."""
+    """Deterministic shares: stage 1 reports 55 of the 59.5 s left, so 4.5 s are left, below
+    ``least_seconds`` (5): stages 2 and 3 are not started; the plan is stage 1's, feasible (not
+    proven), with its bound and a note."""
     made: list[Scripted] = []
 
     def build(sc, options, should_stop):
-        backend = Scripted(sc, options, should_stop, [StageResult("OPTIMAL", 0, 0, 50.0)])
+        backend = Scripted(sc, options, should_stop, [StageResult("OPTIMAL", 0, 0, 55.0)])
         backend.least_seconds = 5.0
         made.append(backend)
         return backend
@@ -252,6 +266,31 @@ def test_later_stages_without_the_time_they_need_are_skipped_with_a_note():
     assert plan.bounds == {"extension_cost": 0}
     assert stats.skipped == 2
     assert "Objective stages 2-3 of 3 not started" in plan.explanation[-1]
+
+
+def test_a_stage_whose_share_is_too_short_takes_all_that_is_left():
+    """Stage 1 reports 50 of the 59.5 s left: 9.5 s over two stages would give each less than
+    ``least_seconds`` (5), so stage 2 gets all 9.5 s and stage 3 is not started. The first stage
+    likewise takes everything when its share (half) would be too short."""
+    made: list[Scripted] = []
+
+    def build(sc, options, should_stop):
+        results = [StageResult("OPTIMAL", 0, 0, 50.0), StageResult("OPTIMAL", 5, 5, 9.5)]
+        backend = Scripted(sc, options, should_stop, results)
+        backend.least_seconds = 5.0
+        made.append(backend)
+        return backend
+
+    options = SolveOptions(time_limit=60, deterministic=True)
+    plan, stats = solve_lexico(one_cluster(), options, build)
+    shares = [call[2] for call in made[0].calls if call[0] == "minimise"]
+    assert shares == [pytest.approx(59.5 / 2), pytest.approx(9.5)]
+    assert stats.skipped == 1
+    assert "Objective stage 3 of 3 not started" in plan.explanation[-1]
+    made.clear()
+    solve_lexico(one_cluster(), SolveOptions(time_limit=10, deterministic=True), build)
+    first = next(call[2] for call in made[0].calls if call[0] == "minimise")
+    assert first == pytest.approx(9.5)  # half of it, 4.75 s, would be too short
 
 
 def test_the_first_plan_time_is_reported_and_within_the_solve():

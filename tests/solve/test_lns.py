@@ -103,3 +103,92 @@ def test_stage_too_short_to_load_keeps_the_greedy_plan(monkeypatch) -> None:
     assert outcome.stats.stages == ()
     assert "less than the 5 s CP-SAT needs" in outcome.plan.explanation[0]
     assert "extension_cost" in outcome.plan.bounds
+
+
+def test_large_model_gives_the_first_stage_most_of_the_time(monkeypatch) -> None:
+    """The driver's first-stage share: three quarters on a model that takes the large path, the
+    default half otherwise."""
+    sc = generated(10, 10, 5)
+    options = SolveOptions(time_limit=10, workers=2)
+    assert CpsatBackend(sc, options, lambda: False).first_share == 0.5
+    monkeypatch.setattr(backend, "LARGE_MODEL", 0)
+    assert CpsatBackend(sc, options, lambda: False).first_share == backend.FIRST_SHARE_LARGE
+
+
+def _rows(objective_vars: list[int], objective_coefs: list[int], variables: int) -> lns.Rows:
+    empty = np.zeros(0, dtype=np.int64)
+    return lns.Rows(
+        empty, empty, empty, [], [[0, 1]] * variables,
+        np.array(objective_vars, dtype=np.int64), np.array(objective_coefs, dtype=np.int64),
+    )  # fmt: skip
+
+
+def test_potential_is_each_clusters_objective_above_its_least() -> None:
+    """What a neighbourhood could gain per cluster: its literal's objective less its cheapest
+    literal's; a group of clusters all at their least is skipped unless another variable (say,
+    completion) is in the objective."""
+    owner = np.array([0, 0, 1, 1, 2])  # variable 4 is no cluster's literal
+    rows = _rows([0, 1, 3], [5, 2, 7], 5)
+    potential = lns._Potential(rows, owner, 2)
+    assert potential.of(np.array([1, 0, 1, 0, 0])).tolist() == [3, 0]
+    assert potential.of(np.array([0, 1, 0, 1, 0])).tolist() == [0, 7]
+    assert not potential.other
+    assert lns._Potential(_rows([0, 4], [5, 1], 5), owner, 2).other
+
+
+def test_row_starts_are_the_distinct_rows_in_order() -> None:
+    touched, first = lns._row_starts(np.array([2, 2, 5, 7, 7, 7]))
+    assert touched.tolist() == [2, 5, 7] and first.tolist() == [0, 2, 3]
+    touched, first = lns._row_starts(np.zeros(0, dtype=np.int64))
+    assert len(touched) == 0 and len(first) == 0
+
+
+def test_a_neighbourhood_solved_beside_another_is_taken_only_if_its_rows_still_hold() -> None:
+    """Two neighbourhoods built from the same incumbent (``x0 + x1 <= 1``, minimise
+    ``-x0 - x1``): the first improvement is taken, the second would break the row it shares
+    with the first and is counted as a clash, not taken."""
+    rows = lns.Rows(
+        row_of=np.array([0, 0]),
+        var_of=np.array([0, 1]),
+        coef_of=np.array([1, 1]),
+        domains=[[lns.INT64_MIN, 1]],
+        var_domains=[[0, 1], [0, 1]],
+        objective_vars=np.array([0, 1]),
+        objective_coefs=np.array([-1, -1]),
+    )
+    state = lns._Incumbent(rows, np.array([0, 0]))
+    shared = np.zeros(2, dtype=bool)
+    first = state.build(np.array([0]), np.array([True, False]), shared)
+    second = state.build(np.array([1]), np.array([False, True]), shared)
+    assert state.take(first, np.array([1]))
+    assert not state.take(second, np.array([1]))
+    assert state.solution.tolist() == [1, 0] and state.objective == -1 and state.clashes == 1
+    assert state.activity.tolist() == [1]
+
+
+@pytest.mark.slow
+def test_search_with_two_small_solves_at_once_stays_within_every_row() -> None:
+    """Two neighbourhoods at a time (the default mode once CP-SAT has yielded): the search's
+    plan still keeps every row and is no worse than the start."""
+    sc = generated(30, 10, 1)
+    back = CpsatBackend(sc, SolveOptions(time_limit=60, workers=2), lambda: False)
+    built = back.built
+    greedy = greedy_schedule(sc)
+    _hint_decisions(built, greedy)
+    built.model.add_hint(built.completion, _latest_end(built, greedy))
+    built.model.minimize(built.stage(sc.objective.stages[0]))
+    rows = lns.read_rows(built.model)
+    assert rows is not None
+    start = backend._complete_hint_values(built.model, rows)
+    assert start is not None
+
+    def parameters(solver, limit) -> None:
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = limit
+
+    found = lns.search(
+        built, rows, start, 4.0, parameters, False, lambda: False, size=5, workers=lambda: 2
+    )
+    assert found.tried > 1
+    assert _rows_hold(rows, found.solution)
+    assert found.objective <= evaluate(sc, greedy).objective["extension_cost"]

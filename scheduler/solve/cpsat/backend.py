@@ -35,6 +35,7 @@ from scheduler.solve.trivial import TRIVIAL_BOUND, trivial_bounds
 _SOLVED = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 LARGE_MODEL = 50_000  # variables; above this, no presolve and the LP bound (see __init__)
 BOUND_PATIENCE = 10.0  # seconds without a better bound before CP-SAT yields to the LNS
+FIRST_SHARE_LARGE = 0.75  # of what is left, for the first stage of a large model (see __init__)
 LNS_LEAST = 5.0  # seconds: a shorter stage of a large model keeps its hinted plan (CP-SAT takes
 # about that long to load 1,000 generated clusters, and reading the rows 1-2 s)
 
@@ -47,6 +48,7 @@ class CpsatBackend:
     version = ortools.__version__  # type: ignore[attr-defined]  # set at run time, not in stubs
     least_seconds = 0.01
     counts_work = True
+    first_share = 0.5  # the driver's default: half of what is left for the first stage
 
     def __init__(
         self, scenario: Scenario, options: SolveOptions, should_stop: Callable[[], bool]
@@ -69,6 +71,9 @@ class CpsatBackend:
             # the greedy plan and reports the LP bound.
             self.solver.parameters.cp_model_presolve = False
         if self._large():
+            # The first stage's searches improve it all minute long on 1,000 clusters
+            # (bench/README.md), and the later stages are refinements at its value.
+            self.first_share = FIRST_SHARE_LARGE
             # a shorter stage could only keep the hinted plan (CP-SAT would not even load it)
             self.least_seconds = LNS_LEAST
         self.hint_lines: list[str] = []
@@ -232,8 +237,23 @@ class CpsatBackend:
             should_stop = self.built.should_stop
             return not options.deterministic and should_stop is not None and should_stop()
 
+        def workers() -> int:
+            """Small solves at once: one beside CP-SAT; all the workers once CP-SAT has yielded
+            (never with ``deterministic``, whose search must not depend on the timing)."""
+            if options.deterministic or thread.is_alive():
+                return 1
+            return max(1, options.workers)
+
         found = lns.search(
-            self.built, rows, incumbent, seconds, parameters, options.deterministic, stop
+            self.built,
+            rows,
+            incumbent,
+            seconds,
+            parameters,
+            options.deterministic,
+            stop,
+            workers=workers,
+            seed=options.seed,
         )
         thread.join()
         if hint is not None:
@@ -450,8 +470,22 @@ def _set_parameters(solver: cp_model.CpSolver, options: SolveOptions, linear: bo
         # costs anything: on PSPLIB j30 (a makespan over intervals and cumulatives) the default
         # portfolio alone took 20.0 s over every tenth instance against 23.8-30.0 s with it.
         params.extra_subsolvers.append("max_lp")
+    elif options.workers > 1:
+        _scheduling_portfolio(params)
     if options.deterministic and options.workers > 1:
         params.interleave_search = True
+
+
+def _scheduling_portfolio(params: cp_model_helper.SatParameters) -> None:
+    """Where nothing costs anything (a PSPLIB activity network: a makespan over intervals,
+    cumulatives and precedences), two full searches, the default LP worker and the LP-free
+    ``no_lp`` worker, rather than the default one full search beside one thread for the
+    large-neighbourhood and first-solution subsolvers; further workers run those. On PSPLIB
+    j30 the makespan is found early and the time goes into proving it: the LP-free search,
+    whose propagation per node is cheaper, proves most instances sooner than the LP worker,
+    and each instance gets the sooner of the two proofs (bench/README.md, "PSPLIB")."""
+    params.subsolvers.extend(["default_lp", "no_lp"])
+    params.num_full_subsolvers = 2
 
 
 def _time_indexed_parameters(solver: cp_model.CpSolver, options: SolveOptions) -> None:

@@ -57,6 +57,7 @@ class MilpBackend:
 
     workers = 1
     least_seconds = 1.0
+    first_share = 0.5
     counts_work = False
 
     def __init__(
