@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import multiprocessing
 import os
 import resource
+import statistics
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -165,6 +167,58 @@ def solve_pyjobshop(path: Path, time_limit: float) -> RcpspRun:
     status = result.status.value if hasattr(result.status, "value") else str(result.status)
     makespan = round(result.objective) if result.objective is not None else None
     return RcpspRun(path.name, str(status).lower(), makespan, wall)
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One instance solved by us and by PyJobShop back to back (``ours_first``: which went first)."""
+
+    ours: RcpspRun
+    theirs: RcpspRun
+    ours_first: bool
+
+    @property
+    def ratio(self) -> float:
+        return self.ours.wall / max(self.theirs.wall, 1e-9)
+
+
+def solve_pairs(paths: list[Path], time_limit: float) -> list[Pair]:
+    """Each instance with both solvers, one right after the other, alternating which goes first
+    (ours on even positions), so that a change of the shared machine's load hits both alike. The
+    first instance is solved once by each beforehand, untimed, so that neither pays for imports
+    and first-call set-up in the figures."""
+    if paths:
+        solve_psplib(paths[0], time_limit)
+        solve_pyjobshop(paths[0], time_limit)
+    pairs = []
+    for index, path in enumerate(paths):
+        ours_first = index % 2 == 0
+        if ours_first:
+            ours = solve_psplib(path, time_limit)
+            theirs = solve_pyjobshop(path, time_limit)
+        else:
+            theirs = solve_pyjobshop(path, time_limit)
+            ours = solve_psplib(path, time_limit)
+        pairs.append(Pair(ours, theirs, ours_first))
+    return pairs
+
+
+def pair_summary(pairs: list[Pair]) -> dict[str, object]:
+    """Totals, their ratio, and the per-instance ratios summarised (geometric mean, median,
+    how many instances each solver was faster on)."""
+    ours = sum(pair.ours.wall for pair in pairs)
+    theirs = sum(pair.theirs.wall for pair in pairs)
+    ratios = sorted(pair.ratio for pair in pairs)
+    geometric = math.exp(sum(math.log(r) for r in ratios) / len(ratios)) if ratios else None
+    return dict(
+        total_ours_s=round(ours, 1),
+        total_theirs_s=round(theirs, 1),
+        ratio_of_totals=round(ours / theirs, 3) if theirs else None,
+        geomean_ratio=round(geometric, 3) if geometric else None,
+        median_ratio=round(statistics.median(ratios), 3) if ratios else None,
+        ours_faster=sum(r < 1 for r in ratios),
+        theirs_faster=sum(r > 1 for r in ratios),
+    )
 
 
 def instances(root: Path, family: str) -> list[Path]:

@@ -1,5 +1,7 @@
 """PSPLIB: j30 against the published optima, j60/j120 samples against best-known bounds, and the
-same j30 instances with PyJobShop (its own CP-SAT model) as a ratio of total times.
+same j30 instances with PyJobShop (its own CP-SAT model, the same number of CP-SAT workers),
+solved instance by instance back to back with ours (alternating which goes first), as a ratio of
+total times and per-instance ratios.
 
 Every instance goes scenario YAML -> loader -> pipeline (model, solve, entry windows, independent
 check), so the times include all of that, not just CP-SAT.
@@ -7,10 +9,11 @@ check), so the times include all of that, not just CP-SAT.
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
-from benchutil import instances, sample, solve_psplib, solve_pyjobshop
+from benchutil import instances, pair_summary, sample, solve_pairs, solve_psplib, solve_pyjobshop
 
 from scheduler.instances.from_psplib import read_bounds, read_optima
 
@@ -58,42 +61,77 @@ def _run_set(paths, solver) -> tuple[list, float]:
     return runs, time.perf_counter() - started
 
 
+def _j30_paths(psplib_dir) -> list:
+    """All 480 j30 instances, or every n-th with ``SCHEDULER_BENCH_J30_EVERY=n`` (a quick look)."""
+    every = int(os.environ.get("SCHEDULER_BENCH_J30_EVERY", "1"))
+    return instances(psplib_dir, "j30")[::every]
+
+
+def _scores(runs, optima) -> dict:
+    return dict(
+        proven_optimal=sum(run.status == "optimal" for run in runs),
+        matched_optimum=sum(run.makespan == optima[run.name] for run in runs),
+    )
+
+
 @pytest.mark.full
 def test_j30_all(benchmark, record, psplib_dir) -> None:
-    paths = instances(psplib_dir, "j30")
-    runs, total = benchmark.pedantic(_run_set, args=(paths, solve_psplib), rounds=1, iterations=1)
+    """Every j30 instance with our pipeline and with PyJobShop (same CP-SAT worker count), each
+    instance solved by both back to back, alternating which goes first: the ratio of total times
+    and the per-instance ratios are taken on the same load."""
+    pytest.importorskip("pyjobshop")
+    paths = _j30_paths(psplib_dir)
+    load = _loadavg()
+    pairs = benchmark.pedantic(solve_pairs, args=(paths, LIMIT), rounds=1, iterations=1)
     optima = {path.name: _optimum(psplib_dir, path.name) for path in paths}
-    proven = sum(run.status == "optimal" for run in runs)
-    matched = sum(run.makespan == optima[run.name] for run in runs)
+    ours = [pair.ours for pair in pairs]
+    theirs = [pair.theirs for pair in pairs]
     wrong = [
-        run.name for run in runs if run.status == "optimal" and run.makespan != optima[run.name]
+        run.name
+        for run in ours + theirs
+        if run.status == "optimal" and run.makespan != optima[run.name]
     ]
-    slowest = max(runs, key=lambda run: run.wall)
-    info = dict(instances=len(runs), proven_optimal=proven, matched_optimum=matched,
-                total_s=round(total, 1), mean_s=round(total / len(runs), 3),
-                slowest=f"{slowest.name} {slowest.wall:.2f}s")  # fmt: skip
-    benchmark.extra_info.update(info)
-    record.row("psplib j30 (480, 10 s limit each)", solver="scheduler", **info)
-    record.total("j30:scheduler", total)
+    summary = pair_summary(pairs)
+    benchmark.extra_info.update(
+        summary,
+        load_before=load,
+        load_after=_loadavg(),
+        ours=_scores(ours, optima),
+        theirs=_scores(theirs, optima),
+        per_instance=[
+            dict(instance=p.ours.name, ours_s=round(p.ours.wall, 3),
+                 theirs_s=round(p.theirs.wall, 3), ratio=round(p.ratio, 3),
+                 ours_status=p.ours.status, theirs_status=p.theirs.status,
+                 ours_makespan=p.ours.makespan, theirs_makespan=p.theirs.makespan,
+                 optimum=optima[p.ours.name], ours_first=p.ours_first)
+            for p in pairs
+        ],
+    )  # fmt: skip
+    table = f"psplib j30 ({len(paths)}, {LIMIT:g} s limit each, interleaved)"
+    for solver, runs, total in (
+        ("scheduler", ours, summary["total_ours_s"]),
+        ("pyjobshop", theirs, summary["total_theirs_s"]),
+    ):
+        record.row(table, solver=solver, instances=len(runs), **_scores(runs, optima),
+                   total_s=total, mean_s=round(total / max(1, len(runs)), 3))  # fmt: skip
+    record.row(f"{table}: ratio ours / PyJobShop", load=f"{load} -> {_loadavg()}", **summary)
+    by_gap = sorted(pairs, key=lambda p: p.ours.wall - p.theirs.wall)
+    for pair in by_gap[:5] + by_gap[-5:]:  # where each solver gained most
+        record.row(f"{table}: largest differences", instance=pair.ours.name,
+                   ours_s=round(pair.ours.wall, 3), theirs_s=round(pair.theirs.wall, 3),
+                   ratio=round(pair.ratio, 2), ours=f"{pair.ours.status} {pair.ours.makespan}",
+                   theirs=f"{pair.theirs.status} {pair.theirs.makespan}",
+                   optimum=optima[pair.ours.name])  # fmt: skip
     assert not wrong, f"proven 'optimal' but not the published optimum: {wrong}"
 
 
-@pytest.mark.full
-def test_j30_all_pyjobshop(benchmark, record, psplib_dir) -> None:
-    pytest.importorskip("pyjobshop")
-    paths = instances(psplib_dir, "j30")
-    runs, total = benchmark.pedantic(
-        _run_set, args=(paths, solve_pyjobshop), rounds=1, iterations=1
-    )
-    optima = {path.name: _optimum(psplib_dir, path.name) for path in paths}
-    proven = sum(run.status == "optimal" for run in runs)
-    matched = sum(run.makespan == optima[run.name] for run in runs)
-    ours = record.get_total("j30:scheduler")
-    info = dict(instances=len(runs), proven_optimal=proven, matched_optimum=matched,
-                total_s=round(total, 1), mean_s=round(total / len(runs), 3),
-                ratio_ours_to_theirs=round(ours / total, 2) if ours else None)  # fmt: skip
-    benchmark.extra_info.update(info)
-    record.row("psplib j30 (480, 10 s limit each)", solver="pyjobshop", **info)
+def _loadavg() -> str:
+    """The 1-minute load average, as ``/proc/loadavg`` gives it ("?" where there is none)."""
+    try:
+        with open("/proc/loadavg", encoding="ascii") as handle:
+            return handle.read().split()[0]
+    except OSError:
+        return "?"
 
 
 @pytest.mark.full
