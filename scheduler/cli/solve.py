@@ -7,6 +7,7 @@ import math
 import sys
 
 from scheduler.analysis.graph import critical_chain
+from scheduler.analysis.indicators import indicators
 from scheduler.cli.common import (
     EXIT_INFEASIBLE,
     EXIT_INTERRUPTED,
@@ -118,15 +119,16 @@ def run(args: argparse.Namespace) -> int:
                 robust = found
                 outcome = Outcome(found.plan, outcome.stats)
         plan = outcome.plan
+        shown = indicators(scenario, plan)  # once, for every output that shows them
         if args.json is not None:
-            write_json(plan, args.json, scenario)
+            write_json(plan, args.json, scenario, shown)
         if args.out is not None:
-            write_outputs(scenario, plan, args.out)
+            write_outputs(scenario, plan, args.out, shown)
     if args.quiet:
         print(f"{scenario.name}: {plan.status}")
     else:
         chain = critical_chain(scenario, plan) if plan.has_schedule else []
-        print(render_plan(scenario, plan, chain))
+        print(render_plan(scenario, plan, chain, shown))
         if robust is not None:
             print(render_robust(robust))
         stats = outcome.stats

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from scheduler.analysis.graph import ChainLink, critical_chain
-from scheduler.analysis.indicators import indicators
+from scheduler.analysis.indicators import Indicators, indicators
 from scheduler.analysis.targets import target_results
 from scheduler.plan import ClusterPlan, Plan
 from scheduler.report.indicators_text import indicator_tables
@@ -24,8 +24,14 @@ __all__ = ["render_plan"]
 INDENT = 2
 
 
-def render_plan(scenario: Scenario, plan: Plan, chain: Sequence[ChainLink] | None = None) -> str:
-    """The whole report; ``chain`` defaults to :func:`scheduler.graph.critical_chain`."""
+def render_plan(
+    scenario: Scenario,
+    plan: Plan,
+    chain: Sequence[ChainLink] | None = None,
+    found: Indicators | None = None,
+) -> str:
+    """The whole report; ``chain`` defaults to :func:`scheduler.graph.critical_chain`, ``found``
+    (the plan's indicators, when the caller has them already) to :func:`indicators`."""
     sections = [_header(plan)]
     if plan.status_date is not None:
         sections[0] += (
@@ -50,7 +56,7 @@ def render_plan(scenario: Scenario, plan: Plan, chain: Sequence[ChainLink] | Non
         _funding(scenario, plan),
         _caps(scenario, plan),
         _targets(scenario, plan),
-        indicator_tables(indicators(scenario, plan), INDENT),
+        indicator_tables(found if found is not None else indicators(scenario, plan), INDENT),
         _chain(plan, chain),
     ]
     return "\n\n".join(section for section in sections if section) + "\n"

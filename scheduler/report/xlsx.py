@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from scheduler.analysis.graph import uses_text
-from scheduler.analysis.indicators import STAGE_LABELS, STAGES, indicators
+from scheduler.analysis.indicators import STAGE_LABELS, STAGES, Indicators, indicators
 from scheduler.plan import Plan
 from scheduler.report.atomic import write_atomic
 from scheduler.report.links import link_text, phase_links, predecessors
@@ -205,9 +205,11 @@ def _legacy(s: _Sheets, scenario: Scenario, plan: Plan) -> None:
             row += 1
 
 
-def _indicators(s: _Sheets, scenario: Scenario, plan: Plan) -> None:
+def _indicators(
+    s: _Sheets, scenario: Scenario, plan: Plan, known: Indicators | None = None
+) -> None:
     """One row per financial year; a figure the scenario does not give reads ``not given``."""
-    found = indicators(scenario, plan)
+    found = known if known is not None else indicators(scenario, plan)
     if found is None:
         return
     caps: list[str] = []
@@ -260,8 +262,9 @@ def _indicators(s: _Sheets, scenario: Scenario, plan: Plan) -> None:
             s.cell(sheet, row, col, value if given else "not given", kind if given else "")
 
 
-def workbook_bytes(scenario: Scenario, plan: Plan) -> bytes:
-    """The workbook as bytes (the same plan gives the same bytes)."""
+def workbook_bytes(scenario: Scenario, plan: Plan, found: Indicators | None = None) -> bytes:
+    """The workbook as bytes (the same plan gives the same bytes); ``found``: the plan's
+    indicators, when the caller has them already."""
     import xlsxwriter
 
     buffer = io.BytesIO()
@@ -273,11 +276,14 @@ def workbook_bytes(scenario: Scenario, plan: Plan) -> bytes:
     _funding(sheets, scenario, plan)
     _caps(sheets, scenario, plan)
     _legacy(sheets, scenario, plan)
-    _indicators(sheets, scenario, plan)
+    _indicators(sheets, scenario, plan, found)
     book.close()
     return buffer.getvalue()
 
 
-def write_xlsx(scenario: Scenario, plan: Plan, path: str | Path) -> Path:
-    """Write :func:`workbook_bytes` to ``path`` atomically."""
-    return write_atomic(path, workbook_bytes(scenario, plan))
+def write_xlsx(
+    scenario: Scenario, plan: Plan, path: str | Path, found: Indicators | None = None
+) -> Path:
+    """Write :func:`workbook_bytes` to ``path`` atomically (``found``: the plan's indicators, when
+    the caller has them already)."""
+    return write_atomic(path, workbook_bytes(scenario, plan, found))

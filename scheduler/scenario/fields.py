@@ -115,10 +115,13 @@ class Reader:
         return Fields(self, entries, path, node)
 
     def text(self, node: Node, path: str) -> str | None:
-        if node.is_map or node.is_seq or node.value is None:
+        value = node.value
+        if isinstance(value, str):
+            return value
+        if value is None or isinstance(value, (dict, list)):
             self.error(node, path, f"expected text, got {shown(node)}")
             return None
-        return node.value if isinstance(node.value, str) else node.raw
+        return node.raw
 
 
 class Fields:

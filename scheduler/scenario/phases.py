@@ -233,7 +233,7 @@ def _mode(
         message = f"units needs a supplier: the option names none and phase '{phase_id}' uses none"
         option.error("units", message)
     label = option.text("name") or option.text("label") or "+".join(added) or f"option {index}"
-    total = uses + added
+    total = uses + added if uses and added else added or uses  # counts are all positive
     _check_capacity(reader, option, total, suppliers, f"option {label!r}")
     return Mode(
         months=own_months or months or 1,

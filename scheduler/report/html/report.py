@@ -7,7 +7,7 @@ from pathlib import Path
 import networkx as nx
 
 from scheduler.analysis.graph import ChainLink, build_graph, critical_chain
-from scheduler.analysis.indicators import indicators
+from scheduler.analysis.indicators import Indicators, indicators
 from scheduler.analysis.risk.simulate import RiskResult, simulate
 from scheduler.plan import Plan
 from scheduler.report.atomic import write_atomic
@@ -50,9 +50,11 @@ def render_report(
     chain: list[ChainLink] | None = None,
     graph: nx.DiGraph | None = None,
     risk: RiskResult | None = None,
+    found: Indicators | None = None,
 ) -> str:
     """The whole page as text. The same scenario, plan and risk result give the same text; the
-    risk section is there when ``risk`` is given (see :func:`plan_risk`)."""
+    risk section is there when ``risk`` is given (see :func:`plan_risk`); ``found``: the plan's
+    indicators when the caller has them already."""
     sections = [Section("headline", "Headline", headline_section(scenario, plan))]
     if plan.has_schedule:
         graph = build_graph(scenario, plan) if graph is None else graph
@@ -63,7 +65,7 @@ def render_report(
             Section(
                 "indicators",
                 "Indicators per financial year",
-                indicators_section(indicators(scenario, plan)),
+                indicators_section(found if found is not None else indicators(scenario, plan)),
             ),
             Section("suppliers", "Supplier and integrator use", supplier_section(scenario, plan)),
             Section("chain", "Critical chain", chain_section(plan, chain)),

@@ -27,7 +27,7 @@ dropping each rule family in turn from the 100-cluster relaxation left its gap t
 stage's optimum (extension cost, 494.05m) at 3.25-5.0% (the caps, the ERP market, the integrator
 pools), dropping the dependencies made it 0.13%: the aggregated rows were the integrality gap.
 With the month-by-month rows the LP is 0.08% below the optimum on 100 clusters and 0.05-0.25% on
-200-500; on 1,000 clusters it is £5.075bn against the plain LP's £4.948bn (the optimum, proven by
+200-500; on 1,000 clusters it is £5.077bn against the plain LP's £4.948bn (the optimum, proven by
 CP-SAT on the same rows, £5.0796bn).
 """
 
