@@ -43,13 +43,13 @@ def test_first_stage_search_starts_without_the_greedy_hint(monkeypatch) -> None:
     hinted: list[int] = []
     solve_model = backend.solve_model
 
-    def recording(solver, model):
+    def recording(solver, model, *callback):
         if (
             solver.parameters.num_workers == 1
             and not solver.parameters.fix_variables_to_their_hinted_value
         ):
             hinted.append(len(model.proto.solution_hint.vars))
-        return solve_model(solver, model)
+        return solve_model(solver, model, *callback)
 
     monkeypatch.setattr(backend, "solve_model", recording)
     options = SolveOptions(time_limit=30, workers=2, deterministic=True)
@@ -99,13 +99,13 @@ def test_trivial_bound_when_cpsat_has_no_time_for_its_lp(monkeypatch) -> None:
     monkeypatch.setattr(backend, "LARGE_MODEL", 0)
     solve_model = backend.solve_model
 
-    def hurried(solver, model):
+    def hurried(solver, model, *callback):
         if (
             solver.parameters.num_workers == 1
             and not solver.parameters.fix_variables_to_their_hinted_value
         ):
             solver.parameters.max_time_in_seconds = 0.0
-        return solve_model(solver, model)
+        return solve_model(solver, model, *callback)
 
     monkeypatch.setattr(backend, "solve_model", hurried)
     sc = load_scenario_text(generate_yaml(30, 10, 1), "generated-30")

@@ -192,3 +192,57 @@ def test_search_with_two_small_solves_at_once_stays_within_every_row() -> None:
     assert found.tried > 1
     assert _rows_hold(rows, found.solution)
     assert found.objective <= evaluate(sc, greedy).objective["extension_cost"]
+
+
+def test_a_better_solution_offered_is_continued_from() -> None:
+    """Another search's solution (CP-SAT's, beside) is adopted when it is better, with each
+    row's value recomputed; a worse one is not."""
+    rows = lns.Rows(
+        row_of=np.array([0, 0]),
+        var_of=np.array([0, 1]),
+        coef_of=np.array([1, 1]),
+        domains=[[lns.INT64_MIN, 1]],
+        var_domains=[[0, 1], [0, 1]],
+        objective_vars=np.array([0, 1]),
+        objective_coefs=np.array([-1, -1]),
+    )
+    state = lns._Incumbent(rows, np.array([0, 0]))
+    assert state.adopt(np.array([0, 1]))
+    assert state.objective == -1 and state.activity.tolist() == [1] and state.adopted == 1
+    assert not state.adopt(np.array([0, 0]))
+    assert state.solution.tolist() == [0, 1]
+
+
+@pytest.mark.slow
+def test_search_offered_the_optimum_ends_there() -> None:
+    """Offered CP-SAT's proven optimum of the first stage, the search continues from it and
+    can find nothing better: its plan is the optimum, within every row."""
+    sc = generated(30, 10, 1)
+    back = CpsatBackend(sc, SolveOptions(time_limit=60, workers=2), lambda: False)
+    built = back.built
+    built.model.minimize(built.stage(sc.objective.stages[0]))
+    solver = backend.cp_model.CpSolver()
+    solver.parameters.num_workers = 2
+    solver.parameters.max_time_in_seconds = 60
+    assert solver.solve(built.model) == backend.cp_model.OPTIMAL
+    optimum = np.array(solver.response_proto.solution, dtype=np.int64)
+    greedy = greedy_schedule(sc)
+    _hint_decisions(built, greedy)
+    built.model.add_hint(built.completion, _latest_end(built, greedy))
+    rows = lns.read_rows(built.model)
+    assert rows is not None
+    start = backend._complete_hint_values(built.model, rows)
+    assert start is not None
+    offers = [optimum]
+
+    def parameters(small, limit) -> None:
+        small.parameters.num_workers = 1
+        small.parameters.max_time_in_seconds = limit
+
+    found = lns.search(
+        built, rows, start, 3.0, parameters, False, lambda: False, size=10,
+        offer=lambda: offers.pop() if offers else None,
+    )  # fmt: skip
+    assert found.adopted == 1
+    assert found.objective == round(solver.objective_value - built.model.proto.objective.offset)
+    assert _rows_hold(rows, found.solution)

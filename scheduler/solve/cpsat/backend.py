@@ -205,8 +205,12 @@ class CpsatBackend:
         hint = _without_greedy_hint(
             self.built.model, self.stages_solved == 0 and options.hint is None
         )
+        # CP-SAT's plans go to the neighbourhood search, which continues from the better one
+        # (not with deterministic: when one arrives depends on the timing)
+        offer = None if options.deterministic else _Offer()
         thread = threading.Thread(
-            target=lambda: outcome.append(solve_model(solver, self.built.model)), name="cp-sat"
+            target=lambda: outcome.append(solve_model(solver, self.built.model, offer)),
+            name="cp-sat",
         )
         thread.start()
 
@@ -254,6 +258,7 @@ class CpsatBackend:
             stop,
             workers=workers,
             seed=options.seed,
+            offer=(lambda: None) if offer is None else offer.take,
         )
         thread.join()
         if hint is not None:
@@ -423,15 +428,34 @@ def _latest_end(built: CpsatModel, decisions: Mapping[str, ClusterDecision]) -> 
     return latest
 
 
-def solve_model(solver: cp_model.CpSolver, model: cp_model.CpModel) -> cp_model.CpSolverStatus:
-    """One solve. In a helper thread (the driver's, while the main thread handles signals) CP-SAT
-    must not install its own SIGINT handler; in the main thread it may, and Python's is put back
-    after."""
+def solve_model(
+    solver: cp_model.CpSolver,
+    model: cp_model.CpModel,
+    callback: cp_model.CpSolverSolutionCallback | None = None,
+) -> cp_model.CpSolverStatus:
+    """One solve (``callback`` told of each solution). In a helper thread (the driver's, while
+    the main thread handles signals) CP-SAT must not install its own SIGINT handler; in the main
+    thread it may, and Python's is put back after."""
     if threading.current_thread() is not threading.main_thread():
         solver.parameters.catch_sigint_signal = False
-        return solver.solve(model)
+        return solver.solve(model, callback)
     with _keep_sigint_handler():
-        return solver.solve(model)
+        return solver.solve(model, callback)
+
+
+class _Offer(cp_model.CpSolverSolutionCallback):
+    """CP-SAT's latest plan (a value per variable), offered to the neighbourhood search."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.latest: np.ndarray | None = None
+
+    def on_solution_callback(self) -> None:
+        self.latest = np.array(self.response_proto.solution, dtype=np.int64)
+
+    def take(self) -> np.ndarray | None:
+        latest, self.latest = self.latest, None
+        return latest
 
 
 @contextlib.contextmanager

@@ -177,6 +177,7 @@ class Outcome:
     tried: int
     work: float  # deterministic time of the small solves
     clashes: int = 0  # improvements not taken: a neighbourhood solved at once changed a row
+    adopted: int = 0  # better solutions offered by the search beside (CP-SAT's) continued from
 
 
 def search(
@@ -191,6 +192,7 @@ def search(
     largest: int = LARGEST_SIZE,
     workers: Callable[[], int] = lambda: 1,
     seed: int = 0,
+    offer: Callable[[], np.ndarray | None] = lambda: None,
 ) -> Outcome:
     """Improve ``incumbent`` (a feasible value per variable) for the model's objective within
     ``seconds`` (deterministic seconds with ``deterministic``); ``parameters(solver, limit)``
@@ -208,7 +210,11 @@ def search(
     with one, each is solved in turn (the same search every run with ``deterministic``); with
     more, each runs in a thread from the incumbent when it started, on clusters that no running
     one has, and is taken only if it still improves the incumbent of that moment and keeps every
-    row it touches within its domain (checked on the rows' kept values)."""
+    row it touches within its domain (checked on the rows' kept values).
+
+    ``offer()`` (asked before each neighbourhood) may give another search's feasible solution
+    of the same model (CP-SAT's, running beside): when it is better, the search continues from
+    it."""
     ids = list(built.clusters)
     owner = np.full(len(rows.var_domains), len(ids), dtype=np.int64)  # len(ids): not a literal
     for i, cv in enumerate(built.clusters.values()):
@@ -245,6 +251,9 @@ def search(
             queue = neighbourhoods(built, entry, size, rng if passes % 2 == 0 else None)
             passes += 1
             while (queue or running) and left() >= 0.2 and not should_stop():
+                offered = offer()
+                if offered is not None:
+                    state.adopt(offered)
                 busy: set[str] = set().union(*(members for _, members, _ in running))
                 if queue and len(running) < min(MOST_AT_ONCE, max(1, workers())):
                     group = _next_group(queue, busy)
@@ -280,7 +289,9 @@ def search(
             finish(task, future.result())
         pool.shutdown()
     improved, tried = counts["improved"], counts["tried"]
-    return Outcome(state.solution, state.objective, improved, tried, work, state.clashes)
+    return Outcome(
+        state.solution, state.objective, improved, tried, work, state.clashes, state.adopted
+    )
 
 
 def _next_group(queue: list[list[str]], busy: set[str]) -> list[str] | None:
@@ -352,9 +363,19 @@ class _Incumbent:
         self.solution = solution
         self.clashes = 0
         self.objective = int(rows.objective_coefs @ solution[rows.objective_vars])
-        self.activity = np.bincount(
-            rows.row_of, weights=rows.coef_of * solution[rows.var_of], minlength=len(rows.domains)
-        ).astype(np.int64)
+        self.activity = _activity(rows, solution)
+        self.adopted = 0  # solutions offered by another search and continued from
+
+    def adopt(self, solution: np.ndarray) -> bool:
+        """Continue from ``solution`` (feasible for the whole model) if its objective is lower."""
+        rows = self.rows
+        value = int(rows.objective_coefs @ solution[rows.objective_vars])
+        if value >= self.objective:
+            return False
+        self.solution, self.objective = solution.copy(), value
+        self.activity = _activity(rows, solution)
+        self.adopted += 1
+        return True
 
     def take(self, task: _Task, values: np.ndarray) -> bool:
         """Take ``values`` for the task's free variables if, with every other variable at the
@@ -421,6 +442,13 @@ class _Incumbent:
         proto.solution_hint.vars.extend(range(len(free_vars)))
         proto.solution_hint.values.extend(solution[free_vars].tolist())
         return _Task(small, free_vars, terms, shared[free_vars])
+
+
+def _activity(rows: Rows, solution: np.ndarray) -> np.ndarray:
+    """Each row's value at ``solution``."""
+    return np.bincount(
+        rows.row_of, weights=rows.coef_of * solution[rows.var_of], minlength=len(rows.domains)
+    ).astype(np.int64)
 
 
 def _within(rows: Rows, touched: np.ndarray, activity: np.ndarray) -> bool:
