@@ -93,6 +93,8 @@ class _Placer:
         ]
         combos = list(itertools.islice(itertools.product(*option_sets), MAX_COMBINATIONS))
         first, last = self._entry_range(cluster)
+        if not cluster.has_actuals:
+            first = max(first, self._dependency_floor(cluster, combos))
         for entry in range(first, last + 1):
             if not cluster.has_actuals and not self._policy_allows(entry):
                 continue
@@ -106,6 +108,36 @@ class _Placer:
                     self._commit(cluster, decision, modes, releases)
                     return decision
         return None
+
+    def _dependency_floor(self, cluster: Cluster, combos: list[tuple]) -> int:
+        """The least entry at which some option combination keeps every dependency on the
+        clusters already placed: ``min_k max_d (that[d] + offset[d] - at_k[d])``, ``at_k[d]`` being
+        this cluster's milestone of ``d`` after its entry with combination ``k``. Every earlier
+        entry fails :meth:`_fits`'s dependency test for every combination, so starting the scan
+        there finds the same placement with fewer tests (a PSPLIB activity waits for its
+        predecessors' ends; scanning from the horizon start tested each month before them)."""
+        deps = []
+        for dep in cluster.depends_on:
+            other = self.decisions.get(dep.cluster)
+            if other is None:
+                continue
+            theirs = self.scenario.cluster(dep.cluster)
+            modes = [mode_of(p, o) for p, o in zip(theirs.phases, other.options, strict=True)]
+            that = _milestone(theirs, other, modes, dep.milestone.phase, dep.milestone.edge)
+            deps.append((that + dep.offset, cluster.phase_index(dep.this.phase), dep.this.edge))
+        if not deps:
+            return -(10**9)
+        floor = None
+        for options in combos:
+            modes = [mode_of(p, o) for p, o in zip(cluster.phases, options, strict=True)]
+            offsets = phase_offsets(cluster, [m.months for m in modes], self.scenario.status_date)
+            need = max(
+                least - offsets[i] - (0 if edge == "start" else modes[i].months - 1)
+                for least, i, edge in deps
+            )
+            floor = need if floor is None else min(floor, need)
+        assert floor is not None
+        return floor
 
     def _entry_range(self, cluster: Cluster) -> tuple[int, int]:
         if cluster.actual_entry is not None:
