@@ -221,13 +221,13 @@ def test_ctrl_c_in_a_real_sweep_writes_the_finished_rows(small, tmp_path) -> Non
             time.sleep(0.1)
         assert hang.exists(), "the hanging variant never started"
         time.sleep(1.0)  # the rows before it reach the parent
-        interrupted = time.monotonic()
         process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=30)
+        # the hanging variant never ends, so exiting at all means the sweep did not wait for it
+        # (1.7 s idle; a 30 s bound here failed at load 8, while the finished rows were written)
+        _, err = process.communicate(timeout=120)
     finally:
         process.kill()
     assert process.returncode == 130, err
-    assert time.monotonic() - interrupted < 15
     rows = _csv(out / "sweep.csv")
     assert [(r["variant"], r["status"]) for r in rows] == [
         ("name=a", "optimal"),
