@@ -162,7 +162,7 @@ def families(path: str, limit: float, aggregated: bool) -> None:
 
 
 def alone(path: str, workers: int, hint: bool, limit: float) -> None:
-    from scheduler.solve.cpsat.backend import _hint_decisions, _latest_end
+    from scheduler.solve.cpsat.hints import hint_decisions, latest_end
     from scheduler.solve.cpsat.model import CpsatModel
     from scheduler.solve.greedy import greedy_schedule
 
@@ -173,8 +173,8 @@ def alone(path: str, workers: int, hint: bool, limit: float) -> None:
     built.model.minimize(built.stage(sc.objective.stages[0]))
     if hint:
         greedy = greedy_schedule(sc)
-        _hint_decisions(built, greedy)
-        built.model.add_hint(built.completion, _latest_end(built, greedy))
+        hint_decisions(built, greedy)
+        built.model.add_hint(built.completion, latest_end(built, greedy))
     solver = cp_model.CpSolver()
     params = solver.parameters
     params.num_workers, params.max_time_in_seconds, params.cp_model_presolve = workers, limit, False

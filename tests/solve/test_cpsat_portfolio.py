@@ -1,4 +1,4 @@
-"""Which CP-SAT workers a scenario gets (:func:`scheduler.solve.cpsat.backend._set_parameters`).
+"""Which CP-SAT workers a scenario gets (:func:`scheduler.solve.cpsat.solving.set_parameters`).
 
 Where nothing costs anything (a PSPLIB activity network) two workers are two full searches, the
 default LP worker and the LP-free one; where money is at stake the ``max_lp`` worker joins the

@@ -13,7 +13,7 @@ from ortools.sat.python import cp_model
 from scheduler.instances.generate import generate_yaml
 from scheduler.pipeline import solve
 from scheduler.scenario.load import load_scenario_text
-from scheduler.solve.cpsat import backend, lns
+from scheduler.solve.cpsat import backend, hints, lns
 from scheduler.solve.options import SolveOptions
 from scheduler.solve.trivial import trivial_bounds
 
@@ -23,12 +23,12 @@ def test_hint_taken_off_and_put_back() -> None:
     x, y = model.new_bool_var("x"), model.new_int_var(0, 5, "y")
     model.add_hint(x, 1)
     model.add_hint(y, 4)
-    saved = backend._without_greedy_hint(model, True)
+    saved = hints.without_greedy_hint(model, True)
     assert saved is not None and len(model.proto.solution_hint.vars) == 0
-    backend._restore_hint(model, saved)
+    hints.restore_hint(model, saved)
     hint = model.proto.solution_hint
     assert list(hint.vars) == [x.index, y.index] and list(hint.values) == [1, 4]
-    assert backend._without_greedy_hint(model, False) is None
+    assert hints.without_greedy_hint(model, False) is None
     assert len(model.proto.solution_hint.vars) == 2
 
 

@@ -16,7 +16,8 @@ from scheduler.rules.evaluate import evaluate
 from scheduler.scenario.data import Scenario
 from scheduler.scenario.load import load_scenario_text
 from scheduler.solve.cpsat import backend, lns
-from scheduler.solve.cpsat.backend import CpsatBackend, _hint_decisions, _latest_end
+from scheduler.solve.cpsat.backend import CpsatBackend
+from scheduler.solve.cpsat.hints import complete_hint_values, hint_decisions, latest_end
 from scheduler.solve.greedy import greedy_schedule
 from scheduler.solve.options import SolveOptions
 
@@ -47,13 +48,13 @@ def test_search_improves_the_greedy_plan_within_the_rules(programme) -> None:
     back = CpsatBackend(sc, options, lambda: False)
     built = back.built
     greedy = greedy_schedule(sc)
-    _hint_decisions(built, greedy)
-    built.model.add_hint(built.completion, _latest_end(built, greedy))
+    hint_decisions(built, greedy)
+    built.model.add_hint(built.completion, latest_end(built, greedy))
     stage = sc.objective.stages[0]
     built.model.minimize(built.stage(stage))
     rows = lns.read_rows(built.model)
     assert rows is not None
-    start = backend._complete_hint_values(built.model, rows)
+    start = complete_hint_values(built.model, rows)
     assert start is not None and _rows_hold(rows, start)
 
     def parameters(solver, limit) -> None:
@@ -174,12 +175,12 @@ def test_search_with_two_small_solves_at_once_stays_within_every_row() -> None:
     back = CpsatBackend(sc, SolveOptions(time_limit=60, workers=2), lambda: False)
     built = back.built
     greedy = greedy_schedule(sc)
-    _hint_decisions(built, greedy)
-    built.model.add_hint(built.completion, _latest_end(built, greedy))
+    hint_decisions(built, greedy)
+    built.model.add_hint(built.completion, latest_end(built, greedy))
     built.model.minimize(built.stage(sc.objective.stages[0]))
     rows = lns.read_rows(built.model)
     assert rows is not None
-    start = backend._complete_hint_values(built.model, rows)
+    start = complete_hint_values(built.model, rows)
     assert start is not None
 
     def parameters(solver, limit) -> None:
@@ -227,11 +228,11 @@ def test_search_offered_the_optimum_ends_there() -> None:
     assert solver.solve(built.model) == backend.cp_model.OPTIMAL
     optimum = np.array(solver.response_proto.solution, dtype=np.int64)
     greedy = greedy_schedule(sc)
-    _hint_decisions(built, greedy)
-    built.model.add_hint(built.completion, _latest_end(built, greedy))
+    hint_decisions(built, greedy)
+    built.model.add_hint(built.completion, latest_end(built, greedy))
     rows = lns.read_rows(built.model)
     assert rows is not None
-    start = backend._complete_hint_values(built.model, rows)
+    start = complete_hint_values(built.model, rows)
     assert start is not None
     offers = [optimum]
 

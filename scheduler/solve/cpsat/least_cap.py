@@ -51,9 +51,10 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from scheduler.scenario.data import Scenario, Target
-from scheduler.solve.cpsat.backend import CpsatBackend, solve_model
+from scheduler.solve.cpsat.backend import CpsatBackend
 from scheduler.solve.cpsat.lever import SCALE, Lever, add_lever
 from scheduler.solve.cpsat.model import CpsatModel
+from scheduler.solve.cpsat.solving import solve_model
 from scheduler.solve.cpsat.variables import LinearExpr
 from scheduler.solve.greedy import greedy_schedule
 from scheduler.solve.lexico import BackendFactory
@@ -74,7 +75,7 @@ __all__ = [
     "unlimited_least_late",
 ]
 
-_SOLVED = (cp_model.OPTIMAL, cp_model.FEASIBLE)
+SOLVED = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
 @dataclass(frozen=True)
@@ -217,7 +218,7 @@ class _Question:
         status = solve_model(solver, model)
         if status == cp_model.MODEL_INVALID:
             raise RuntimeError(f"internal error: invalid CP-SAT model: {model.validate()}")
-        if status not in _SOLVED:
+        if status not in SOLVED:
             return ("infeasible" if status == cp_model.INFEASIBLE else "unknown"), None, None
         self.backend.hint_last()
         value = round(solver.objective_value)
