@@ -144,11 +144,9 @@ def test_row_starts_are_the_distinct_rows_in_order() -> None:
     assert len(touched) == 0 and len(first) == 0
 
 
-def test_a_neighbourhood_solved_beside_another_is_taken_only_if_its_rows_still_hold() -> None:
-    """Two neighbourhoods built from the same incumbent (``x0 + x1 <= 1``, minimise
-    ``-x0 - x1``): the first improvement is taken, the second would break the row it shares
-    with the first and is counted as a clash, not taken."""
-    rows = lns.Rows(
+def _one_shared_row() -> lns.Rows:
+    """Two 0/1 variables, one row ``x0 + x1 <= 1``, the objective ``-x0 - x1``."""
+    return lns.Rows(
         row_of=np.array([0, 0]),
         var_of=np.array([0, 1]),
         coef_of=np.array([1, 1]),
@@ -157,6 +155,13 @@ def test_a_neighbourhood_solved_beside_another_is_taken_only_if_its_rows_still_h
         objective_vars=np.array([0, 1]),
         objective_coefs=np.array([-1, -1]),
     )
+
+
+def test_a_neighbourhood_solved_beside_another_is_taken_only_if_its_rows_still_hold() -> None:
+    """Two neighbourhoods built from the same incumbent (``x0 + x1 <= 1``, minimise
+    ``-x0 - x1``): the first improvement is taken, the second would break the row it shares
+    with the first and is counted as a clash, not taken."""
+    rows = _one_shared_row()
     state = lns._Incumbent(rows, np.array([0, 0]))
     shared = np.zeros(2, dtype=bool)
     first = state.build(np.array([0]), np.array([True, False]), shared)
@@ -198,15 +203,7 @@ def test_search_with_two_small_solves_at_once_stays_within_every_row() -> None:
 def test_a_better_solution_offered_is_continued_from() -> None:
     """Another search's solution (CP-SAT's, beside) is adopted when it is better, with each
     row's value recomputed; a worse one is not."""
-    rows = lns.Rows(
-        row_of=np.array([0, 0]),
-        var_of=np.array([0, 1]),
-        coef_of=np.array([1, 1]),
-        domains=[[lns.INT64_MIN, 1]],
-        var_domains=[[0, 1], [0, 1]],
-        objective_vars=np.array([0, 1]),
-        objective_coefs=np.array([-1, -1]),
-    )
+    rows = _one_shared_row()
     state = lns._Incumbent(rows, np.array([0, 0]))
     assert state.adopt(np.array([0, 1]))
     assert state.objective == -1 and state.activity.tolist() == [1] and state.adopted == 1
