@@ -54,7 +54,7 @@ def test_search_improves_the_greedy_plan_within_the_rules(programme) -> None:
     built.model.minimize(built.stage(stage))
     rows = lns.read_rows(built.model)
     assert rows is not None
-    start = complete_hint_values(built.model, rows)
+    start = complete_hint_values(built.model)
     assert start is not None and _rows_hold(rows, start)
 
     def parameters(solver, limit) -> None:
@@ -185,7 +185,7 @@ def test_search_with_two_small_solves_at_once_stays_within_every_row() -> None:
     built.model.minimize(built.stage(sc.objective.stages[0]))
     rows = lns.read_rows(built.model)
     assert rows is not None
-    start = complete_hint_values(built.model, rows)
+    start = complete_hint_values(built.model)
     assert start is not None
 
     def parameters(solver, limit) -> None:
@@ -229,7 +229,7 @@ def test_search_offered_the_optimum_ends_there() -> None:
     built.model.add_hint(built.completion, latest_end(built, greedy))
     rows = lns.read_rows(built.model)
     assert rows is not None
-    start = complete_hint_values(built.model, rows)
+    start = complete_hint_values(built.model)
     assert start is not None
     offers = [optimum]
 

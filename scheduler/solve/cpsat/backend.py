@@ -131,7 +131,7 @@ class CpsatBackend:
         self.found = None
         lp = self._lp_bound(stage, seconds) if self.stages_solved == 0 else None
         rows = lns.read_rows(built.model) if self._large() and seconds >= LNS_LEAST else None
-        incumbent = complete_hint_values(built.model, rows) if rows is not None else None
+        incumbent = complete_hint_values(built.model) if rows is not None else None
         work, solved = 0.0, True
         if rows is not None and incumbent is not None:
             status, work = self._with_neighbourhoods(
@@ -186,18 +186,11 @@ class CpsatBackend:
 
     def _keep_hint(self, stage: Stage) -> bool:
         """Make the hinted plan the stage's result (``self.found``), when the hint is complete."""
-        model = self.built.model
-        hint = model.proto.solution_hint
-        size = len(model.proto.variables)
-        values = np.full(size, -1, dtype=np.int64)
-        values[np.array(hint.vars, dtype=np.int64)] = np.array(hint.values, dtype=np.int64)
-        for index in np.flatnonzero(values < 0).tolist():
-            domain = list(model.proto.variables[index].domain)
-            if domain[0] != domain[-1]:
-                return False  # a variable neither hinted nor fixed
-            values[index] = domain[0]
+        values = complete_hint_values(self.built.model)
+        if values is None:
+            return False
         objective = _Solution(values, self.flat).value(self.built.stage(stage))
-        offset = round(model.proto.objective.offset)
+        offset = round(self.built.model.proto.objective.offset)
         self.found = lns.Outcome(values, objective - offset, 0, 0, 0.0)
         return True
 

@@ -11,7 +11,6 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from scheduler.rules.evaluate import ClusterDecision
-from scheduler.solve.cpsat import lns
 from scheduler.solve.cpsat.model import CpsatModel
 from scheduler.solve.cpsat.solving import SOLVED, solve_model
 from scheduler.solve.cpsat.variables import Assignment
@@ -28,16 +27,21 @@ __all__ = [
 ]
 
 
-def complete_hint_values(model: cp_model.CpModel, rows: lns.Rows) -> np.ndarray | None:
-    """The hint as a value per variable (fixed ones at their value), if it gives every other
-    variable one."""
-    hint = model.proto.solution_hint
-    values = np.array([domain[0] for domain in rows.var_domains], dtype=np.int64)
-    hinted = np.array([domain[0] == domain[-1] for domain in rows.var_domains], dtype=bool)
-    indices = np.array(hint.vars, dtype=np.int64)
-    values[indices] = np.array(hint.values, dtype=np.int64)
+def complete_hint_values(model: cp_model.CpModel) -> np.ndarray | None:
+    """The hint as a value per variable (an unhinted variable fixed by its domain at that
+    value), if it gives every variable one; else ``None``."""
+    proto = model.proto
+    values = np.zeros(len(proto.variables), dtype=np.int64)
+    hinted = np.zeros(len(proto.variables), dtype=bool)
+    indices = np.array(proto.solution_hint.vars, dtype=np.int64)
+    values[indices] = np.array(proto.solution_hint.values, dtype=np.int64)
     hinted[indices] = True
-    return values if hinted.all() else None
+    for index in np.flatnonzero(~hinted).tolist():
+        domain = list(proto.variables[index].domain)
+        if domain[0] != domain[-1]:
+            return None  # neither hinted nor fixed
+        values[index] = domain[0]
+    return values
 
 
 def without_greedy_hint(model: cp_model.CpModel, drop: bool) -> tuple[list[int], list[int]] | None:
