@@ -66,15 +66,21 @@ def test_plan_json_carries_indicators_and_check_accepts_them(status_out, capsys)
     assert "passes every check" in capsys.readouterr().out
 
 
-def test_check_rejects_an_edited_indicator(status_out, tmp_path, capsys):
-    data = json.loads((status_out / "plan.json").read_text(encoding="utf-8"))
-    data["indicators"]["years"][6]["on_new_systems"]["users"] = 500_000
-    data["indicators"]["years"][0]["legacy"]["retired"] = 0
+def _check_rejects(data: dict, tmp_path, capsys) -> str:
+    """``check`` of the edited plan ``data`` against status-2025: exit 6 ("does not fit"); its
+    report."""
     edited = tmp_path / "edited.json"
     edited.write_text(json.dumps(data), encoding="utf-8")
     capsys.readouterr()
     assert main(["check", STATUS, str(edited)]) == 6
-    out = capsys.readouterr().out
+    return capsys.readouterr().out
+
+
+def test_check_rejects_an_edited_indicator(status_out, tmp_path, capsys):
+    data = json.loads((status_out / "plan.json").read_text(encoding="utf-8"))
+    data["indicators"]["years"][6]["on_new_systems"]["users"] = 500_000
+    data["indicators"]["years"][0]["legacy"]["retired"] = 0
+    out = _check_rejects(data, tmp_path, capsys)
     assert "indicators.years[6].on_new_systems.users: reported as 500000, recomputed 417000" in out
     assert "indicators.years[0].legacy.retired: reported as 0, recomputed 1" in out
 
@@ -206,11 +212,7 @@ def test_plan_json_and_check_carry_platforms_and_instances(status_out, tmp_path,
     assert (legacy["instances_retired"], legacy["instances_in_service"]) == (16, 3)
     years["2028-29"]["platforms"]["count"] = 2
     years["2027-28"]["legacy"]["instances_in_service"] = 18
-    edited = tmp_path / "edited.json"
-    edited.write_text(json.dumps(data), encoding="utf-8")
-    capsys.readouterr()
-    assert main(["check", STATUS, str(edited)]) == 6
-    out = capsys.readouterr().out
+    out = _check_rejects(data, tmp_path, capsys)
     assert "indicators.years[6].platforms.count: reported as 2, recomputed 3" in out
     assert "indicators.years[5].legacy.instances_in_service: reported as 18, recomputed 3" in out
 
